@@ -1,0 +1,109 @@
+"""Shared fixtures: temporary copies of the shipped agreements, document text, folder hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import cli
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLE = PROJECT / "agreements" / "buton-bpjstk-2025"
+SLUG = "buton-bpjstk-2025"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/*.txt from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A temporary agreements folder holding a copy of the shipped example."""
+    target = tmp_path / "agreements" / SLUG
+    target.mkdir(parents=True)
+    shutil.copy2(EXAMPLE / "agreement.yaml", target / "agreement.yaml")
+    return tmp_path / "agreements"
+
+
+@pytest.fixture
+def yaml_file(root: Path) -> Path:
+    return root / SLUG / "agreement.yaml"
+
+
+@pytest.fixture
+def run(root: Path) -> Callable[..., Result]:
+    """Run `mou --root ROOT ARGS...` through CliRunner, stderr kept apart."""
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return CliRunner().invoke(cli.main, ["--root", str(root), *args], env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture(autouse=True)
+def _no_custom_templates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.delenv("MOU_TEMPLATES", raising=False)
+    monkeypatch.delenv("MOU_ROOT", raising=False)
+    yield
+
+
+def tree_hash(folder: Path) -> str:
+    """One hash over every file name and byte under ``folder``: equal means nothing changed."""
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        h.update(str(p.relative_to(folder)).encode())
+        if p.is_file():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def docx_text(path: Path) -> str:
+    """The text a reader sees: header, body paragraphs and table rows in order, footer."""
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = Document(str(path))
+    lines: list[str] = []
+    for section in doc.sections:
+        lines += [f"[header] {p.text}" for p in section.header.paragraphs if p.text.strip()]
+    for block in doc.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    text = "\n".join(p.text for p in cell.paragraphs).strip()
+                    if not cells or cells[-1] != text:  # merged cells repeat
+                        cells.append(text)
+                lines.append(" | ".join(cells))
+    text = "\n".join(line.rstrip() for line in lines)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
+def make_docx(path: Path, paragraphs: list[str], cells: list[str] | None = None) -> Path:
+    """A small .docx with the given paragraphs and, optionally, a one-row table of ``cells``."""
+    from docx import Document
+
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    if cells:
+        table = doc.add_table(rows=1, cols=len(cells))
+        for cell, text in zip(table.rows[0].cells, cells, strict=True):
+            cell.paragraphs[0].add_run(text)
+    doc.save(str(path))
+    return path

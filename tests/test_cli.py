@@ -1,0 +1,149 @@
+"""The command line as a user meets it: help, version, exit codes, demo, new, check, schema."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+import cli
+import workflow
+from tests.conftest import EXAMPLE, PROJECT, SLUG, docx_text, tree_hash
+
+COMMANDS = sorted(cli.main.commands)
+
+
+def test_version_prints_name_and_number() -> None:
+    """`mou --version` prints the program name and the package version."""
+    result = CliRunner().invoke(cli.main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"mou, version {workflow.__version__}\n"
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    """Each command's --help has a summary and an Example: block, and the README names the command."""
+    result = CliRunner().invoke(cli.main, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert f"mou {name}" in result.output
+    assert f"mou {name}" in (PROJECT / "README.md").read_text(encoding="utf-8")
+
+
+def test_usage_error_exits_2() -> None:
+    """A missing argument is a usage error: exit 2, not 1."""
+    result = CliRunner().invoke(cli.main, ["render"])
+    assert result.exit_code == 2
+    assert "Missing argument 'SLUG'" in result.stderr
+
+
+def test_demo_prints_four_documents_and_leaves_the_example_alone(tmp_path: Path) -> None:
+    """`mou demo` copies the example, renders four documents, prints their paths; the shipped file is unchanged."""
+    before = tree_hash(EXAMPLE)
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(cli.main, ["demo", "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Copied the example to {out / 'agreements'}"
+    paths = [Path(line.split(": ", 1)[1]) for line in lines[1:]]
+    assert [p.name for p in paths] == [
+        "undangan-fgd-v1.docx",
+        "daftar-hadir-fgd-v1.docx",
+        "notulen-fgd-v1.docx",
+        "rancangan-kb-v1.docx",
+    ]
+    assert all(p.is_file() for p in paths)
+    assert "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)" in docx_text(paths[-1])
+    assert tree_hash(EXAMPLE) == before
+    again = CliRunner().invoke(cli.main, ["demo", "--out", str(out)])
+    assert again.exit_code == 0  # an earlier demo is replaced, still v1
+    assert again.stdout == result.stdout
+
+
+def test_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    """`mou demo --out` never deletes a folder holding someone's files."""
+    (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
+    result = CliRunner().invoke(cli.main, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path} is not empty and was not made by `mou demo`; choose another --out\n"
+    assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_check_passes_on_the_example(run: Callable[..., Result], root: Path) -> None:
+    """The shipped example and templates have no problems."""
+    result = run("check", SLUG)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "No problems found."
+
+
+def test_check_json_lists_what_was_checked(run: Callable[..., Result]) -> None:
+    """`mou check --json` is machine-readable."""
+    import json
+
+    result = run("check", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["problems"] == []
+    assert data["checked"][0].endswith(f"{SLUG}/agreement.yaml")
+
+
+def test_new_from_copies_the_data(root: Path, run: Callable[..., Result]) -> None:
+    """`mou new X --from Y` copies Y's file byte for byte, and the copy validates."""
+    result = run("new", "buteng-bpjstk-2026", "--from", SLUG)
+    assert result.exit_code == 0
+    target = root / "buteng-bpjstk-2026" / "agreement.yaml"
+    assert result.stdout == f"Created {target}\nNext: edit it, then run `mou check buteng-bpjstk-2026`.\n"
+    assert target.read_bytes() == (root / SLUG / "agreement.yaml").read_bytes()
+    assert run("check", "buteng-bpjstk-2026").exit_code == 0
+
+
+def test_new_skeleton_lists_what_to_fill(root: Path, run: Callable[..., Result]) -> None:
+    """A fresh skeleton parses, and `check` lists its empty required fields by line."""
+    assert run("new", "wakatobi-2026").exit_code == 0
+    path = root / "wakatobi-2026" / "agreement.yaml"
+    result = run("check", "wakatobi-2026")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Error: {path}:6: document.title: is empty, expected one of KESEPAKATAN BERSAMA, NOTA KESEPAHAMAN, NOTA KESEPAKATAN"
+    assert all(re.match(rf"Error: {re.escape(str(path))}:\d+: [a-z_.\[\]0-9]+: ", line) for line in lines)
+    assert not any("nomor" in line for line in lines)  # may-be-unknown fields are fine empty
+
+
+def test_new_refuses_to_overwrite(root: Path, run: Callable[..., Result]) -> None:
+    """`mou new` on an existing slug changes nothing and says so."""
+    before = tree_hash(root)
+    result = run("new", SLUG)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: agreement '{SLUG}' already exists in {root}; choose another slug\n"
+    assert tree_hash(root) == before
+
+
+def test_root_from_environment(root: Path) -> None:
+    """MOU_ROOT chooses the agreements folder when --root is not given."""
+    result = CliRunner().invoke(cli.main, ["check", SLUG], env={"MOU_ROOT": str(root)})
+    assert result.exit_code == 0, result.stderr
+
+
+def test_schema_reference_is_current() -> None:
+    """docs/schema.md is exactly what `mou schema` prints (regenerate with `make schema-doc`)."""
+    result = CliRunner().invoke(cli.main, ["schema"])
+    assert result.exit_code == 0
+    assert "| `coverage.workers` | a whole number (1–10000000) | required |" in result.stdout
+    assert "| `parties.pemda.nomor` | text | may be unknown |" in result.stdout
+    assert result.stdout == (PROJECT / "docs" / "schema.md").read_text(encoding="utf-8")
+
+
+def test_library_never_imports_click() -> None:
+    """workflow/ is the product; only cli.py knows click."""
+    for path in (PROJECT / "workflow").glob("*.py"):
+        assert "import click" not in path.read_text(encoding="utf-8"), path
+
+
+def test_group_maps_domain_errors_only() -> None:
+    """MouGroup is the one place that turns MouError into exit code 1."""
+    assert isinstance(cli.main, click.Group)
+    assert type(cli.main).__name__ == "MouGroup"

@@ -1,0 +1,180 @@
+"""Rendering: the documents' text, exact escaping, placeholders, versions, and refusals."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from lxml import etree
+
+from tests.conftest import PROJECT, SLUG, docx_text, make_docx, tree_hash
+from workflow.catalogue import load_catalogue
+
+GOLDEN = PROJECT / "tests" / "golden"
+DOCS = [(stage.name, spec.name) for stage, spec in load_catalogue().documents()]
+
+
+@pytest.fixture
+def rendered(root: Path, run: Callable[..., Result]) -> dict[str, Path]:
+    """Every document of every stage rendered once from the example."""
+    result = run("render", SLUG)
+    assert result.exit_code == 0, result.stderr
+    return {p.name.rsplit("-v", 1)[0]: p for p in (root / SLUG / "documents").rglob("*.docx")}
+
+
+@pytest.mark.parametrize(("stage", "name"), DOCS, ids=[d[1] for d in DOCS])
+def test_document_text_matches_golden(stage: str, name: str, rendered: dict[str, Path], update_golden: bool) -> None:
+    """The text of each rendered document equals its reviewed golden file."""
+    text = docx_text(rendered[name])
+    golden = GOLDEN / f"{name}__{SLUG}.txt"
+    if update_golden:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_draft_kb_carries_the_figures_of_the_case(rendered: dict[str, Path]) -> None:
+    """The draft names both parties, the quota in words, and the yearly cost in figures and words."""
+    text = docx_text(rendered["rancangan-kb"])
+    assert "Kabupaten Buton" in text
+    assert "BPJS Ketenagakerjaan" in text
+    assert "1.000 (seribu) orang" in text
+    assert "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)" in text
+    assert "Rp16.800,00 (enam belas ribu delapan ratus rupiah) per orang per bulan" in text
+    assert "Rp100.800.000,00 (seratus juta delapan ratus ribu rupiah)" in text  # Juli-Desember 2025
+    assert "berlaku selama 2 (dua) tahun, terhitung mulai tanggal 1 Juli 2025 sampai dengan tanggal 30 Juni 2027" in text
+
+
+def test_unknown_facts_show_visible_placeholders(rendered: dict[str, Path]) -> None:
+    """Facts left empty appear as [LABEL], never as an invented value or a blank."""
+    text = docx_text(rendered["rancangan-kb"])
+    assert "NOMOR | : | [NOMOR PIHAK KESATU]" in text
+    assert "NOMOR | : | [NOMOR PIHAK KEDUA]" in text
+    assert "NPK. [NPK PIHAK KEDUA]" in text
+    assert "Pada hari ini [TANGGAL PENANDATANGANAN], bertempat di Pasarwajo" in text
+    assert "None" not in text
+
+
+def test_fgd_minutes_open_with_the_date_in_words(rendered: dict[str, Path]) -> None:
+    """The minutes derive 'Rabu' from 2025-05-28 and spell the date out."""
+    text = docx_text(rendered["notulen-fgd"])
+    assert (
+        "Pada hari ini Rabu tanggal dua puluh delapan bulan Mei tahun dua ribu dua puluh lima, pukul [PUKUL] WITA, "
+        "bertempat di Ruang VVIP Kantor Bupati Buton" in text
+    )
+    assert "1.632" in text and "2.851" in text and "45 (empat puluh lima) OPD" in text
+
+
+def test_attendance_list_has_one_row_per_invitee(rendered: dict[str, Path]) -> None:
+    """Daftar hadir: a numbered row for each of the ten invitees, then five blank rows."""
+    from docx import Document
+
+    table = Document(str(rendered["daftar-hadir-fgd"])).tables[-2]
+    numbers = [row.cells[0].text for row in table.rows[1:]]
+    assert numbers == [f"{i}." for i in range(1, 16)]
+    assert table.rows[1].cells[2].text == "Kepala Kantor Cabang BPJS Ketenagakerjaan Baubau"
+
+
+def test_xml_special_characters_render_exactly(root: Path, yaml_file: Path, run: Callable[..., Result]) -> None:
+    """A party named 'PT A & B <Persero>' appears exactly and the .docx stays well-formed XML."""
+    text = yaml_file.read_text(encoding="utf-8").replace(
+        "short_name: BPJS Ketenagakerjaan Cabang Baubau", "short_name: 'PT A & B <Persero> \"Tbk\"'"
+    ).replace("name: Badan Penyelenggara Jaminan Sosial Ketenagakerjaan Kantor Cabang Baubau", "name: PT A & B <Persero>")
+    yaml_file.write_text(text, encoding="utf-8")
+    result = run("render", SLUG, "--stage", "draft_kb")
+    assert result.exit_code == 0, result.stderr
+    (path,) = (root / SLUG / "documents" / "draft_kb").glob("*.docx")
+    with zipfile.ZipFile(path) as zf:
+        etree.fromstring(zf.read("word/document.xml"))  # raises if the XML is broken
+    assert "atas nama PT A & B <Persero>, berkedudukan" in docx_text(path)
+    assert "PT A & B <PERSERO>" in docx_text(path)
+
+
+def test_template_syntax_in_data_is_not_evaluated(root: Path, yaml_file: Path, run: Callable[..., Result]) -> None:
+    """Data that looks like a template expression is printed literally, never run."""
+    hostile = "{{ ''.__class__.__mro__ }} {% for x in range(9) %}x{% endfor %}"
+    text = yaml_file.read_text(encoding="utf-8").replace("  venue: Ruang VVIP Kantor Bupati Buton", f'  venue: "{hostile}"')
+    yaml_file.write_text(text, encoding="utf-8")
+    result = run("render", SLUG, "--stage", "fgd")
+    assert result.exit_code == 0, result.stderr
+    (path,) = (root / SLUG / "documents" / "fgd").glob("notulen-fgd-*.docx")
+    assert f"bertempat di {hostile}, telah" in docx_text(path)
+
+
+def test_drafts_get_new_versions_and_never_overwrite(root: Path, run: Callable[..., Result]) -> None:
+    """Rendering twice writes v1 then v2; v1's bytes are untouched and v2 says it is draft 2."""
+    first = run("render", SLUG, "--stage", "draft_kb")
+    v1 = root / SLUG / "documents" / "draft_kb" / "rancangan-kb-v1.docx"
+    assert first.stdout == f"Rancangan Kesepakatan Bersama (v1): {v1}\n"
+    before = v1.read_bytes()
+    second = run("render", SLUG, "--stage", "draft_kb")
+    v2 = v1.with_name("rancangan-kb-v2.docx")
+    assert second.stdout == f"Rancangan Kesepakatan Bersama (v2): {v2}\n"
+    assert v1.read_bytes() == before
+    assert docx_text(v2).startswith("[header] Rancangan v2 – bukan naskah final\n")
+
+
+def test_out_option_writes_under_the_given_folder(tmp_path: Path, root: Path, run: Callable[..., Result]) -> None:
+    """--out DIR puts documents in DIR/<stage>/ and nothing in the agreement folder."""
+    before = tree_hash(root)
+    result = run("render", SLUG, "--stage", "fgd", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out" / "fgd").iterdir()) == [
+        "daftar-hadir-fgd-v1.docx",
+        "notulen-fgd-v1.docx",
+        "undangan-fgd-v1.docx",
+    ]
+    assert tree_hash(root) == before
+
+
+def test_unknown_stage_is_refused(run: Callable[..., Result]) -> None:
+    """A stage not in the catalogue names the stages that exist."""
+    result = run("render", SLUG, "--stage", "signed")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: unknown stage 'signed'; known stages: fgd, draft_kb\n"
+
+
+def test_unknown_agreement_is_refused(root: Path, run: Callable[..., Result]) -> None:
+    """A slug with no folder says where it looked."""
+    result = run("render", "kolaka-2026")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: no agreement 'kolaka-2026' in {root} (expected {root / 'kolaka-2026' / 'agreement.yaml'})\n"
+
+
+def _custom_templates(tmp_path: Path, body: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    make_docx(folder / "x.docx", [body])
+    (folder / "catalogue.yaml").write_text(
+        "stages:\n  - name: fgd\n    title: FGD\n    documents:\n"
+        "      - name: x\n        template: x.docx\n        title: X\n        needs: [fgd]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MOU_TEMPLATES", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ ''.__class__.__mro__ }}", "__class__: access to underscore attributes is not allowed in templates"),
+        ("{{ fgd.venu }}", "fgd.venu: not in the agreement model, did you mean fgd.venue?"),
+        ("{% for p in fgd.invitees %}{{ p.nama }}{% endfor %}", "fgd.invitees[].nama: not in the agreement model, did you mean fgd.invitees[].name?"),
+        ("{{ coverage.workers }}", "coverage.workers: section coverage is not in the catalogue's needs for x"),
+        ("{{ fgd.venue.upper() }}", "fgd.venue.upper: not in the agreement model, did you mean fgd.venue?"),
+    ],
+    ids=["dunder", "typo", "nested-typo", "outside-needs", "method-call"],
+)
+def test_bad_template_is_refused_before_anything_is_written(
+    body: str, message: str, tmp_path: Path, root: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template using an unknown, unsafe or undeclared field is refused by render, naming template and field."""
+    folder = _custom_templates(tmp_path, body, monkeypatch)
+    before = tree_hash(root)
+    result = run("render", SLUG)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {folder / 'x.docx'} (word/document.xml): {message}\n"
+    assert tree_hash(root) == before

@@ -1,0 +1,792 @@
+"""Build the Word templates in templates/ from code, so their layout is reviewable in git.
+
+The .docx files are the templates users open and edit in Word; this script is how the shipped ones
+were made. Run `make templates` after changing it, then look at the rendered pages
+(`make preview`). Tags use docxtpl syntax: `{{ x }}`, `{%p ... %}` for paragraph loops and
+`{%tr ... %}` for table-row loops.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+OUT = Path(__file__).resolve().parent.parent / "templates"
+FONT = "Arial"
+J, C, L, R = (
+    WD_ALIGN_PARAGRAPH.JUSTIFY,
+    WD_ALIGN_PARAGRAPH.CENTER,
+    WD_ALIGN_PARAGRAPH.LEFT,
+    WD_ALIGN_PARAGRAPH.RIGHT,
+)
+Container = DocxDocument | _Cell
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def new_document(*, paper: str = "F4") -> DocxDocument:
+    """A blank document: F4 (215 x 330 mm) or A4, Arial 12 pt, margins of a Pemda naskah dinas."""
+    doc = Document()
+    section = doc.sections[0]
+    if paper == "F4":
+        section.page_width, section.page_height = Mm(215), Mm(330)
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.header_distance, section.footer_distance = Cm(1), Cm(1)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(12)
+    rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    pf = normal.paragraph_format
+    pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(0), 1.15
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "id-ID")
+    rpr.append(lang)
+    core = doc.core_properties
+    core.author, core.title, core.comments = "mou", "", "Template mou; tag docxtpl {{ ... }}"
+    return doc
+
+
+def para(
+    where: Container,
+    text: str = "",
+    *,
+    align: object = J,
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    left: float = 0,
+    hang: float = 0,
+    after: float = 6,
+    before: float = 0,
+    keep: bool = False,
+    underline: bool = False,
+    color: RGBColor | None = None,
+) -> Paragraph:
+    """Add one paragraph; ``left`` and ``hang`` in cm give a hanging indent with a tab at ``left``."""
+    p = where.add_paragraph()
+    pf = p.paragraph_format
+    pf.alignment = align
+    pf.space_after, pf.space_before = Pt(after), Pt(before)
+    if left:
+        pf.left_indent = Cm(left)
+    if hang:
+        pf.first_line_indent = Cm(-hang)
+        pf.tab_stops.add_tab_stop(Cm(left))
+    if keep:
+        pf.keep_with_next = True
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        if size:
+            run.font.size = Pt(size)
+        if color is not None:
+            run.font.color.rgb = color
+    return p
+
+
+def runs(p: Paragraph, *parts: tuple[str, str]) -> Paragraph:
+    """Append runs to ``p``: ('b', text) bold, ('', text) plain, ('u', text) bold underlined."""
+    for style, text in parts:
+        run = p.add_run(text)
+        run.bold = "b" in style
+        run.underline = "u" in style
+        run.italic = "i" in style
+    return p
+
+
+def title(where: Container, text: str, *, after: float = 0, size: float = 12) -> Paragraph:
+    """A centred bold line of a title block."""
+    return para(where, text, align=C, bold=True, after=after, keep=True, size=size)
+
+
+def pasal(doc: DocxDocument, number: int, heading: str) -> None:
+    """'Pasal n' centred, its heading in capitals on the next line (DOMAIN.md §6)."""
+    para(doc, f"Pasal {number}", align=C, bold=True, after=0, before=12, keep=True)
+    para(doc, heading, align=C, bold=True, after=6, keep=True)
+
+
+def ayat(doc: DocxDocument, n: int, text: str) -> Paragraph:
+    """'(n) text' with a hanging indent."""
+    return para(doc, f"({n})\t{text}", left=1.0, hang=1.0)
+
+
+def loop(where: Container, head: str, body: str, *, left: float = 0, hang: float = 0) -> None:
+    """A paragraph repeated for each item: {%p for %} / body / {%p endfor %}."""
+    para(where, f"{{%p {head} %}}", after=0)
+    para(where, body, left=left, hang=hang)
+    para(where, "{%p endfor %}", after=0)
+
+
+def lettered(where: Container, items: str, *, left: float = 1.0, end: str = ";") -> None:
+    """'a. item;' for each item of the list at path ``items`` (the last item ends with a full stop)."""
+    body = (
+        f"{{{{ '{LETTERS}'[loop.index0] }}}}.\t{{{{ item }}}}"
+        f"{{{{ '.' if loop.last else '{end}' }}}}"
+    )
+    loop(where, f"for item in {items}", body, left=left, hang=0.75)
+
+
+def numbered(where: Container, items: str, *, left: float = 1.0, end: str = "") -> None:
+    """'1. item' for each item of the list at path ``items``."""
+    body = f"{{{{ loop.index }}}}.\t{{{{ item }}}}{end}"
+    loop(where, f"for item in {items}", body, left=left, hang=0.75)
+
+
+def grid(where: Container, rows: int, widths: list[float], *, borders: bool = False) -> Table:
+    """A table with fixed column widths in cm; borderless unless ``borders``."""
+    table = where.add_table(rows=rows, cols=len(widths))
+    if borders:
+        table.style = "Table Grid"
+    table.autofit = False
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+    return table
+
+
+def cell_text(
+    cell: _Cell, text: str, *, bold: bool = False, align: object = L, size: float | None = None
+) -> Paragraph:
+    """Put ``text`` in the cell's first paragraph."""
+    p = cell.paragraphs[0]
+    p.paragraph_format.alignment = align
+    p.paragraph_format.space_after = Pt(0)
+    if text:
+        run = p.add_run(text)
+        run.bold = bold
+        if size:
+            run.font.size = Pt(size)
+    return p
+
+
+def kv(where: Container, rows: list[tuple[str, str]], widths: tuple[float, float, float] = (3.5, 0.5, 11.5)) -> Table:
+    """'label : value' lines aligned in a borderless table."""
+    table = grid(where, len(rows), list(widths))
+    for row, (key, value) in zip(table.rows, rows, strict=True):
+        cell_text(row.cells[0], key)
+        cell_text(row.cells[1], ":")
+        cell_text(row.cells[2], value, align=J)
+    return table
+
+
+def row_loop(table: Table, head: str, cells: list[str], *, aligns: list[object] | None = None) -> None:
+    """Three rows: {%tr for %}, the repeated row, {%tr endfor %}."""
+    start = table.add_row()
+    cell_text(start.cells[0], f"{{%tr {head} %}}")
+    body = table.add_row()
+    for i, text in enumerate(cells):
+        cell_text(body.cells[i], text, align=(aligns[i] if aligns else L))
+    end = table.add_row()
+    cell_text(end.cells[0], "{%tr endfor %}")
+
+
+def page_number_footer(doc: DocxDocument, *, prefix: str = "") -> None:
+    """Centred page number in the footer of every page."""
+    footer = doc.sections[0].footer
+    p = footer.paragraphs[0]
+    p.paragraph_format.alignment = C
+    if prefix:
+        p.add_run(prefix)
+    run = p.add_run()
+    fld_begin = OxmlElement("w:fldChar")
+    fld_begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    fld_sep = OxmlElement("w:fldChar")
+    fld_sep.set(qn("w:fldCharType"), "separate")
+    num = OxmlElement("w:t")
+    num.text = "1"
+    fld_end = OxmlElement("w:fldChar")
+    fld_end.set(qn("w:fldCharType"), "end")
+    for el in (fld_begin, instr, fld_sep, num, fld_end):
+        run._r.append(el)
+    for r in p.runs:
+        r.font.size = Pt(10)
+
+
+def draft_header(doc: DocxDocument, text: str) -> None:
+    """A small grey right-aligned line in the header (draft number)."""
+    header = doc.sections[0].header
+    p = header.paragraphs[0]
+    p.paragraph_format.alignment = R
+    run = p.add_run(text)
+    run.italic = True
+    run.font.size = Pt(9)
+    run.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
+
+
+def bottom_border(p: Paragraph, *, size: int = 18) -> None:
+    """A thick rule under a paragraph (the line under a letterhead)."""
+    ppr = p._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, val in (("w:val", "thickThinSmallGap"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), val)
+    bdr.append(bottom)
+    ppr.append(bdr)
+
+
+def page_break(doc: DocxDocument) -> None:
+    """Start a new page."""
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def signature(
+    cell: _Cell,
+    *,
+    heading: list[str],
+    who: str,
+    id_line: str | None = None,
+    stamp: str | None = None,
+    gap: int = 4,
+) -> None:
+    """A signature block in a table cell: headings, space to sign (with meterai note), name, NIP."""
+    first = True
+    for line in heading:
+        p = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        p.paragraph_format.alignment = C
+        p.paragraph_format.space_after = Pt(0)
+        p.add_run(line).bold = True
+    for i in range(gap):
+        p = cell.add_paragraph()
+        p.paragraph_format.alignment = C
+        p.paragraph_format.space_after = Pt(0)
+        if stamp and i == gap // 2 - 1:
+            run = p.add_run(stamp)
+            run.font.size = Pt(8)
+            run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+    p = cell.add_paragraph()
+    p.paragraph_format.alignment = C
+    p.paragraph_format.space_after = Pt(0)
+    run = p.add_run(who)
+    run.bold = True
+    run.underline = True
+    if id_line:
+        p = cell.add_paragraph()
+        p.paragraph_format.alignment = C
+        p.paragraph_format.space_after = Pt(0)
+        p.add_run(id_line)
+
+
+ID_LINE = "{% if OFFICIAL.id %}{{ OFFICIAL.id.kind }}. {{ OFFICIAL.id.number }}{% endif %}"
+
+
+def id_line(official: str) -> str:
+    """'NIP. 1969...' or nothing, for an official at path ``official``."""
+    return ID_LINE.replace("OFFICIAL", official)
+
+
+# --------------------------------------------------------------------------------------------------
+# Surat Undangan FGD
+
+
+def undangan_fgd() -> DocxDocument:
+    """Invitation letter to the FGD, on the letterhead of the inviting unit."""
+    doc = new_document()
+    page_number_footer(doc)
+    title(doc, "{{ parties.pemda.name|upper }}", size=14)
+    title(doc, "{{ fgd.invitation.issuer|upper }}", size=16)
+    p = para(doc, "{{ parties.pemda.address }}", align=C, size=10, after=12)
+    bottom_border(p)
+    para(doc, "{{ signing.place }}, {{ fgd.invitation.date|tanggal }}", align=R, after=6)
+    t = grid(doc, 4, [2.5, 0.5, 6.0, 7.0])
+    rows = [
+        ("Nomor", "{{ fgd.invitation.nomor }}"),
+        ("Sifat", "Penting"),
+        ("Lampiran", "1 (satu) lembar"),
+        ("Hal", "Undangan Focus Group Discussion"),
+    ]
+    for row, (k, v) in zip(t.rows, rows, strict=True):
+        cell_text(row.cells[0], k)
+        cell_text(row.cells[1], ":")
+        cell_text(row.cells[2], v, bold=(k == "Hal"))
+    cell = t.rows[0].cells[3]
+    cell_text(cell, "Kepada")
+    for line in ("Yth. Bapak/Ibu (daftar terlampir)", "di –", "      Tempat"):
+        q = cell.add_paragraph(line)
+        q.paragraph_format.space_after = Pt(0)
+    para(doc, "", after=6)
+    para(
+        doc,
+        "Dalam rangka penyusunan {{ document.name }} antara {{ parties.pemda.name }} dan "
+        "{{ parties.partner.name }} tentang {{ document.subject|lower }}, dengan hormat kami "
+        "mengundang Bapak/Ibu untuk menghadiri Focus Group Discussion (FGD) yang akan dilaksanakan pada:",
+        left=1.25,
+    )
+    kv(
+        doc,
+        [
+            ("hari, tanggal", "{{ fgd.date|hari_tanggal }}"),
+            ("pukul", "{{ fgd.time }} {{ fgd.timezone }} s.d. selesai"),
+            ("tempat", "{{ fgd.venue }}"),
+            ("acara", "{{ fgd.topic }}"),
+        ],
+        widths=(3.25, 0.5, 11.25),
+    )
+    para(doc, "", after=0)
+    para(doc, "dengan agenda:", left=1.25, after=0)
+    numbered(doc, "fgd.agenda", left=2.0, end=";")
+    para(
+        doc,
+        "Mengingat pentingnya acara tersebut, kami mengharapkan kehadiran Bapak/Ibu tepat pada waktunya. "
+        "Atas perhatian dan kehadiran Bapak/Ibu, kami ucapkan terima kasih.",
+        left=1.25,
+        after=18,
+    )
+    t = grid(doc, 1, [7.5, 8.5])
+    sig = t.rows[0].cells[1]
+    heading = [
+        "{% if fgd.invitation.on_behalf_of %}a.n. {{ fgd.invitation.on_behalf_of }}{% endif %}",
+        "{{ fgd.invitation.signer.position|upper }},",
+    ]
+    signature(sig, heading=heading, who="{{ fgd.invitation.signer.name }}", id_line=id_line("fgd.invitation.signer"))
+    page_break(doc)
+    para(doc, "Lampiran surat {{ fgd.invitation.signer.position }}", align=L, after=0, size=10)
+    kv(doc, [("Nomor", "{{ fgd.invitation.nomor }}"), ("Tanggal", "{{ fgd.invitation.date|tanggal }}")], widths=(2.5, 0.5, 13.0))
+    para(doc, "", after=6)
+    title(doc, "DAFTAR UNDANGAN", after=12)
+    t = grid(doc, 1, [1.2, 14.8], borders=True)
+    cell_text(t.rows[0].cells[0], "No.", bold=True, align=C)
+    cell_text(t.rows[0].cells[1], "Jabatan / Instansi", bold=True, align=C)
+    row_loop(t, "for p in fgd.invitees", ["{{ loop.index }}.", "{{ p.position }}"], aligns=[C, L])
+    return doc
+
+
+# --------------------------------------------------------------------------------------------------
+# Daftar Hadir FGD
+
+
+def daftar_hadir_fgd() -> DocxDocument:
+    """Attendance list: one row per invitee, plus blank rows for others who come."""
+    doc = new_document()
+    page_number_footer(doc)
+    title(doc, "DAFTAR HADIR")
+    title(doc, "FOCUS GROUP DISCUSSION", after=12)
+    kv(
+        doc,
+        [
+            ("Hari, tanggal", "{{ fgd.date|hari_tanggal }}"),
+            ("Pukul", "{{ fgd.time }} {{ fgd.timezone }}"),
+            ("Tempat", "{{ fgd.venue }}"),
+            ("Acara", "{{ fgd.topic }}"),
+        ],
+    )
+    para(doc, "", after=6)
+    widths = [1.2, 4.8, 6.0, 4.0]
+    t = grid(doc, 1, widths, borders=True)
+    for cell, head in zip(t.rows[0].cells, ("No.", "Nama", "Jabatan / Instansi", "Tanda Tangan"), strict=True):
+        cell_text(cell, head, bold=True, align=C)
+    row_loop(
+        t,
+        "for p in fgd.invitees",
+        ["{{ loop.index }}.", "{% if p.name %}{{ p.name }}{% endif %}", "{{ p.position }}", "{{ loop.index }}."],
+        aligns=[C, L, L, L],
+    )
+    for extra in range(1, 6):
+        row = t.add_row()
+        cell_text(row.cells[0], f"{{{{ fgd.invitees|length + {extra} }}}}.", align=C)
+        cell_text(row.cells[3], f"{{{{ fgd.invitees|length + {extra} }}}}.")
+    for row in t.rows[1:]:
+        tr_pr = row._tr.get_or_add_trPr()
+        height = OxmlElement("w:trHeight")
+        height.set(qn("w:val"), str(int(Cm(1.1).twips)))
+        height.set(qn("w:hRule"), "atLeast")
+        tr_pr.append(height)
+    para(doc, "", after=12)
+    t = grid(doc, 1, [8.0, 8.0])
+    signature(
+        t.rows[0].cells[1],
+        heading=["{{ signing.place }}, {{ fgd.date|tanggal }}", "{{ fgd.chair.position|upper }},"],
+        who="{{ fgd.chair.name|upper }}",
+        id_line=id_line("fgd.chair"),
+    )
+    return doc
+
+
+# --------------------------------------------------------------------------------------------------
+# Notulen / Berita Acara FGD
+
+
+def notulen_fgd() -> DocxDocument:
+    """Minutes of the FGD with the opening date in words, discussion, outcomes and two signatures."""
+    doc = new_document()
+    page_number_footer(doc)
+    title(doc, "NOTULEN DAN BERITA ACARA")
+    title(doc, "FOCUS GROUP DISCUSSION")
+    title(doc, "{{ fgd.topic|upper }}", after=18)
+    para(
+        doc,
+        "Pada hari ini {{ fgd.date|tanggal_kata }}, pukul {{ fgd.time }} {{ fgd.timezone }}, bertempat di "
+        "{{ fgd.venue }}, telah dilaksanakan Focus Group Discussion (FGD) tentang {{ fgd.topic }} "
+        "yang dipimpin oleh {{ fgd.chair.position }}{% if fgd.chair.name is known %}, {{ fgd.chair.name }}{% endif %}.",
+    )
+    para(doc, "I.\tPESERTA", bold=True, left=0.75, hang=0.75, before=6, keep=True)
+    para(doc, "FGD dihadiri oleh:", left=0.75)
+    numbered(
+        doc,
+        "fgd.attendees",
+        left=1.5,
+    )
+    # the numbered() body prints the item itself; attendees are records, so override its body:
+    doc.paragraphs[-2].runs[0].text = (
+        "{{ loop.index }}.\t{% if item.name %}{{ item.name }}, {% endif %}{{ item.position }}"
+        "{{ ';' if not loop.last else '.' }}"
+    )
+    para(doc, "II.\tAGENDA", bold=True, left=0.75, hang=0.75, before=6, keep=True)
+    numbered(doc, "fgd.agenda", left=1.5, end=";")
+    para(doc, "III.\tPOKOK-POKOK PEMBAHASAN", bold=True, left=0.75, hang=0.75, before=6, keep=True)
+    numbered(doc, "fgd.discussion", left=1.5)
+    para(
+        doc,
+        "{{ existing_coverage.source }} menunjukkan bahwa sebanyak {{ existing_coverage.total|angka }} pekerja "
+        "di lingkungan {{ parties.pemda.name }} pada {{ existing_coverage.opd|bilangan('OPD') }} telah terdaftar "
+        "sebagai peserta BPJS Ketenagakerjaan, dengan rincian:",
+        left=1.5,
+    )
+    t = grid(doc, 1, [1.2, 9.0, 4.0], borders=True)
+    for cell, head in zip(t.rows[0].cells, ("No.", "Kelompok Pekerja", "Jumlah (orang)"), strict=True):
+        cell_text(cell, head, bold=True, align=C)
+    row_loop(
+        t,
+        "for g in existing_coverage.groups",
+        ["{{ loop.index }}.", "{{ g.name|capitalize }}", "{{ g.count|angka }}"],
+        aligns=[C, L, R],
+    )
+    total = t.add_row()
+    cell_text(total.cells[1], "Jumlah", bold=True)
+    cell_text(total.cells[2], "{{ existing_coverage.total|angka }}", bold=True, align=R)
+    para(doc, "", after=6)
+    para(doc, "IV.\tKESIMPULAN DAN TINDAK LANJUT", bold=True, left=0.75, hang=0.75, before=6, keep=True)
+    numbered(doc, "fgd.outcomes", left=1.5)
+    para(doc, "Demikian notulen dan berita acara ini dibuat untuk dipergunakan sebagaimana mestinya.", before=6, after=18)
+    t = grid(doc, 1, [8.0, 8.0])
+    signature(
+        t.rows[0].cells[0],
+        heading=["", "NOTULIS,"],
+        who="{{ fgd.minutes_taker.name }}",
+        id_line=id_line("fgd.minutes_taker"),
+    )
+    signature(
+        t.rows[0].cells[1],
+        heading=["{{ signing.place }}, {{ fgd.date|tanggal }}", "PIMPINAN FGD", "{{ fgd.chair.position|upper }},"],
+        who="{{ fgd.chair.name|upper }}",
+        id_line=id_line("fgd.chair"),
+    )
+    return doc
+
+
+# --------------------------------------------------------------------------------------------------
+# Rancangan Kesepakatan Bersama (DOMAIN.md §4.1)
+
+
+def title_block(doc: DocxDocument, *, lampiran: bool = False) -> None:
+    """Title, both parties, subject and both nomor."""
+    if lampiran:
+        title(doc, "LAMPIRAN")
+    title(doc, "{{ document.title }}")
+    title(doc, "ANTARA")
+    title(doc, "{{ parties.pemda.name|upper }}")
+    title(doc, "DENGAN")
+    title(doc, "{{ parties.partner.name|upper }}")
+    title(doc, "TENTANG")
+    title(doc, "{{ document.subject }}", after=12)
+    t = grid(doc, 2, [2.5, 0.5, 7.0])
+    for row, who in zip(t.rows, ("pemda", "partner"), strict=True):
+        cell_text(row.cells[0], "NOMOR", bold=True)
+        cell_text(row.cells[1], ":", bold=True)
+        cell_text(row.cells[2], f"{{{{ parties.{who}.nomor }}}}", bold=True)
+    para(doc, "", after=12)
+
+
+def komparisi(doc: DocxDocument, n: int, who: str, label: str, end: str) -> None:
+    """One numbered party in the opening: name, position, basis, seat and label."""
+    t = grid(doc, 1, [0.75, 4.75, 0.5, 10.0])
+    cells = t.rows[0].cells
+    cell_text(cells[0], f"{n}.")
+    cell_text(cells[1], f"{{{{ parties.{who}.representative.name|upper }}}}", bold=True)
+    cell_text(cells[2], ":")
+    p = cell_text(
+        cells[3],
+        f"{{{{ parties.{who}.representative.position }}}}, yang diangkat berdasarkan "
+        f"{{{{ parties.{who}.appointment }}}}, dalam hal ini bertindak untuk dan atas nama "
+        f"{{{{ parties.{who}.name }}}}, berkedudukan di {{{{ parties.{who}.address }}}}, "
+        "selanjutnya disebut ",
+        align=J,
+    )
+    runs(p, ("b", f"{{{{ {label} }}}}"), ("", end))
+    p.paragraph_format.space_after = Pt(6)
+
+
+def rancangan_kb() -> DocxDocument:
+    """The draft Kesepakatan Bersama: title block, opening, komparisi, considerations, 11 Pasal, signatures, lampiran."""
+    doc = new_document()
+    page_number_footer(doc)
+    draft_header(doc, "Rancangan v{{ version }} – bukan naskah final")
+    title_block(doc)
+    p = para(doc)
+    runs(
+        p,
+        ("", "Pada hari ini {{ signing.date|tanggal_kata }}, bertempat di {{ signing.place }}, "
+             "yang bertanda tangan di bawah ini:"),
+    )
+    komparisi(doc, 1, "pemda", "pihak_kesatu", ";")
+    komparisi(doc, 2, "partner", "pihak_kedua", ".")
+    p = para(doc)
+    runs(
+        p,
+        ("b", "{{ pihak_kesatu }}"), ("", " dan "), ("b", "{{ pihak_kedua }}"),
+        ("", " secara bersama-sama disebut "), ("b", "PARA PIHAK"),
+        ("", " dan secara sendiri-sendiri disebut "), ("b", "PIHAK"),
+        ("", ", terlebih dahulu menerangkan hal-hal sebagai berikut:"),
+    )
+    loop(
+        doc,
+        "for item in considerations",
+        f"{{{{ '{LETTERS}'[loop.index0] }}}}.\tbahwa {{{{ item }}}}{{{{ '.' if loop.last else ';' }}}}",
+        left=0.75,
+        hang=0.75,
+    )
+    para(
+        doc,
+        "Berdasarkan pertimbangan sebagaimana tersebut di atas, PARA PIHAK sepakat untuk membuat "
+        "{{ document.name }} tentang {{ document.subject|lower }}, dengan ketentuan sebagai berikut:",
+    )
+
+    pasal(doc, 1, "MAKSUD DAN TUJUAN")
+    ayat(doc, 1, "Maksud {{ document.name }} ini adalah {{ purpose.intent }}.")
+    ayat(doc, 2, "Tujuan {{ document.name }} ini adalah:")
+    lettered(doc, "purpose.goals", left=1.75)
+
+    pasal(doc, 2, "RUANG LINGKUP")
+    para(doc, "Ruang lingkup {{ document.name }} ini meliputi:")
+    lettered(doc, "scope", left=0.75)
+
+    pasal(doc, 3, "PELAKSANAAN")
+    ayat(
+        doc, 1,
+        "{{ document.name }} ini dilaksanakan bagi {{ coverage.workers|bilangan('orang') }} "
+        "{{ coverage.segment }} sebagai peserta {{ coverage.category }} program "
+        "{{ coverage.programme_names }}.",
+    )
+    ayat(
+        doc, 2,
+        "Calon peserta sebagaimana dimaksud pada ayat (1) ditetapkan berdasarkan data "
+        "{{ coverage.data_source_name }} ({{ coverage.data_source }}) yang diverifikasi oleh {{ pihak_kesatu }}.",
+    )
+    ayat(
+        doc, 3,
+        "Pelaksanaan {{ document.name }} ini ditindaklanjuti dengan Perjanjian Kerja Sama yang "
+        "disusun dan ditandatangani oleh PARA PIHAK atau pejabat yang ditunjuk sesuai ketentuan "
+        "peraturan perundang-undangan.",
+    )
+
+    pasal(doc, 4, "TUGAS DAN TANGGUNG JAWAB")
+    ayat(doc, 1, "{{ pihak_kesatu }} bertugas dan bertanggung jawab:")
+    for i, text in enumerate(
+        [
+            "menetapkan dan menyampaikan data calon peserta kepada {{ pihak_kedua }};",
+            "mengalokasikan anggaran iuran dalam {{ funding.source }};",
+            "membayar iuran peserta kepada {{ pihak_kedua }} sesuai ketentuan;",
+            "membentuk tim teknis pelaksanaan {{ document.name }}; dan",
+            "melakukan sosialisasi program kepada masyarakat.",
+        ]
+    ):
+        para(doc, f"{LETTERS[i]}.\t{text}", left=1.75, hang=0.75)
+    ayat(doc, 2, "{{ pihak_kedua }} bertugas dan bertanggung jawab:")
+    for i, text in enumerate(
+        [
+            "mendaftarkan peserta dan menerbitkan kartu kepesertaan;",
+            "memberikan manfaat program {{ coverage.programme_codes }} kepada peserta atau ahli warisnya "
+            "sesuai ketentuan peraturan perundang-undangan;",
+            "menyampaikan data kepesertaan, iuran dan klaim kepada {{ pihak_kesatu }} "
+            "{{ monitoring.every }}; dan",
+            "melaksanakan sosialisasi program bersama {{ pihak_kesatu }}.",
+        ]
+    ):
+        para(doc, f"{LETTERS[i]}.\t{text}", left=1.75, hang=0.75)
+
+    pasal(doc, 5, "PEMBIAYAAN")
+    ayat(
+        doc, 1,
+        "Iuran program {{ coverage.programme_codes }} bagi setiap peserta sebesar "
+        "{{ coverage.monthly_per_worker|rupiah_lengkap }} per orang per bulan, dihitung dari dasar "
+        "penghasilan {{ coverage.income_base|rupiah_lengkap }} per bulan, dengan rincian sebagaimana "
+        "tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari {{ document.name }} ini.",
+    )
+    ayat(
+        doc, 2,
+        "Kebutuhan iuran bagi {{ coverage.workers|bilangan('orang') }} peserta selama "
+        "{{ budget.annual_months|bilangan('bulan') }} sebesar {{ budget.annual|rupiah_lengkap }}.",
+    )
+    ayat(
+        doc, 3,
+        "Untuk Tahun Anggaran {{ funding.year }}, iuran bulan {{ funding.period }} selama "
+        "{{ budget.months|bilangan('bulan') }} sebesar {{ budget.allocation|rupiah_lengkap }} "
+        "dibebankan pada {{ funding.source }} Tahun Anggaran {{ funding.year }}.",
+    )
+    ayat(
+        doc, 4,
+        "Pembiayaan pada tahun anggaran berikutnya dianggarkan sesuai dengan kemampuan keuangan daerah "
+        "dan ketentuan peraturan perundang-undangan.",
+    )
+
+    pasal(doc, 6, "JANGKA WAKTU")
+    ayat(
+        doc, 1,
+        "{{ document.name }} ini berlaku selama {{ term.duration }}, terhitung mulai tanggal "
+        "{{ term.start|tanggal }} sampai dengan tanggal {{ term.end|tanggal }}.",
+    )
+    ayat(
+        doc, 2,
+        "{{ document.name }} ini dapat diperpanjang atas kesepakatan PARA PIHAK sesuai ketentuan "
+        "peraturan perundang-undangan.",
+    )
+
+    pasal(doc, 7, "MONITORING DAN EVALUASI")
+    ayat(
+        doc, 1,
+        "Untuk melaksanakan {{ document.name }} ini, {{ pihak_kesatu }} membentuk tim teknis yang "
+        "diketuai oleh {{ technical_team.lead }} dengan anggota dari unsur PARA PIHAK.",
+    )
+    ayat(
+        doc, 2,
+        "Tim teknis melaksanakan monitoring dan evaluasi {{ monitoring.every }} dan melaporkan "
+        "hasilnya kepada {{ monitoring.report_to }}.",
+    )
+
+    pasal(doc, 8, "KEADAAN KAHAR")
+    ayat(
+        doc, 1,
+        "Keadaan kahar adalah keadaan di luar kemampuan PARA PIHAK yang secara langsung mengakibatkan "
+        "tidak dapat dilaksanakannya {{ document.name }} ini, antara lain bencana alam, wabah penyakit, "
+        "kebakaran, huru-hara dan perubahan kebijakan pemerintah.",
+    )
+    ayat(
+        doc, 2,
+        "PIHAK yang mengalami keadaan kahar memberitahukan secara tertulis kepada PIHAK lainnya paling "
+        "lambat 14 (empat belas) hari sejak terjadinya keadaan kahar.",
+    )
+
+    pasal(doc, 9, "PENYELESAIAN PERSELISIHAN")
+    para(
+        doc,
+        "Apabila terjadi perselisihan dalam pelaksanaan {{ document.name }} ini, PARA PIHAK "
+        "menyelesaikannya secara musyawarah untuk mufakat.",
+    )
+
+    pasal(doc, 10, "LAIN-LAIN")
+    ayat(
+        doc, 1,
+        "Hal-hal yang belum diatur atau perubahan atas {{ document.name }} ini diatur lebih lanjut "
+        "dalam adendum yang disepakati PARA PIHAK.",
+    )
+    ayat(doc, 2, "Adendum dan Lampiran merupakan bagian yang tidak terpisahkan dari {{ document.name }} ini.")
+
+    pasal(doc, 11, "PENUTUP")
+    para(
+        doc,
+        "{{ document.name }} ini dibuat dan ditandatangani oleh PARA PIHAK pada hari dan tanggal tersebut "
+        "di atas dalam rangkap {{ document.copies|bilangan }} asli, bermeterai cukup, dan masing-masing "
+        "mempunyai kekuatan hukum yang sama.",
+        after=18,
+    )
+    t = grid(doc, 1, [8.0, 8.0])
+    signature(
+        t.rows[0].cells[0],
+        heading=["{{ pihak_kedua }},", "{{ parties.partner.representative.position|upper }},"],
+        who="{{ parties.partner.representative.name|upper }}",
+        id_line=id_line("parties.partner.representative"),
+        stamp="meterai {{ document.meterai|rupiah(decimals=False) }}",
+        gap=5,
+    )
+    signature(
+        t.rows[0].cells[1],
+        heading=["{{ pihak_kesatu }},", "{{ parties.pemda.representative.position|upper }},"],
+        who="{{ parties.pemda.representative.name|upper }}",
+        id_line=id_line("parties.pemda.representative"),
+        gap=5,
+    )
+
+    page_break(doc)
+    title_block(doc, lampiran=True)
+    title(doc, "RINCIAN IURAN DAN KEBUTUHAN ANGGARAN", after=12)
+    para(doc, "A.\tIuran per peserta per bulan", bold=True, left=0.75, hang=0.75, keep=True)
+    t = grid(doc, 1, [1.2, 6.3, 4.5, 4.0], borders=True)
+    for cell, head in zip(t.rows[0].cells, ("No.", "Program", "Dasar Perhitungan", "Iuran (Rp)"), strict=True):
+        cell_text(cell, head, bold=True, align=C)
+    row_loop(
+        t,
+        "for r in coverage.rates",
+        ["{{ loop.index }}.", "{{ r.name }} ({{ r.code }})", "{{ r.rule }}", "{{ r.monthly|rupiah }}"],
+        aligns=[C, L, L, R],
+    )
+    total = t.add_row()
+    cell_text(total.cells[1], "Jumlah per orang per bulan", bold=True)
+    cell_text(total.cells[3], "{{ coverage.monthly_per_worker|rupiah }}", bold=True, align=R)
+    para(doc, "Dasar penghasilan: {{ coverage.income_base|rupiah }} per bulan.", size=10, before=3, after=12)
+    para(doc, "B.\tKebutuhan anggaran", bold=True, left=0.75, hang=0.75, keep=True)
+    t = grid(doc, 5, [9.0, 7.0], borders=True)
+    rows = [
+        ("Jumlah peserta", "{{ coverage.workers|bilangan('orang') }}"),
+        ("Iuran per orang per bulan", "{{ coverage.monthly_per_worker|rupiah }}"),
+        ("Kebutuhan iuran {{ budget.annual_months|bilangan('bulan') }}", "{{ budget.annual|rupiah }}"),
+        ("Tahun Anggaran {{ funding.year }} ({{ funding.period }})", "{{ budget.allocation|rupiah }}"),
+        ("Sumber dana", "{{ funding.source }}"),
+    ]
+    for row, (k, v) in zip(t.rows, rows, strict=True):
+        cell_text(row.cells[0], k)
+        cell_text(row.cells[1], v, align=R if "rupiah" in v else L)
+    para(doc, "", after=18)
+    t = grid(doc, 1, [8.0, 8.0])
+    signature(
+        t.rows[0].cells[0],
+        heading=["{{ pihak_kedua }},", "{{ parties.partner.representative.position|upper }},"],
+        who="{{ parties.partner.representative.name|upper }}",
+        id_line=id_line("parties.partner.representative"),
+    )
+    signature(
+        t.rows[0].cells[1],
+        heading=["{{ pihak_kesatu }},", "{{ parties.pemda.representative.position|upper }},"],
+        who="{{ parties.pemda.representative.name|upper }}",
+        id_line=id_line("parties.pemda.representative"),
+    )
+    return doc
+
+
+BUILDERS = {
+    "undangan-fgd.docx": undangan_fgd,
+    "daftar-hadir-fgd.docx": daftar_hadir_fgd,
+    "notulen-fgd.docx": notulen_fgd,
+    "rancangan-kb.docx": rancangan_kb,
+}
+
+
+def main() -> int:
+    """Write every template into templates/."""
+    OUT.mkdir(exist_ok=True)
+    for name, build in BUILDERS.items():
+        build().save(str(OUT / name))
+        print(OUT / name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

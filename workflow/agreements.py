@@ -1,0 +1,100 @@
+"""Read and create agreements: ``agreement.yaml`` in, a validated ``Agreement`` out."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+from workflow.errors import AgreementExists
+from workflow.model import Agreement
+from workflow.schema import Reader, describe, is_optional, strip_optional
+from workflow.store import AGREEMENT_FILE, Store, check_slug, write_new
+from workflow.yamlsafe import load as load_yaml
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated agreement and the file it came from."""
+
+    slug: str
+    path: Path
+    agreement: Agreement
+
+
+def load_file(path: Path) -> Agreement:
+    """Parse and validate one ``agreement.yaml``; raise InvalidData listing every problem."""
+    return Reader(load_yaml(path)).read(Agreement)
+
+
+def load(store: Store, slug: str) -> Loaded:
+    """Load the agreement ``slug`` from ``store``."""
+    path = store.agreement_file(slug)
+    return Loaded(slug, path, load_file(path))
+
+
+def new(store: Store, slug: str, from_slug: str | None = None) -> Path:
+    """Create ``ROOT/SLUG/agreement.yaml``: a copy of another agreement's file, or a commented skeleton."""
+    check_slug(slug)
+    target = store.folder(slug) / AGREEMENT_FILE
+    if target.exists():
+        raise AgreementExists(slug, store.root)
+    if from_slug is not None:
+        text = store.agreement_file(from_slug).read_bytes()
+    else:
+        text = skeleton().encode()
+    try:
+        write_new(target, text)
+    except FileExistsError as err:
+        raise AgreementExists(slug, store.root) from err
+    return target
+
+
+def skeleton() -> str:
+    """A commented ``agreement.yaml`` with every field of the model and nothing filled in."""
+    lines = [
+        "# A new agreement. Fill in every field; leave a field empty only where the comment says",
+        "# it may be unknown (documents then show a [PLACEHOLDER]). `mou check SLUG` lists what is missing.",
+        "# `mou schema` describes every field.",
+        "",
+    ]
+    _skeleton(Agreement, 0, lines)
+    return "\n".join(lines) + "\n"
+
+
+def _skeleton(cls: type, indent: int, lines: list[str], first_prefix: str = "") -> None:
+    hints = get_type_hints(cls)
+    pad = " " * indent
+    for i, f in enumerate(dataclasses.fields(cls)):
+        tp = hints[f.name]
+        lead = (first_prefix if i == 0 and first_prefix else pad)
+        base = strip_optional(tp)
+        note = f.metadata.get("doc", "")
+        if is_optional(tp) and f.default is dataclasses.MISSING:
+            note += "; may be left empty while unknown"
+        elif f.default is not dataclasses.MISSING:
+            note += "; optional, may be left out"
+        if dataclasses.is_dataclass(base):
+            lines.append(f"{lead}{f.name}:  # {note}")
+            _skeleton(typing.cast(type, base), indent + 2, lines)
+        elif get_origin(base) is list and dataclasses.is_dataclass(get_args(base)[0]):
+            lines.append(f"{lead}{f.name}:  # {note}")
+            _skeleton(typing.cast(type, get_args(base)[0]), indent + 4, lines, " " * (indent + 2) + "- ")
+        elif get_origin(base) is list:
+            lines.append(f"{lead}{f.name}:  # {note}")
+            lines.append(f"{pad}  -")
+        else:
+            lines.append(f"{lead}{f.name}:  # {describe(tp)}: {note}")
+
+
+def as_plain(value: Any) -> Any:
+    """A dataclass tree as plain dicts and lists (for --json output)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: as_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list):
+        return [as_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

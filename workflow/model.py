@@ -1,0 +1,432 @@
+"""The agreement data model: what ``agreement.yaml`` holds, and the figures derived from it.
+
+Each dataclass is a section of the file. A field typed ``X | None`` with no default is a fact that
+may not be known yet: the key must be present, it may be left empty, and documents then show a
+visible placeholder. A field with a default may be left out. Derived figures are properties, computed
+here once from one source of truth; templates only place them.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from workflow.formatting import bilangan, nama_bulan
+from workflow.schema import field
+
+Check = list[tuple[str, str]]
+"""Cross-field problems of one record: (relative field path, message)."""
+
+TITLES = ("KESEPAKATAN BERSAMA", "NOTA KESEPAHAMAN", "NOTA KESEPAKATAN")
+MAX_TERM_YEARS = 5  # Permendagri 22/2020 via Yogya FAQ: "paling lama 5 (lima) tahun" (DOMAIN.md §2)
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """An official's staff number: NIP for civil servants, NPK for BPJS staff."""
+
+    kind: Literal["NIP", "NPK"] = field("NIP (civil servant, e.g. 19690806 199603 1 003) or NPK (BPJS)")
+    number: str | None = field("the number itself, as text", label="{kind} {owner}")
+
+
+@dataclass(frozen=True)
+class Official:
+    """A person who acts or signs in a document."""
+
+    name: str | None = field("full name with degrees as the person writes them", label="NAMA {owner}")
+    position: str = field("position (jabatan), e.g. 'Bupati Buton'")
+    id: Identifier | None = field("NIP or NPK; leave out for elected officials such as a Bupati", default=None)
+
+
+@dataclass(frozen=True)
+class Party:
+    """One side of the agreement."""
+
+    name: str = field("full legal name, e.g. 'Pemerintah Kabupaten Buton'")
+    short_name: str = field("name used in running text, e.g. 'BPJS Ketenagakerjaan'")
+    address: str | None = field("seat and address (berkedudukan di ...)", label="ALAMAT {owner}")
+    nomor: str | None = field("this party's number of the agreement", label="NOMOR {owner}")
+    representative: Official = field("who signs for this party")
+    appointment: str | None = field(
+        "basis of the representative's appointment, e.g. 'Keputusan Direksi BPJS Ketenagakerjaan Nomor ...'",
+        label="DASAR PENGANGKATAN {owner}",
+    )
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The regional government (PIHAK KESATU) and its partner (PIHAK KEDUA)."""
+
+    pemda: Party = field("the regional government, PIHAK KESATU")
+    partner: Party = field("the partner, PIHAK KEDUA")
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """How the agreement document is titled and laid out."""
+
+    title: Literal["KESEPAKATAN BERSAMA", "NOTA KESEPAHAMAN", "NOTA KESEPAKATAN"] = field(
+        "document title; KESEPAKATAN BERSAMA is the legal name (PP 28/2018)"
+    )
+    subject: str = field("what it is about (TENTANG ...), in capitals")
+    party_labels: Literal["KESATU", "PERTAMA"] = field("PIHAK KESATU or PIHAK PERTAMA convention")
+    copies: int = field("number of original copies (rangkap)", lo=1, hi=10)
+    meterai: int = field("stamp duty in rupiah (UU 10/2020: 10000)", lo=0, hi=1_000_000)
+
+    @property
+    def name(self) -> str:
+        """The title as running text: 'Kesepakatan Bersama'."""
+        return self.title.title()
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Someone invited to or present at the FGD."""
+
+    position: str = field("position and institution, e.g. 'Kepala Dinas Tenaga Kerja Kabupaten Buton'")
+    name: str | None = field("name, when known; leave out to let them write it in", default=None)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """The letter inviting to the FGD."""
+
+    issuer: str = field("unit issuing the letter, printed in the letterhead, e.g. 'SEKRETARIAT DAERAH'")
+    nomor: str | None = field("letter number", label="NOMOR SURAT")
+    date: date | None = field("letter date", label="TANGGAL SURAT")
+    signer: Official = field("who signs the invitation")
+    on_behalf_of: str | None = field("'a.n.' line above the signer, e.g. 'BUPATI BUTON'", default=None)
+
+
+@dataclass(frozen=True)
+class Fgd:
+    """The Focus Group Discussion that starts the process."""
+
+    date: date = field("day it is held; the day name is derived, never typed")
+    time: str | None = field("start time as HH.MM, e.g. 09.00", label="PUKUL")
+    timezone: Literal["WIB", "WITA", "WIT"] = field("time zone of the venue (Buton: WITA)")
+    venue: str = field("room and building")
+    topic: str = field("what the FGD is about")
+    chair: Official = field("who leads the FGD and signs the minutes")
+    minutes_taker: Official = field("notulis, who signs the minutes with the chair")
+    invitation: Invitation = field("the invitation letter")
+    invitees: list[Attendee] = field("one row of the attendance list each")
+    attendees: list[Attendee] = field("who was present, for the minutes")
+    agenda: list[str] = field("agenda items")
+    discussion: list[str] = field("main points raised (pokok-pokok pembahasan)")
+    outcomes: list[str] = field("what was agreed (kesimpulan / kesepakatan)")
+
+    def problems(self) -> Check:
+        """Time format and non-empty lists."""
+        out: Check = []
+        if self.time is not None and not _is_time(self.time):
+            out.append(("time", f"{self.time!r} is not a time, expected HH.MM such as 09.00"))
+        for name in ("invitees", "agenda", "outcomes"):
+            if not getattr(self, name):
+                out.append((name, "is an empty list, expected at least one item"))
+        return out
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """Maksud dan tujuan."""
+
+    intent: str = field("maksud: one sentence, without the leading 'Maksud ... adalah'")
+    goals: list[str] = field("tujuan: one item each")
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A BPJS Ketenagakerjaan programme paid for: a percentage of the income base or a flat sum."""
+
+    code: str = field("short name, e.g. JKK")
+    name: str = field("full name, e.g. Jaminan Kecelakaan Kerja")
+    percent: Decimal | None = field("contribution as % of the income base (JKK: 1)", default=None)
+    flat: int | None = field("flat monthly contribution in rupiah (JKM: 6800)", default=None, lo=0, hi=10_000_000)
+
+    def problems(self) -> Check:
+        """Exactly one of percent and flat."""
+        if (self.percent is None) == (self.flat is None):
+            return [("", "give exactly one of percent or flat, expected e.g. 'percent: 1' or 'flat: 6800'")]
+        return []
+
+    def monthly(self, income_base: int) -> int:
+        """Contribution per worker per month, in whole rupiah."""
+        if self.flat is not None:
+            return self.flat
+        assert self.percent is not None
+        return int(Decimal(income_base) * self.percent / 100)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Who is covered, by which programmes, at what rate."""
+
+    workers: int = field("number of workers covered (quota)", lo=1, hi=10_000_000)
+    segment: str = field("who they are, e.g. 'pekerja rentan miskin'")
+    category: str = field("BPJS participant category, e.g. 'Bukan Penerima Upah (BPU)'")
+    data_source: str = field("short name of the target data, e.g. P3KE")
+    data_source_name: str = field("full name of the target data")
+    income_base: int = field("reported monthly income the rates apply to, in rupiah", lo=1, hi=1_000_000_000)
+    programmes: list[Programme] = field("programmes paid for (JKK, JKM, ...)")
+    jkm_benefit: int = field("JKM death benefit in rupiah (Rp42.000.000)", lo=0, hi=10_000_000_000)
+
+    def problems(self) -> Check:
+        """Programmes present, unique, and priced in whole rupiah."""
+        out: Check = []
+        if not self.programmes:
+            out.append(("programmes", "is an empty list, expected at least one programme"))
+        seen: set[str] = set()
+        for i, p in enumerate(self.programmes, 1):
+            if p.code in seen:
+                out.append((f"programmes[{i}].code", f"{p.code} is listed twice, expected each programme once"))
+            seen.add(p.code)
+            if p.percent is not None and Decimal(self.income_base) * p.percent % 100:
+                out.append(
+                    (f"programmes[{i}].percent", f"{p.percent}% of {self.income_base} is not whole rupiah, expected a rate giving whole rupiah")
+                )
+        return out
+
+    @property
+    def monthly_per_worker(self) -> int:
+        """Contribution per worker per month over all programmes (JKK+JKM: Rp16.800)."""
+        return sum(p.monthly(self.income_base) for p in self.programmes)
+
+    @property
+    def programme_codes(self) -> str:
+        """'JKK dan JKM', 'JKK, JKM dan JHT'."""
+        return _join_id([p.code for p in self.programmes])
+
+    @property
+    def programme_names(self) -> str:
+        """'Jaminan Kecelakaan Kerja (JKK) dan Jaminan Kematian (JKM)'."""
+        return _join_id([f"{p.name} ({p.code})" for p in self.programmes])
+
+    @property
+    def rates(self) -> list[ProgrammeRate]:
+        """One row per programme with its monthly amount, for rate tables."""
+        return [ProgrammeRate(p.code, p.name, p.monthly(self.income_base), _rule(p)) for p in self.programmes]
+
+
+@dataclass(frozen=True)
+class ProgrammeRate:
+    """A derived row: programme and its monthly contribution per worker."""
+
+    code: str
+    name: str
+    monthly: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Funding:
+    """Where the money comes from and which months of the budget year it pays for."""
+
+    source: str = field("budget, e.g. 'APBD Kabupaten Buton'")
+    year: int = field("budget year (tahun anggaran); APBD years are calendar years", lo=2000, hi=2100)
+    start_month: int = field("first month paid for, 1-12", lo=1, hi=12)
+    months: int | None = field("months paid for; leave out for 'through December'", default=None, lo=1, hi=12)
+
+    def problems(self) -> Check:
+        """The months paid for stay inside the budget year."""
+        if self.months is not None and self.start_month + self.months - 1 > 12:
+            return [
+                (
+                    "months",
+                    f"{self.months} months from month {self.start_month} run past December, "
+                    f"expected at most {13 - self.start_month}",
+                )
+            ]
+        return []
+
+    @property
+    def month_count(self) -> int:
+        """Months paid for in the budget year."""
+        return self.months if self.months is not None else 13 - self.start_month
+
+    @property
+    def start(self) -> date:
+        """First day paid for."""
+        return date(self.year, self.start_month, 1)
+
+    @property
+    def end(self) -> date:
+        """Last day paid for."""
+        last = self.start_month + self.month_count - 1
+        return date(self.year, last, calendar.monthrange(self.year, last)[1])
+
+    @property
+    def period(self) -> str:
+        """'Juli s.d. Desember 2025' (or one month name)."""
+        first, last = nama_bulan(self.start.month), nama_bulan(self.end.month)
+        return f"{first} {self.year}" if first == last else f"{first} s.d. {last} {self.year}"
+
+
+@dataclass(frozen=True)
+class Term:
+    """How long the agreement runs (at most five years)."""
+
+    start: date = field("first day in force")
+    end: date = field("last day in force")
+
+    def problems(self) -> Check:
+        """End after start, at most five years."""
+        if self.end <= self.start:
+            return [("end", f"{self.end} is not after the start {self.start}, expected a later date")]
+        limit = _add_years(self.start, MAX_TERM_YEARS) - timedelta(days=1)
+        if self.end > limit:
+            return [("end", f"{self.end} makes the term longer than {MAX_TERM_YEARS} years, expected {limit} or earlier")]
+        return []
+
+    @property
+    def duration(self) -> str:
+        """'2 (dua) tahun', '18 (delapan belas) bulan' or '45 (empat puluh lima) hari'."""
+        nxt = self.end + timedelta(days=1)
+        months = (nxt.year - self.start.year) * 12 + nxt.month - self.start.month
+        if nxt.day == self.start.day:
+            return bilangan(months // 12, "tahun") if months % 12 == 0 else bilangan(months, "bulan")
+        return bilangan((nxt - self.start).days, "hari")
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Where and when the agreement is signed."""
+
+    place: str = field("city named in 'bertempat di ...' (Buton: Pasarwajo)")
+    date: date | None = field("signing date; empty until fixed", label="TANGGAL PENANDATANGANAN")
+
+
+@dataclass(frozen=True)
+class TechnicalTeam:
+    """Tim teknis that monitors implementation."""
+
+    lead: str = field("position of the team's chair")
+    members: list[str] = field("positions of the members")
+    decree: str | None = field("Keputusan Bupati forming the team", label="NOMOR KEPUTUSAN TIM TEKNIS")
+
+
+CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """How often implementation is reported."""
+
+    cadence: Literal["monthly", "quarterly", "semiannual", "annual"] = field("reporting period")
+    report_to: str = field("who receives the reports, e.g. 'Bupati Buton'")
+
+    @property
+    def every(self) -> str:
+        """'setiap 3 (tiga) bulan' or 'setiap bulan'."""
+        n = CADENCE_MONTHS[self.cadence]
+        return "setiap bulan" if n == 1 else f"setiap {bilangan(n, 'bulan')}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of workers already registered."""
+
+    name: str = field("who they are, e.g. 'pegawai honorer non-ASN'")
+    count: int = field("how many", lo=0, hi=100_000_000)
+
+
+@dataclass(frozen=True)
+class ExistingCoverage:
+    """Workers of the regional government already registered with BPJS Ketenagakerjaan."""
+
+    source: str = field("where the figures come from")
+    groups: list[Group] = field("registered groups")
+    opd: int = field("number of OPD they work in", lo=0, hi=10_000)
+
+    @property
+    def total(self) -> int:
+        """All registered workers together."""
+        return sum(g.count for g in self.groups)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Derived money figures: one source of truth for every document."""
+
+    monthly_per_worker: int
+    workers: int
+    months: int
+    annual: int
+    allocation: int
+    year: int
+    period: str
+    annual_months: int = 12
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One agreement: everything its documents say, as written in ``agreement.yaml``."""
+
+    document: DocumentInfo = field("title, subject and layout conventions")
+    parties: Parties = field("the two parties")
+    fgd: Fgd = field("the Focus Group Discussion")
+    considerations: list[str] = field("'bahwa ...' considerations of the agreement, without 'bahwa'")
+    purpose: Purpose = field("maksud dan tujuan")
+    scope: list[str] = field("ruang lingkup, one item each")
+    coverage: Coverage = field("who is covered and at what rate")
+    funding: Funding = field("budget source and months")
+    term: Term = field("period in force")
+    signing: Signing = field("signing place and date")
+    technical_team: TechnicalTeam = field("tim teknis")
+    monitoring: Monitoring = field("reporting cadence")
+    existing_coverage: ExistingCoverage = field("workers already registered")
+
+    def problems(self) -> Check:
+        """Cross-section rules: the budget year falls in the term."""
+        out: Check = []
+        if not self.term.start.year <= self.funding.year <= self.term.end.year:
+            out.append(
+                ("funding.year", f"{self.funding.year} is outside the term {self.term.start} to {self.term.end}, expected a year of the term")
+            )
+        for name in ("considerations", "scope"):
+            if not getattr(self, name):
+                out.append((name, "is an empty list, expected at least one item"))
+        return out
+
+    @property
+    def pihak_kesatu(self) -> str:
+        """'PIHAK KESATU' or 'PIHAK PERTAMA', as the document's convention says."""
+        return f"PIHAK {self.document.party_labels}"
+
+    @property
+    def pihak_kedua(self) -> str:
+        """Always 'PIHAK KEDUA'."""
+        return "PIHAK KEDUA"
+
+    @property
+    def budget(self) -> Budget:
+        """Yearly cost of cover and the budget year's allocation (rate x workers x months)."""
+        rate, workers = self.coverage.monthly_per_worker, self.coverage.workers
+        months = self.funding.month_count
+        return Budget(rate, workers, months, rate * workers * 12, rate * workers * months, self.funding.year, self.funding.period)
+
+
+def _is_time(text: str) -> bool:
+    hh, _, mm = text.partition(".")
+    return len(hh) == 2 and len(mm) == 2 and hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60
+
+
+def _add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _join_id(items: list[str]) -> str:
+    """Indonesian list: 'a', 'a dan b', 'a, b dan c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " dan " + items[-1]
+
+
+def _rule(p: Programme) -> str:
+    if p.flat is not None:
+        return "tetap"
+    return f"{str(p.percent).replace('.', ',')}% dari dasar upah"

@@ -1,0 +1,59 @@
+"""Convert .docx to PDF with LibreOffice headless, one isolated profile per call."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from workflow.errors import MouError
+
+INSTALL_HINT = (
+    "install it with: sudo apt-get install --no-install-recommends "
+    "libreoffice-writer-nogui fonts-liberation2"
+)
+
+
+class ConversionFailed(MouError):
+    """Raised when LibreOffice is missing, times out or produces no PDF."""
+
+
+def soffice() -> str:
+    """Path of the LibreOffice binary, or raise with how to install it."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ConversionFailed(f"LibreOffice (soffice) is not installed; {INSTALL_HINT}")
+
+
+def to_pdf(sources: list[Path], outdir: Path, *, timeout: float = 300) -> list[Path]:
+    """Convert ``sources`` to PDF in ``outdir`` in one LibreOffice call; return the PDF paths."""
+    binary = soffice()
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="mou-soffice-") as profile:
+        cmd = [
+            binary,
+            f"-env:UserInstallation=file://{profile}",  # parallel calls must not share a profile
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, sources),
+        ]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as err:
+            raise ConversionFailed(f"LibreOffice did not finish within {timeout:.0f} s") from err
+    pdfs = [outdir / (s.stem + ".pdf") for s in sources]
+    missing = [p.name for p in pdfs if not p.is_file()]
+    if proc.returncode != 0 or missing:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise ConversionFailed(
+            f"LibreOffice failed (exit {proc.returncode}); missing {', '.join(missing) or 'nothing'}"
+            + (f": {detail[-1]}" if detail else "")
+        )
+    return pdfs

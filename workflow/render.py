@@ -1,0 +1,147 @@
+"""Fill the Word templates of a stage from an agreement: strict, sandboxed, autoescaped.
+
+docxtpl, lxml and Jinja are imported here and only here, so commands that do not render start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workflow import formatting
+from workflow.agreements import load
+from workflow.catalogue import templates_dir, DocumentSpec, load_catalogue
+from workflow.context import Placeholder, build_context
+from workflow.errors import MouError, TemplateCheckFailed, TemplateProblem
+from workflow.store import Store, write_new
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "angka": formatting.angka,
+    "bilangan": formatting.bilangan,
+    "bulan_tahun": formatting.bulan_tahun,
+    "hari_tanggal": formatting.hari_tanggal,
+    "nama_hari": formatting.nama_hari,
+    "rupiah": formatting.rupiah,
+    "rupiah_lengkap": formatting.rupiah_lengkap,
+    "rupiah_terbilang": formatting.rupiah_terbilang,
+    "tanggal": formatting.tanggal,
+    "tanggal_angka_kata": formatting.tanggal_angka_kata,
+    "tanggal_kata": formatting.tanggal_kata,
+    "terbilang": formatting.terbilang,
+}
+"""Formatting functions templates use as filters: ``{{ budget.annual|rupiah_lengkap }}``."""
+
+
+def _keep_placeholder(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """An unknown value stays a visible placeholder whatever filter is applied to it."""
+
+    @functools.wraps(fn)
+    def wrapper(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, Placeholder):
+            return value
+        try:
+            return fn(value, *args, **kwargs)
+        except (TypeError, ValueError) as err:
+            raise _FilterFailed(fn.__name__, str(err)) from err
+
+    return wrapper
+
+
+class _FilterFailed(Exception):
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"filter {name} failed: {message}")
+
+
+@cache
+def environment() -> SandboxedEnvironment:
+    """The one Jinja environment of every template: sandboxed, autoescaped, strict."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env.filters.update({name: _keep_placeholder(fn) for name, fn in FILTERS.items()})
+    env.tests["known"] = lambda value: not isinstance(value, Placeholder)
+    return env
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One document written to disk."""
+
+    stage: str
+    title: str
+    path: Path
+    version: int
+
+
+def render_bytes(spec: DocumentSpec, context: dict[str, Any]) -> bytes:
+    """Render one catalogue document to .docx bytes (nothing is written)."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    tpl = DocxTemplate(templates_dir() / spec.template)
+    name = f"templates/{spec.template}"
+    try:
+        tpl.render(context, jinja_env=environment(), autoescape=True)
+    except SecurityError as err:
+        raise TemplateProblem(name, "", f"unsafe expression refused: {err}") from err
+    except UndefinedError as err:
+        raise TemplateProblem(name, "", f"undefined value: {err.message}") from err
+    except TemplateError as err:
+        raise TemplateProblem(name, "", f"template error: {err.message}") from err
+    except _FilterFailed as err:
+        raise TemplateProblem(name, "", str(err)) from err
+    props = tpl.docx.core_properties  # set after render: templating properties double-escapes them
+    props.title = spec.title
+    props.subject = str(context["document"]["subject"])
+    props.author = "mou"
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()
+
+
+def render(
+    store: Store, slug: str, stages: list[str] | None = None, out: Path | None = None
+) -> list[Rendered]:
+    """Render the documents of ``stages`` (all stages when None) as new versions; return what was written.
+
+    Everything is rendered in memory first, so a failure writes nothing.
+    """
+    from workflow.check import check_template
+
+    loaded = load(store, slug)
+    catalogue = load_catalogue()
+    chosen = [catalogue.stage(s) for s in stages] if stages else list(catalogue.stages)
+    issues = [i for st in chosen for d in st.documents for i in check_template(templates_dir() / d.template, d)]
+    if issues:
+        raise TemplateCheckFailed([str(i) for i in issues])
+    planned: list[tuple[Path, int, str, str, bytes]] = []
+    for stage in chosen:
+        folder = (out / stage.name) if out else store.documents_dir(slug, stage.name)
+        for spec in stage.documents:
+            version = next_version(folder, spec.name)
+            data = render_bytes(spec, build_context(loaded.agreement, version=version))
+            planned.append((folder / f"{spec.name}-v{version}.docx", version, stage.name, spec.title, data))
+    written: list[Rendered] = []
+    for path, version, stage_name, title, data in planned:
+        try:
+            write_new(path, data)
+        except FileExistsError as err:
+            raise MouError(f"{path} was written by another process meanwhile; run the command again") from err
+        written.append(Rendered(stage_name, title, path, version))
+    return written
+
+
+def next_version(folder: Path, stem: str) -> int:
+    """The first draft number not yet used in ``folder`` for ``stem``."""
+    taken = [int(v) for p in folder.glob(f"{stem}-v*.docx") if (v := p.name[len(stem) + 2 : -5]).isdigit()]
+    return max(taken, default=0) + 1

@@ -1,0 +1,111 @@
+"""Where agreements live on disk, and the only code that writes there.
+
+One small interface (``Store``) so that a shared database can later take the folder's place.
+Every write is atomic (temporary file, fsync, rename or link) and never replaces an earlier version.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from workflow.errors import AgreementNotFound, InvalidSlug, MouError
+
+AGREEMENT_FILE = "agreement.yaml"
+_SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+def check_slug(slug: str) -> str:
+    """Return ``slug`` if it is a plain folder name such as ``buton-bpjstk-2025``, else raise."""
+    if not (3 <= len(slug) <= 64 and _SLUG.match(slug)):
+        raise InvalidSlug(slug)
+    return slug
+
+
+class Store:
+    """A folder of agreements: ``ROOT/<slug>/agreement.yaml`` plus what the tool writes beside it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def folder(self, slug: str) -> Path:
+        """The folder of one agreement (the slug is checked, so it cannot escape the root)."""
+        return self.root / check_slug(slug)
+
+    def agreement_file(self, slug: str) -> Path:
+        """``agreement.yaml`` of an existing agreement."""
+        path = self.folder(slug) / AGREEMENT_FILE
+        if not path.is_file():
+            raise AgreementNotFound(slug, self.root)
+        return path
+
+    def slugs(self) -> Iterator[str]:
+        """Slugs of every agreement under the root, sorted."""
+        if not self.root.is_dir():
+            return iter(())
+        return iter(
+            sorted(p.parent.name for p in self.root.glob(f"*/{AGREEMENT_FILE}") if _SLUG.match(p.parent.name))
+        )
+
+    def documents_dir(self, slug: str, stage: str) -> Path:
+        """Where the documents of one stage go by default."""
+        return self.folder(slug) / "documents" / stage
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all at once: readers see the old file or the new, never half."""
+    tmp = _temp_beside(path, data)
+    try:
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` with ``data`` atomically; raise FileExistsError rather than replace it."""
+    tmp = _temp_beside(path, data)
+    try:
+        os.link(tmp, path)  # fails if the name exists: an earlier version is never replaced
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
+
+
+def _temp_beside(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class RootMissing(MouError):
+    """Raised when the agreements folder does not exist."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        super().__init__(f"agreements folder {root} does not exist; pass --root DIR or set MOU_ROOT")
