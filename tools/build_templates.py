@@ -9,11 +9,12 @@ were made. Run `make templates` after changing it, then look at the rendered pag
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -57,7 +58,7 @@ def new_document(*, paper: str = "F4") -> DocxDocument:
     lang.set(qn("w:val"), "id-ID")
     rpr.append(lang)
     core = doc.core_properties
-    core.author, core.title, core.comments = "mou", "", "Template mou; tag docxtpl {{ ... }}"
+    core.author, core.title, core.comments = "mou", "", "mou template (docxtpl tags)"
     return doc
 
 
@@ -143,7 +144,8 @@ def lettered(where: Container, items: str, *, left: float = 1.0, end: str = ";")
 
 def numbered(where: Container, items: str, *, left: float = 1.0, end: str = "") -> None:
     """'1. item' for each item of the list at path ``items``."""
-    body = f"{{{{ loop.index }}}}.\t{{{{ item }}}}{end}"
+    tail = "{{ '.' if loop.last else ';' }}" if end == ";" else end
+    body = f"{{{{ loop.index }}}}.\t{{{{ item }}}}{tail}"
     loop(where, f"for item in {items}", body, left=left, hang=0.75)
 
 
@@ -157,6 +159,12 @@ def grid(where: Container, rows: int, widths: list[float], *, borders: bool = Fa
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(width)
+    # LibreOffice lays out by the grid, Word by the cell widths: set both, and fix the layout.
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
     return table
 
 
@@ -187,7 +195,7 @@ def kv(where: Container, rows: list[tuple[str, str]], widths: tuple[float, float
 
 def row_loop(table: Table, head: str, cells: list[str], *, aligns: list[object] | None = None) -> None:
     """Three rows: {%tr for %}, the repeated row, {%tr endfor %}."""
-    start = table.add_row()
+    start = table.add_row()  # add_row copies the grid widths into the new cells
     cell_text(start.cells[0], f"{{%tr {head} %}}")
     body = table.add_row()
     for i, text in enumerate(cells):
@@ -248,42 +256,56 @@ def page_break(doc: DocxDocument) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def signature(
-    cell: _Cell,
-    *,
-    heading: list[str],
-    who: str,
-    id_line: str | None = None,
-    stamp: str | None = None,
-    gap: int = 4,
-) -> None:
-    """A signature block in a table cell: headings, space to sign (with meterai note), name, NIP."""
-    first = True
-    for line in heading:
-        p = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
-        p.paragraph_format.alignment = C
-        p.paragraph_format.space_after = Pt(0)
-        p.add_run(line).bold = True
-    for i in range(gap):
-        p = cell.add_paragraph()
-        p.paragraph_format.alignment = C
-        p.paragraph_format.space_after = Pt(0)
-        if stamp and i == gap // 2 - 1:
-            run = p.add_run(stamp)
+@dataclass(frozen=True)
+class Sig:
+    """One signature block. Heading lines starting with '~' are plain, the others bold."""
+
+    heading: list[str]
+    who: str
+    id_line: str | None = None
+    stamp: str | None = None
+
+
+def signatures(where: Container, left: Sig | None, right: Sig | None, *, gap: float = 2.4) -> Table:
+    """Signature blocks side by side, in rows so that both names sit on the same line.
+
+    Rows: headings, space to sign (with the meterai note), name, NIP/NPK. The rows never split
+    across pages and stay with the paragraph before them.
+    """
+    t = grid(where, 4, [8.0, 8.0])
+    for col, sig in enumerate((left, right)):
+        if sig is None:
+            continue
+        cells = [row.cells[col] for row in t.rows]
+        for i, line in enumerate(sig.heading):
+            p = cells[0].paragraphs[0] if i == 0 else cells[0].add_paragraph()
+            plain = line.startswith("~")
+            p.add_run(line.lstrip("~")).bold = not plain
+        if sig.stamp:
+            run = cells[1].paragraphs[0].add_run(sig.stamp)
             run.font.size = Pt(8)
             run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
-    p = cell.add_paragraph()
-    p.paragraph_format.alignment = C
-    p.paragraph_format.space_after = Pt(0)
-    run = p.add_run(who)
-    run.bold = True
-    run.underline = True
-    if id_line:
-        p = cell.add_paragraph()
-        p.paragraph_format.alignment = C
-        p.paragraph_format.space_after = Pt(0)
-        p.add_run(id_line)
+        name = cells[2].paragraphs[0].add_run(sig.who)
+        name.bold = name.underline = True
+        if sig.id_line:
+            cells[3].paragraphs[0].add_run(sig.id_line)
+    for r, row in enumerate(t.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if r == 1:
+            height = OxmlElement("w:trHeight")
+            height.set(qn("w:val"), str(int(Cm(gap).twips)))
+            height.set(qn("w:hRule"), "exact")
+            tr_pr.append(height)
+            for cell in row.cells:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.alignment = C
+                p.paragraph_format.space_after = Pt(0)
+                if r < 3:
+                    p.paragraph_format.keep_with_next = True
+    return t
 
 
 ID_LINE = "{% if OFFICIAL.id %}{{ OFFICIAL.id.kind }}. {{ OFFICIAL.id.number }}{% endif %}"
@@ -327,7 +349,7 @@ def undangan_fgd() -> DocxDocument:
     para(
         doc,
         "Dalam rangka penyusunan {{ document.name }} antara {{ parties.pemda.name }} dan "
-        "{{ parties.partner.name }} tentang {{ document.subject|lower }}, dengan hormat kami "
+        "{{ parties.partner.name }} tentang {{ document.subject }}, dengan hormat kami "
         "mengundang Bapak/Ibu untuk menghadiri Focus Group Discussion (FGD) yang akan dilaksanakan pada:",
         left=1.25,
     )
@@ -349,15 +371,13 @@ def undangan_fgd() -> DocxDocument:
         "Mengingat pentingnya acara tersebut, kami mengharapkan kehadiran Bapak/Ibu tepat pada waktunya. "
         "Atas perhatian dan kehadiran Bapak/Ibu, kami ucapkan terima kasih.",
         left=1.25,
-        after=18,
+        after=12,
     )
-    t = grid(doc, 1, [7.5, 8.5])
-    sig = t.rows[0].cells[1]
     heading = [
         "{% if fgd.invitation.on_behalf_of %}a.n. {{ fgd.invitation.on_behalf_of }}{% endif %}",
         "{{ fgd.invitation.signer.position|upper }},",
     ]
-    signature(sig, heading=heading, who="{{ fgd.invitation.signer.name }}", id_line=id_line("fgd.invitation.signer"))
+    signatures(doc, None, Sig(heading, "{{ fgd.invitation.signer.name }}", id_line("fgd.invitation.signer")))
     page_break(doc)
     para(doc, "Lampiran surat {{ fgd.invitation.signer.position }}", align=L, after=0, size=10)
     kv(doc, [("Nomor", "{{ fgd.invitation.nomor }}"), ("Tanggal", "{{ fgd.invitation.date|tanggal }}")], widths=(2.5, 0.5, 13.0))
@@ -390,7 +410,7 @@ def daftar_hadir_fgd() -> DocxDocument:
         ],
     )
     para(doc, "", after=6)
-    widths = [1.2, 4.8, 6.0, 4.0]
+    widths = [1.2, 4.5, 6.8, 3.5]
     t = grid(doc, 1, widths, borders=True)
     for cell, head in zip(t.rows[0].cells, ("No.", "Nama", "Jabatan / Instansi", "Tanda Tangan"), strict=True):
         cell_text(cell, head, bold=True, align=C)
@@ -400,7 +420,7 @@ def daftar_hadir_fgd() -> DocxDocument:
         ["{{ loop.index }}.", "{% if p.name %}{{ p.name }}{% endif %}", "{{ p.position }}", "{{ loop.index }}."],
         aligns=[C, L, L, L],
     )
-    for extra in range(1, 6):
+    for extra in range(1, 4):
         row = t.add_row()
         cell_text(row.cells[0], f"{{{{ fgd.invitees|length + {extra} }}}}.", align=C)
         cell_text(row.cells[3], f"{{{{ fgd.invitees|length + {extra} }}}}.")
@@ -410,13 +430,12 @@ def daftar_hadir_fgd() -> DocxDocument:
         height.set(qn("w:val"), str(int(Cm(1.1).twips)))
         height.set(qn("w:hRule"), "atLeast")
         tr_pr.append(height)
-    para(doc, "", after=12)
-    t = grid(doc, 1, [8.0, 8.0])
-    signature(
-        t.rows[0].cells[1],
-        heading=["{{ signing.place }}, {{ fgd.date|tanggal }}", "{{ fgd.chair.position|upper }},"],
-        who="{{ fgd.chair.name|upper }}",
-        id_line=id_line("fgd.chair"),
+    para(doc, "", after=12, keep=True)
+    signatures(
+        doc,
+        None,
+        Sig(["~{{ signing.place }}, {{ fgd.date|tanggal }}", "{{ fgd.chair.position|upper }},"],
+            "{{ fgd.chair.name|upper }}", id_line("fgd.chair")),
     )
     return doc
 
@@ -467,7 +486,7 @@ def notulen_fgd() -> DocxDocument:
     row_loop(
         t,
         "for g in existing_coverage.groups",
-        ["{{ loop.index }}.", "{{ g.name|capitalize }}", "{{ g.count|angka }}"],
+        ["{{ loop.index }}.", "{{ g.name }}", "{{ g.count|angka }}"],
         aligns=[C, L, R],
     )
     total = t.add_row()
@@ -476,19 +495,15 @@ def notulen_fgd() -> DocxDocument:
     para(doc, "", after=6)
     para(doc, "IV.\tKESIMPULAN DAN TINDAK LANJUT", bold=True, left=0.75, hang=0.75, before=6, keep=True)
     numbered(doc, "fgd.outcomes", left=1.5)
-    para(doc, "Demikian notulen dan berita acara ini dibuat untuk dipergunakan sebagaimana mestinya.", before=6, after=18)
-    t = grid(doc, 1, [8.0, 8.0])
-    signature(
-        t.rows[0].cells[0],
-        heading=["", "NOTULIS,"],
-        who="{{ fgd.minutes_taker.name }}",
-        id_line=id_line("fgd.minutes_taker"),
+    para(
+        doc, "Demikian notulen dan berita acara ini dibuat untuk dipergunakan sebagaimana mestinya.",
+        before=6, after=18, keep=True,
     )
-    signature(
-        t.rows[0].cells[1],
-        heading=["{{ signing.place }}, {{ fgd.date|tanggal }}", "PIMPINAN FGD", "{{ fgd.chair.position|upper }},"],
-        who="{{ fgd.chair.name|upper }}",
-        id_line=id_line("fgd.chair"),
+    signatures(
+        doc,
+        Sig(["~", "NOTULIS,"], "{{ fgd.minutes_taker.name }}", id_line("fgd.minutes_taker")),
+        Sig(["~{{ signing.place }}, {{ fgd.date|tanggal }}", "PIMPINAN FGD,"],
+            "{{ fgd.chair.name|upper }}", id_line("fgd.chair")),
     )
     return doc
 
@@ -507,7 +522,7 @@ def title_block(doc: DocxDocument, *, lampiran: bool = False) -> None:
     title(doc, "DENGAN")
     title(doc, "{{ parties.partner.name|upper }}")
     title(doc, "TENTANG")
-    title(doc, "{{ document.subject }}", after=12)
+    title(doc, "{{ document.subject|upper }}", after=12)
     t = grid(doc, 2, [2.5, 0.5, 7.0])
     for row, who in zip(t.rows, ("pemda", "partner"), strict=True):
         cell_text(row.cells[0], "NOMOR", bold=True)
@@ -533,6 +548,25 @@ def komparisi(doc: DocxDocument, n: int, who: str, label: str, end: str) -> None
     )
     runs(p, ("b", f"{{{{ {label} }}}}"), ("", end))
     p.paragraph_format.space_after = Pt(6)
+
+
+def kb_signatures(doc: DocxDocument, *, stamp: bool) -> None:
+    """PIHAK KEDUA on the left (with the meterai), PIHAK KESATU on the right (DOMAIN.md §4.1)."""
+    signatures(
+        doc,
+        Sig(
+            ["{{ pihak_kedua }},", "{{ parties.partner.representative.position|upper }},"],
+            "{{ parties.partner.representative.name|upper }}",
+            id_line("parties.partner.representative"),
+            "meterai {{ document.meterai|rupiah(decimals=False) }}" if stamp else None,
+        ),
+        Sig(
+            ["{{ pihak_kesatu }},", "{{ parties.pemda.representative.position|upper }},"],
+            "{{ parties.pemda.representative.name|upper }}",
+            id_line("parties.pemda.representative"),
+        ),
+        gap=2.8,
+    )
 
 
 def rancangan_kb() -> DocxDocument:
@@ -567,7 +601,7 @@ def rancangan_kb() -> DocxDocument:
     para(
         doc,
         "Berdasarkan pertimbangan sebagaimana tersebut di atas, PARA PIHAK sepakat untuk membuat "
-        "{{ document.name }} tentang {{ document.subject|lower }}, dengan ketentuan sebagai berikut:",
+        "{{ document.name }} tentang {{ document.subject }}, dengan ketentuan sebagai berikut:",
     )
 
     pasal(doc, 1, "MAKSUD DAN TUJUAN")
@@ -707,30 +741,16 @@ def rancangan_kb() -> DocxDocument:
         "di atas dalam rangkap {{ document.copies|bilangan }} asli, bermeterai cukup, dan masing-masing "
         "mempunyai kekuatan hukum yang sama.",
         after=18,
+        keep=True,
     )
-    t = grid(doc, 1, [8.0, 8.0])
-    signature(
-        t.rows[0].cells[0],
-        heading=["{{ pihak_kedua }},", "{{ parties.partner.representative.position|upper }},"],
-        who="{{ parties.partner.representative.name|upper }}",
-        id_line=id_line("parties.partner.representative"),
-        stamp="meterai {{ document.meterai|rupiah(decimals=False) }}",
-        gap=5,
-    )
-    signature(
-        t.rows[0].cells[1],
-        heading=["{{ pihak_kesatu }},", "{{ parties.pemda.representative.position|upper }},"],
-        who="{{ parties.pemda.representative.name|upper }}",
-        id_line=id_line("parties.pemda.representative"),
-        gap=5,
-    )
+    kb_signatures(doc, stamp=True)
 
     page_break(doc)
     title_block(doc, lampiran=True)
     title(doc, "RINCIAN IURAN DAN KEBUTUHAN ANGGARAN", after=12)
     para(doc, "A.\tIuran per peserta per bulan", bold=True, left=0.75, hang=0.75, keep=True)
     t = grid(doc, 1, [1.2, 6.3, 4.5, 4.0], borders=True)
-    for cell, head in zip(t.rows[0].cells, ("No.", "Program", "Dasar Perhitungan", "Iuran (Rp)"), strict=True):
+    for cell, head in zip(t.rows[0].cells, ("No.", "Program", "Dasar Perhitungan", "Iuran per Bulan"), strict=True):
         cell_text(cell, head, bold=True, align=C)
     row_loop(
         t,
@@ -755,19 +775,7 @@ def rancangan_kb() -> DocxDocument:
         cell_text(row.cells[0], k)
         cell_text(row.cells[1], v, align=R if "rupiah" in v else L)
     para(doc, "", after=18)
-    t = grid(doc, 1, [8.0, 8.0])
-    signature(
-        t.rows[0].cells[0],
-        heading=["{{ pihak_kedua }},", "{{ parties.partner.representative.position|upper }},"],
-        who="{{ parties.partner.representative.name|upper }}",
-        id_line=id_line("parties.partner.representative"),
-    )
-    signature(
-        t.rows[0].cells[1],
-        heading=["{{ pihak_kesatu }},", "{{ parties.pemda.representative.position|upper }},"],
-        who="{{ parties.pemda.representative.name|upper }}",
-        id_line=id_line("parties.pemda.representative"),
-    )
+    kb_signatures(doc, stamp=False)
     return doc
 
 

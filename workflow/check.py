@@ -92,7 +92,8 @@ def used_paths(source: str) -> tuple[list[str], list[str]]:
             visit(node.iter, scope)
             inner = dict(scope, loop=_LOOP)
             base = path_of(node.iter, scope)
-            for target in node.target.find_all(nodes.Name):
+            targets = [node.target] if isinstance(node.target, nodes.Name) else node.target.find_all(nodes.Name)
+            for target in targets:
                 inner[target.name] = f"{base}[]" if base else _LOOP
             for child in (*node.body, *( [node.test] if node.test else [])):
                 visit(child, inner)

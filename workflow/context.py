@@ -20,7 +20,7 @@ _OWNERS = {
     "parties.partner": "PIHAK KEDUA",
     "fgd.chair": "PIMPINAN FGD",
     "fgd.minutes_taker": "NOTULIS",
-    "fgd.invitation.signer": "PENANDA TANGAN UNDANGAN",
+    "fgd.invitation.signer": "PENANDA TANGAN",
 }
 EXTRA_NAMES = {"version": int}
 """Values a render adds beside the agreement: the draft version number."""

@@ -71,7 +71,7 @@ class DocumentInfo:
     title: Literal["KESEPAKATAN BERSAMA", "NOTA KESEPAHAMAN", "NOTA KESEPAKATAN"] = field(
         "document title; KESEPAKATAN BERSAMA is the legal name (PP 28/2018)"
     )
-    subject: str = field("what it is about (TENTANG ...), in capitals")
+    subject: str = field("what it is about, as running text; the title block prints it in capitals")
     party_labels: Literal["KESATU", "PERTAMA"] = field("PIHAK KESATU or PIHAK PERTAMA convention")
     copies: int = field("number of original copies (rangkap)", lo=1, hi=10)
     meterai: int = field("stamp duty in rupiah (UU 10/2020: 10000)", lo=0, hi=1_000_000)
@@ -329,7 +329,7 @@ class Monitoring:
 class Group:
     """One group of workers already registered."""
 
-    name: str = field("who they are, e.g. 'pegawai honorer non-ASN'")
+    name: str = field("who they are, as a table row, e.g. 'Pegawai honorer non-ASN'")
     count: int = field("how many", lo=0, hi=100_000_000)
 
 
