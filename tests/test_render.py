@@ -69,12 +69,12 @@ def test_fgd_minutes_open_with_the_date_in_words(rendered: dict[str, Path]) -> N
 
 
 def test_attendance_list_has_one_row_per_invitee(rendered: dict[str, Path]) -> None:
-    """Daftar hadir: a numbered row for each of the ten invitees, then five blank rows."""
+    """Daftar hadir: a numbered row for each of the ten invitees, then three blank rows."""
     from docx import Document
 
     table = Document(str(rendered["daftar-hadir-fgd"])).tables[-2]
     numbers = [row.cells[0].text for row in table.rows[1:]]
-    assert numbers == [f"{i}." for i in range(1, 16)]
+    assert numbers == [f"{i}." for i in range(1, 14)]
     assert table.rows[1].cells[2].text == "Kepala Kantor Cabang BPJS Ketenagakerjaan Baubau"
 
 
@@ -160,7 +160,7 @@ def _custom_templates(tmp_path: Path, body: str, monkeypatch: pytest.MonkeyPatch
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("{{ ''.__class__.__mro__ }}", "__class__: access to underscore attributes is not allowed in templates"),
+        ("{{ ''.__class__ }}", "__class__: access to underscore attributes is not allowed in templates"),
         ("{{ fgd.venu }}", "fgd.venu: not in the agreement model, did you mean fgd.venue?"),
         ("{% for p in fgd.invitees %}{{ p.nama }}{% endfor %}", "fgd.invitees[].nama: not in the agreement model, did you mean fgd.invitees[].name?"),
         ("{{ coverage.workers }}", "coverage.workers: section coverage is not in the catalogue's needs for x"),

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from workflow.catalogue import templates_dir, DocumentSpec, load_catalogue
+from workflow.catalogue import SHIPPED_TEMPLATES, DocumentSpec, load_catalogue, templates_dir
 from workflow.context import schema_paths
 from workflow.errors import InvalidData
 from workflow.model import Agreement
@@ -179,8 +179,9 @@ def _short(tag: str) -> str:
 
 
 def _shown(path: Path) -> str:
+    """Shipped templates as ``templates/x.docx``; a Pemda's own by their full path."""
     try:
-        return str(path.relative_to(templates_dir().parent))
+        return str(path.relative_to(SHIPPED_TEMPLATES.parent))
     except ValueError:
         return str(path)
 

@@ -429,4 +429,4 @@ def _join_id(items: list[str]) -> str:
 def _rule(p: Programme) -> str:
     if p.flat is not None:
         return "tetap"
-    return f"{str(p.percent).replace('.', ',')}% dari dasar upah"
+    return f"{str(p.percent).replace('.', ',')}% dari penghasilan"

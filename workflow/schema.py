@@ -88,6 +88,8 @@ class Reader:
 
     def read(self, cls: type[T]) -> T:
         """Build ``cls`` from the whole document or raise InvalidData listing every problem."""
+        if self.doc.data is None:
+            raise InvalidData([Problem(self.doc.path, None, "", "is empty, expected the fields of an agreement (see `mou schema`)")])
         value = self.value(cls, self.doc.data, "", {})
         if self.problems:
             raise InvalidData(sorted(self.problems, key=lambda p: (p.line or 0, p.field)))

@@ -138,8 +138,11 @@ def load(path: Path, text: str | None = None) -> Document:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else None
         what = (err.problem or err.context or "invalid YAML").strip()
-        if err.context and err.context_mark and err.problem:
+        if err.context and err.context_mark and err.problem and err.context_mark.line + 1 != line:
             what += f" ({err.context.strip()} started on line {err.context_mark.line + 1})"
+        quote = _unclosed_quote(text, err.context_mark.line if err.context_mark else 0, line or 0)
+        if quote:
+            line, what = quote, f"unclosed quote: the text from this line runs on to line {line_of_error(err)}"
         raise InvalidData([Problem(path, line, "", f"invalid YAML: {what}")]) from err
     except yaml.YAMLError as err:
         raise InvalidData([Problem(path, None, "", f"invalid YAML: {err}")]) from err
@@ -154,15 +157,44 @@ def load(path: Path, text: str | None = None) -> Document:
     return doc
 
 
+def line_of_error(err: yaml.MarkedYAMLError) -> int:
+    """1-based line where the parser gave up."""
+    mark = err.problem_mark or err.context_mark
+    return mark.line + 1 if mark else 0
+
+
+def _unclosed_quote(text: str, first: int, last: int) -> int | None:
+    """The line (1-based) that opens a quote never closed before ``last``, if any.
+
+    PyYAML reports an unclosed quote where the run-on string finally breaks the structure, often
+    many lines later; the line that opened it is what the user has to fix.
+    """
+    lines = text.splitlines()
+    for i in range(first, min(last, len(lines))):
+        value = lines[i].split(": ", 1)[1] if ": " in lines[i] else lines[i].lstrip(" -")
+        value = value.strip()
+        for q in "\"'":
+            if value.startswith(q) and (len(value) == 1 or not value.rstrip().endswith(q)):
+                return i + 1 if i + 1 < last else None
+    return None
+
+
 def _build(
-    node: Node, fpath: str, doc: Document, problems: list[Problem], seen: set[int], loader: _Loader
+    node: Node,
+    fpath: str,
+    doc: Document,
+    problems: list[Problem],
+    seen: set[int],
+    loader: _Loader,
+    line: int | None = None,
 ) -> Any:
-    line = node.start_mark.line + 1
+    """Plain values from ``node``; ``line`` is where the value is named (its key's line)."""
+    line = line or node.start_mark.line + 1
+    doc.lines[fpath] = line
     if id(node) in seen:  # the composer shares anchored nodes: a second visit is an alias
         problems.append(Problem(doc.path, line, fpath, "YAML aliases (*name) are not allowed, write the value out"))
         return None
     seen.add(id(node))
-    doc.lines[fpath] = line
     if node.tag not in _PLAIN_TAGS:
         problems.append(Problem(doc.path, line, fpath, f"YAML tag {node.tag} is not allowed, expected a plain value"))
         return None
@@ -186,11 +218,12 @@ def _build(
                     )
                 )
                 continue
-            out[key] = _build(value_node, child, doc, problems, seen, loader)
+            out[key] = _build(value_node, child, doc, problems, seen, loader, key_node.start_mark.line + 1)
         return out
     if isinstance(node, SequenceNode):
+        # an alias item carries its anchor's position, so it is reported at the list's line
         return [
-            _build(item, join(fpath, i), doc, problems, seen, loader)
+            _build(item, join(fpath, i), doc, problems, seen, loader, line if id(item) in seen else None)
             for i, item in enumerate(node.value, start=1)
         ]
     assert isinstance(node, ScalarNode)
