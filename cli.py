@@ -128,7 +128,11 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
 @main.command()
 @click.argument("slug")
 @click.option("--stage", "stages", multiple=True, metavar="STAGE", help="Stage to render (repeatable; default: every stage).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write under DIR/<stage>/ instead of the agreement's documents/ folder.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write under DIR/<stage>/ instead of the agreement's documents/ folder.",
+)
 @click.pass_context
 def render(ctx: click.Context, slug: str, stages: tuple[str, ...], out: Path | None) -> None:
     """Render the documents of a stage as new versions (v1, v2, ...); never overwrites a version.

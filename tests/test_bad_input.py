@@ -24,62 +24,154 @@ class Case:
 
 
 CASES = [
-    Case("unclosed-quote", "venue: Ruang VVIP Kantor Bupati Buton", 'venue: "Ruang VVIP Kantor Bupati Buton',
-         "invalid YAML: unclosed quote: the text from this line runs on to line {end}"),
-    Case("tab-indent", "  workers: 1000", "\tworkers: 1000",
-         "invalid YAML: found character that cannot start any token"),
-    Case("duplicate-key", "  workers: 1000", "  workers: 1000\n  workers: 2000",
-         "coverage.workers: duplicate key, first given on line {prev}", at="  workers: 2000"),
-    Case("alias", "  segment: pekerja rentan miskin\n  category: Bukan Penerima Upah (BPU)",
-         "  segment: &s pekerja rentan miskin\n  category: *s",
-         "coverage.category: YAML aliases (*name) are not allowed, write the value out", at="  category: *s"),
-    Case("python-tag", "  workers: 1000", "  workers: !!python/object/apply:os.system [echo]",
-         "coverage.workers: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed, expected a plain value"),
-    Case("workers-text", "  workers: 1000", "  workers: seribu",
-         "coverage.workers: 'seribu' is not a whole number, expected a whole number from 1 to 10.000.000 without separators"),
-    Case("workers-negative", "  workers: 1000", "  workers: -5",
-         "coverage.workers: -5 is out of range, expected a whole number from 1 to 10.000.000"),
-    Case("workers-absurd", "  workers: 1000", "  workers: 99999999999",
-         "coverage.workers: 99999999999 is out of range, expected a whole number from 1 to 10.000.000"),
-    Case("workers-thousands-dot", "  workers: 1000", "  workers: 1.000",
-         "coverage.workers: 1.0 is not a whole number, expected a whole number from 1 to 10.000.000 without separators"),
-    Case("unknown-key", "  segment: pekerja rentan miskin", "  segment: pekerja rentan miskin\n  segmen: miskin",
-         "coverage.segmen: unknown field, did you mean 'segment'? expected one of: workers, segment, category, "
-         "data_source, data_source_name, income_base, programmes, jkm_benefit", at="  segmen: miskin"),
-    Case("impossible-date", "  date: 2025-05-28", "  date: 2025-02-30",
-         "fgd.date: 2025-02-30 is not a day of the calendar, expected a real date YYYY-MM-DD"),
-    Case("date-in-words", "  date: 2025-05-28", "  date: 28 Mei 2025",
-         "fgd.date: '28 Mei 2025' is not a date, expected YYYY-MM-DD such as 2025-05-28"),
-    Case("end-before-start", "  end: 2027-06-30", "  end: 2025-06-30",
-         "term.end: 2025-06-30 is not after the start 2025-07-01, expected a later date"),
-    Case("term-over-5-years", "  end: 2027-06-30", "  end: 2030-07-01",
-         "term.end: 2030-07-01 makes the term longer than 5 years, expected 2030-06-30 or earlier"),
-    Case("title-alias", "  title: KESEPAKATAN BERSAMA", "  title: PERJANJIAN",
-         "document.title: 'PERJANJIAN' is not allowed, expected one of KESEPAKATAN BERSAMA, NOTA KESEPAHAMAN, NOTA KESEPAKATAN"),
-    Case("months-past-december", "  start_month: 7", "  start_month: 7\n  months: 8",
-         "funding.months: 8 months from month 7 run past December, expected at most 6", at="  months: 8"),
-    Case("nip-as-number", "      kind: NPK\n        number:", "      kind: NPK\n        number: 196908061996031003",
-         "parties.partner.representative.id.number: 196908061996031003 is a number, expected text (put it in quotes)",
-         at="        number: 196908061996031003"),
-    Case("control-character", "  venue: Ruang VVIP Kantor Bupati Buton", '  venue: "Ruang\\x07VVIP"',
-         "fgd.venue: contains the control character U+0007 at position 6, expected printable text"),
-    Case("blank-text", "  venue: Ruang VVIP Kantor Bupati Buton", '  venue: "   "',
-         "fgd.venue: is blank, expected text (leave the field empty only where it may be unknown)"),
-    Case("required-left-empty", "  venue: Ruang VVIP Kantor Bupati Buton", "  venue:",
-         "fgd.venue: is empty, expected text"),
-    Case("list-expected",
-         "  goals:\n    - memberikan perlindungan jaminan sosial ketenagakerjaan bagi pekerja rentan miskin di Kabupaten Buton\n"
-         "    - meningkatkan cakupan kepesertaan jaminan sosial ketenagakerjaan di Kabupaten Buton\n"
-         "    - mendukung percepatan penghapusan kemiskinan ekstrem di Kabupaten Buton",
-         "  goals: melindungi pekerja rentan",
-         "purpose.goals: 'melindungi pekerja rentan' is not a list, expected a list of text"),
-    Case("programme-both-rates", "      percent: 1 ", "      percent: 1\n      flat: 10000 ",
-         "coverage.programmes[1]: give exactly one of percent or flat, expected e.g. 'percent: 1' or 'flat: 6800'",
-         at="    - code: JKK"),
-    Case("timezone", "  timezone: WITA", "  timezone: WITU",
-         "fgd.timezone: 'WITU' is not allowed, expected one of WIB, WITA, WIT"),
-    Case("time-format", "  time:                               # not reported", "  time: 9 pagi",
-         "fgd.time: '9 pagi' is not a time, expected HH.MM such as 09.00"),
+    Case(
+        "unclosed-quote",
+        "venue: Ruang VVIP Kantor Bupati Buton",
+        'venue: "Ruang VVIP Kantor Bupati Buton',
+        "invalid YAML: unclosed quote: the text from this line runs on to line {end}",
+    ),
+    Case("tab-indent", "  workers: 1000", "\tworkers: 1000", "invalid YAML: found character that cannot start any token"),
+    Case(
+        "duplicate-key",
+        "  workers: 1000",
+        "  workers: 1000\n  workers: 2000",
+        "coverage.workers: duplicate key, first given on line {prev}",
+        at="  workers: 2000",
+    ),
+    Case(
+        "alias",
+        "  segment: pekerja rentan miskin\n  category: Bukan Penerima Upah (BPU)",
+        "  segment: &s pekerja rentan miskin\n  category: *s",
+        "coverage.category: YAML aliases (*name) are not allowed, write the value out",
+        at="  category: *s",
+    ),
+    Case(
+        "python-tag",
+        "  workers: 1000",
+        "  workers: !!python/object/apply:os.system [echo]",
+        "coverage.workers: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed, expected a plain value",
+    ),
+    Case(
+        "workers-text",
+        "  workers: 1000",
+        "  workers: seribu",
+        "coverage.workers: 'seribu' is not a whole number, expected a whole number from 1 to 10.000.000 without separators",
+    ),
+    Case(
+        "workers-negative",
+        "  workers: 1000",
+        "  workers: -5",
+        "coverage.workers: -5 is out of range, expected a whole number from 1 to 10.000.000",
+    ),
+    Case(
+        "workers-absurd",
+        "  workers: 1000",
+        "  workers: 99999999999",
+        "coverage.workers: 99999999999 is out of range, expected a whole number from 1 to 10.000.000",
+    ),
+    Case(
+        "workers-thousands-dot",
+        "  workers: 1000",
+        "  workers: 1.000",
+        "coverage.workers: 1.0 is not a whole number, expected a whole number from 1 to 10.000.000 without separators",
+    ),
+    Case(
+        "unknown-key",
+        "  segment: pekerja rentan miskin",
+        "  segment: pekerja rentan miskin\n  segmen: miskin",
+        "coverage.segmen: unknown field, did you mean 'segment'? expected one of: workers, segment, category, "
+        "data_source, data_source_name, income_base, programmes, jkm_benefit",
+        at="  segmen: miskin",
+    ),
+    Case(
+        "impossible-date",
+        "  date: 2025-05-28",
+        "  date: 2025-02-30",
+        "fgd.date: 2025-02-30 is not a day of the calendar, expected a real date YYYY-MM-DD",
+    ),
+    Case(
+        "date-in-words",
+        "  date: 2025-05-28",
+        "  date: 28 Mei 2025",
+        "fgd.date: '28 Mei 2025' is not a date, expected YYYY-MM-DD such as 2025-05-28",
+    ),
+    Case(
+        "end-before-start",
+        "  end: 2027-06-30",
+        "  end: 2025-06-30",
+        "term.end: 2025-06-30 is not after the start 2025-07-01, expected a later date",
+    ),
+    Case(
+        "term-over-5-years",
+        "  end: 2027-06-30",
+        "  end: 2030-07-01",
+        "term.end: 2030-07-01 makes the term longer than 5 years, expected 2030-06-30 or earlier",
+    ),
+    Case(
+        "title-alias",
+        "  title: KESEPAKATAN BERSAMA",
+        "  title: PERJANJIAN",
+        "document.title: 'PERJANJIAN' is not allowed, expected one of KESEPAKATAN BERSAMA, NOTA KESEPAHAMAN, NOTA KESEPAKATAN",
+    ),
+    Case(
+        "months-past-december",
+        "  start_month: 7",
+        "  start_month: 7\n  months: 8",
+        "funding.months: 8 months from month 7 run past December, expected at most 6",
+        at="  months: 8",
+    ),
+    Case(
+        "nip-as-number",
+        "      kind: NPK\n        number:",
+        "      kind: NPK\n        number: 196908061996031003",
+        "parties.partner.representative.id.number: 196908061996031003 is a number, expected text (put it in quotes)",
+        at="        number: 196908061996031003",
+    ),
+    Case(
+        "control-character",
+        "  venue: Ruang VVIP Kantor Bupati Buton",
+        '  venue: "Ruang\\x07VVIP"',
+        "fgd.venue: contains the control character U+0007 at position 6, expected printable text",
+    ),
+    Case(
+        "blank-text",
+        "  venue: Ruang VVIP Kantor Bupati Buton",
+        '  venue: "   "',
+        "fgd.venue: is blank, expected text (leave the field empty only where it may be unknown)",
+    ),
+    Case(
+        "required-left-empty",
+        "  venue: Ruang VVIP Kantor Bupati Buton",
+        "  venue:",
+        "fgd.venue: is empty, expected text",
+    ),
+    Case(
+        "list-expected",
+        "  goals:\n    - memberikan perlindungan jaminan sosial ketenagakerjaan bagi pekerja rentan miskin di Kabupaten Buton\n"
+        "    - meningkatkan cakupan kepesertaan jaminan sosial ketenagakerjaan di Kabupaten Buton\n"
+        "    - mendukung percepatan penghapusan kemiskinan ekstrem di Kabupaten Buton",
+        "  goals: melindungi pekerja rentan",
+        "purpose.goals: 'melindungi pekerja rentan' is not a list, expected a list of text",
+    ),
+    Case(
+        "programme-both-rates",
+        "      percent: 1 ",
+        "      percent: 1\n      flat: 10000 ",
+        "coverage.programmes[1]: give exactly one of percent or flat, expected e.g. 'percent: 1' or 'flat: 6800'",
+        at="    - code: JKK",
+    ),
+    Case(
+        "timezone",
+        "  timezone: WITA",
+        "  timezone: WITU",
+        "fgd.timezone: 'WITU' is not allowed, expected one of WIB, WITA, WIT",
+    ),
+    Case(
+        "time-format",
+        "  time:                               # not reported",
+        "  time: 9 pagi",
+        "fgd.time: '9 pagi' is not a time, expected HH.MM such as 09.00",
+    ),
 ]
 
 
@@ -157,7 +249,9 @@ def test_billion_laughs_is_refused_quickly(yaml_file: Path, run: Callable[..., R
     yaml_file.write_text(bomb, encoding="utf-8")
     result = run("check", SLUG)
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == f"Error: {yaml_file}:2: b[1]: YAML aliases (*name) are not allowed, write the value out"
+    assert (
+        result.stderr.splitlines()[0] == f"Error: {yaml_file}:2: b[1]: YAML aliases (*name) are not allowed, write the value out"
+    )
 
 
 def test_huge_file_is_refused(yaml_file: Path, run: Callable[..., Result]) -> None:

@@ -108,7 +108,10 @@ def test_new_skeleton_lists_what_to_fill(root: Path, run: Callable[..., Result])
     result = run("check", "wakatobi-2026")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == f"Error: {path}:6: document.title: is empty, expected one of KESEPAKATAN BERSAMA, NOTA KESEPAHAMAN, NOTA KESEPAKATAN"
+    assert (
+        lines[0]
+        == f"Error: {path}:6: document.title: is empty, expected one of KESEPAKATAN BERSAMA, NOTA KESEPAHAMAN, NOTA KESEPAKATAN"
+    )
     assert all(re.match(rf"Error: {re.escape(str(path))}:\d+: [a-z_.\[\]0-9]+: ", line) for line in lines)
     assert not any("nomor" in line for line in lines)  # may-be-unknown fields are fine empty
 

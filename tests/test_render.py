@@ -80,9 +80,11 @@ def test_attendance_list_has_one_row_per_invitee(rendered: dict[str, Path]) -> N
 
 def test_xml_special_characters_render_exactly(root: Path, yaml_file: Path, run: Callable[..., Result]) -> None:
     """A party named 'PT A & B <Persero>' appears exactly and the .docx stays well-formed XML."""
-    text = yaml_file.read_text(encoding="utf-8").replace(
-        "short_name: BPJS Ketenagakerjaan Cabang Baubau", "short_name: 'PT A & B <Persero> \"Tbk\"'"
-    ).replace("name: Badan Penyelenggara Jaminan Sosial Ketenagakerjaan Kantor Cabang Baubau", "name: PT A & B <Persero>")
+    text = (
+        yaml_file.read_text(encoding="utf-8")
+        .replace("short_name: BPJS Ketenagakerjaan Cabang Baubau", "short_name: 'PT A & B <Persero> \"Tbk\"'")
+        .replace("name: Badan Penyelenggara Jaminan Sosial Ketenagakerjaan Kantor Cabang Baubau", "name: PT A & B <Persero>")
+    )
     yaml_file.write_text(text, encoding="utf-8")
     result = run("render", SLUG, "--stage", "draft_kb")
     assert result.exit_code == 0, result.stderr
@@ -162,7 +164,10 @@ def _custom_templates(tmp_path: Path, body: str, monkeypatch: pytest.MonkeyPatch
     [
         ("{{ ''.__class__ }}", "__class__: access to underscore attributes is not allowed in templates"),
         ("{{ fgd.venu }}", "fgd.venu: not in the agreement model, did you mean fgd.venue?"),
-        ("{% for p in fgd.invitees %}{{ p.nama }}{% endfor %}", "fgd.invitees[].nama: not in the agreement model, did you mean fgd.invitees[].name?"),
+        (
+            "{% for p in fgd.invitees %}{{ p.nama }}{% endfor %}",
+            "fgd.invitees[].nama: not in the agreement model, did you mean fgd.invitees[].name?",
+        ),
         ("{{ coverage.workers }}", "coverage.workers: section coverage is not in the catalogue's needs for x"),
         ("{{ fgd.venue.upper() }}", "fgd.venue.upper: not in the agreement model, did you mean fgd.venue?"),
     ],

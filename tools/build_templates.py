@@ -135,10 +135,7 @@ def loop(where: Container, head: str, body: str, *, left: float = 0, hang: float
 
 def lettered(where: Container, items: str, *, left: float = 1.0, end: str = ";") -> None:
     """'a. item;' for each item of the list at path ``items`` (the last item ends with a full stop)."""
-    body = (
-        f"{{{{ '{LETTERS}'[loop.index0] }}}}.\t{{{{ item }}}}"
-        f"{{{{ '.' if loop.last else '{end}' }}}}"
-    )
+    body = f"{{{{ '{LETTERS}'[loop.index0] }}}}.\t{{{{ item }}}}{{{{ '.' if loop.last else '{end}' }}}}"
     loop(where, f"for item in {items}", body, left=left, hang=0.75)
 
 
@@ -168,9 +165,7 @@ def grid(where: Container, rows: int, widths: list[float], *, borders: bool = Fa
     return table
 
 
-def cell_text(
-    cell: _Cell, text: str, *, bold: bool = False, align: object = L, size: float | None = None
-) -> Paragraph:
+def cell_text(cell: _Cell, text: str, *, bold: bool = False, align: object = L, size: float | None = None) -> Paragraph:
     """Put ``text`` in the cell's first paragraph."""
     p = cell.paragraphs[0]
     p.paragraph_format.alignment = align
@@ -380,7 +375,11 @@ def undangan_fgd() -> DocxDocument:
     signatures(doc, None, Sig(heading, "{{ fgd.invitation.signer.name }}", id_line("fgd.invitation.signer")))
     page_break(doc)
     para(doc, "Lampiran surat {{ fgd.invitation.signer.position }}", align=L, after=0, size=10)
-    kv(doc, [("Nomor", "{{ fgd.invitation.nomor }}"), ("Tanggal", "{{ fgd.invitation.date|tanggal }}")], widths=(2.5, 0.5, 13.0))
+    kv(
+        doc,
+        [("Nomor", "{{ fgd.invitation.nomor }}"), ("Tanggal", "{{ fgd.invitation.date|tanggal }}")],
+        widths=(2.5, 0.5, 13.0),
+    )
     para(doc, "", after=6)
     title(doc, "DAFTAR UNDANGAN", after=12)
     t = grid(doc, 1, [1.2, 14.8], borders=True)
@@ -434,8 +433,11 @@ def daftar_hadir_fgd() -> DocxDocument:
     signatures(
         doc,
         None,
-        Sig(["~{{ signing.place }}, {{ fgd.date|tanggal }}", "{{ fgd.chair.position|upper }},"],
-            "{{ fgd.chair.name|upper }}", id_line("fgd.chair")),
+        Sig(
+            ["~{{ signing.place }}, {{ fgd.date|tanggal }}", "{{ fgd.chair.position|upper }},"],
+            "{{ fgd.chair.name|upper }}",
+            id_line("fgd.chair"),
+        ),
     )
     return doc
 
@@ -466,8 +468,7 @@ def notulen_fgd() -> DocxDocument:
     )
     # the numbered() body prints the item itself; attendees are records, so override its body:
     doc.paragraphs[-2].runs[0].text = (
-        "{{ loop.index }}.\t{% if item.name %}{{ item.name }}, {% endif %}{{ item.position }}"
-        "{{ ';' if not loop.last else '.' }}"
+        "{{ loop.index }}.\t{% if item.name %}{{ item.name }}, {% endif %}{{ item.position }}{{ ';' if not loop.last else '.' }}"
     )
     para(doc, "II.\tAGENDA", bold=True, left=0.75, hang=0.75, before=6, keep=True)
     numbered(doc, "fgd.agenda", left=1.5, end=";")
@@ -496,14 +497,20 @@ def notulen_fgd() -> DocxDocument:
     para(doc, "IV.\tKESIMPULAN DAN TINDAK LANJUT", bold=True, left=0.75, hang=0.75, before=6, keep=True)
     numbered(doc, "fgd.outcomes", left=1.5)
     para(
-        doc, "Demikian notulen dan berita acara ini dibuat untuk dipergunakan sebagaimana mestinya.",
-        before=6, after=18, keep=True,
+        doc,
+        "Demikian notulen dan berita acara ini dibuat untuk dipergunakan sebagaimana mestinya.",
+        before=6,
+        after=18,
+        keep=True,
     )
     signatures(
         doc,
         Sig(["~", "NOTULIS,"], "{{ fgd.minutes_taker.name }}", id_line("fgd.minutes_taker")),
-        Sig(["~{{ signing.place }}, {{ fgd.date|tanggal }}", "PIMPINAN FGD,"],
-            "{{ fgd.chair.name|upper }}", id_line("fgd.chair")),
+        Sig(
+            ["~{{ signing.place }}, {{ fgd.date|tanggal }}", "PIMPINAN FGD,"],
+            "{{ fgd.chair.name|upper }}",
+            id_line("fgd.chair"),
+        ),
     )
     return doc
 
@@ -578,17 +585,23 @@ def rancangan_kb() -> DocxDocument:
     p = para(doc)
     runs(
         p,
-        ("", "Pada hari ini {{ signing.date|tanggal_kata }}, bertempat di {{ signing.place }}, "
-             "yang bertanda tangan di bawah ini:"),
+        (
+            "",
+            "Pada hari ini {{ signing.date|tanggal_kata }}, bertempat di {{ signing.place }}, yang bertanda tangan di bawah ini:",
+        ),
     )
     komparisi(doc, 1, "pemda", "pihak_kesatu", ";")
     komparisi(doc, 2, "partner", "pihak_kedua", ".")
     p = para(doc)
     runs(
         p,
-        ("b", "{{ pihak_kesatu }}"), ("", " dan "), ("b", "{{ pihak_kedua }}"),
-        ("", " secara bersama-sama disebut "), ("b", "PARA PIHAK"),
-        ("", " dan secara sendiri-sendiri disebut "), ("b", "PIHAK"),
+        ("b", "{{ pihak_kesatu }}"),
+        ("", " dan "),
+        ("b", "{{ pihak_kedua }}"),
+        ("", " secara bersama-sama disebut "),
+        ("b", "PARA PIHAK"),
+        ("", " dan secara sendiri-sendiri disebut "),
+        ("b", "PIHAK"),
         ("", ", terlebih dahulu menerangkan hal-hal sebagai berikut:"),
     )
     loop(
@@ -615,18 +628,21 @@ def rancangan_kb() -> DocxDocument:
 
     pasal(doc, 3, "PELAKSANAAN")
     ayat(
-        doc, 1,
+        doc,
+        1,
         "{{ document.name }} ini dilaksanakan bagi {{ coverage.workers|bilangan('orang') }} "
         "{{ coverage.segment }} sebagai peserta {{ coverage.category }} program "
         "{{ coverage.programme_names }}.",
     )
     ayat(
-        doc, 2,
+        doc,
+        2,
         "Calon peserta sebagaimana dimaksud pada ayat (1) ditetapkan berdasarkan data "
         "{{ coverage.data_source_name }} ({{ coverage.data_source }}) yang diverifikasi oleh {{ pihak_kesatu }}.",
     )
     ayat(
-        doc, 3,
+        doc,
+        3,
         "Pelaksanaan {{ document.name }} ini ditindaklanjuti dengan Perjanjian Kerja Sama yang "
         "disusun dan ditandatangani oleh PARA PIHAK atau pejabat yang ditunjuk sesuai ketentuan "
         "peraturan perundang-undangan.",
@@ -650,8 +666,7 @@ def rancangan_kb() -> DocxDocument:
             "mendaftarkan peserta dan menerbitkan kartu kepesertaan;",
             "memberikan manfaat program {{ coverage.programme_codes }} kepada peserta atau ahli warisnya "
             "sesuai ketentuan peraturan perundang-undangan;",
-            "menyampaikan data kepesertaan, iuran dan klaim kepada {{ pihak_kesatu }} "
-            "{{ monitoring.every }}; dan",
+            "menyampaikan data kepesertaan, iuran dan klaim kepada {{ pihak_kesatu }} {{ monitoring.every }}; dan",
             "melaksanakan sosialisasi program bersama {{ pihak_kesatu }}.",
         ]
     ):
@@ -659,62 +674,71 @@ def rancangan_kb() -> DocxDocument:
 
     pasal(doc, 5, "PEMBIAYAAN")
     ayat(
-        doc, 1,
+        doc,
+        1,
         "Iuran program {{ coverage.programme_codes }} bagi setiap peserta sebesar "
         "{{ coverage.monthly_per_worker|rupiah_lengkap }} per orang per bulan, dihitung dari dasar "
         "penghasilan {{ coverage.income_base|rupiah_lengkap }} per bulan, dengan rincian sebagaimana "
         "tercantum dalam Lampiran yang merupakan bagian tidak terpisahkan dari {{ document.name }} ini.",
     )
     ayat(
-        doc, 2,
+        doc,
+        2,
         "Kebutuhan iuran bagi {{ coverage.workers|bilangan('orang') }} peserta selama "
         "{{ budget.annual_months|bilangan('bulan') }} sebesar {{ budget.annual|rupiah_lengkap }}.",
     )
     ayat(
-        doc, 3,
+        doc,
+        3,
         "Untuk Tahun Anggaran {{ funding.year }}, iuran bulan {{ funding.period }} selama "
         "{{ budget.months|bilangan('bulan') }} sebesar {{ budget.allocation|rupiah_lengkap }} "
         "dibebankan pada {{ funding.source }} Tahun Anggaran {{ funding.year }}.",
     )
     ayat(
-        doc, 4,
+        doc,
+        4,
         "Pembiayaan pada tahun anggaran berikutnya dianggarkan sesuai dengan kemampuan keuangan daerah "
         "dan ketentuan peraturan perundang-undangan.",
     )
 
     pasal(doc, 6, "JANGKA WAKTU")
     ayat(
-        doc, 1,
+        doc,
+        1,
         "{{ document.name }} ini berlaku selama {{ term.duration }}, terhitung mulai tanggal "
         "{{ term.start|tanggal }} sampai dengan tanggal {{ term.end|tanggal }}.",
     )
     ayat(
-        doc, 2,
-        "{{ document.name }} ini dapat diperpanjang atas kesepakatan PARA PIHAK sesuai ketentuan "
-        "peraturan perundang-undangan.",
+        doc,
+        2,
+        "{{ document.name }} ini dapat diperpanjang atas kesepakatan PARA PIHAK sesuai ketentuan peraturan perundang-undangan.",
     )
 
     pasal(doc, 7, "MONITORING DAN EVALUASI")
     ayat(
-        doc, 1,
+        doc,
+        1,
         "Untuk melaksanakan {{ document.name }} ini, {{ pihak_kesatu }} membentuk tim teknis yang "
         "diketuai oleh {{ technical_team.lead }} dengan anggota dari unsur PARA PIHAK.",
     )
     ayat(
-        doc, 2,
+        doc,
+        2,
         "Tim teknis melaksanakan monitoring dan evaluasi {{ monitoring.every }} dan melaporkan "
         "hasilnya kepada {{ monitoring.report_to }}.",
     )
 
     pasal(doc, 8, "KEADAAN KAHAR")
     ayat(
-        doc, 1,
+        doc,
+        1,
         "Keadaan kahar adalah keadaan di luar kemampuan PARA PIHAK yang secara langsung mengakibatkan "
         "tidak dapat dilaksanakannya {{ document.name }} ini, antara lain bencana alam, wabah penyakit, "
         "kebakaran, huru-hara dan perubahan kebijakan pemerintah.",
     )
     ayat(
-        doc, 2,
+        doc,
+        2,
         "PIHAK yang mengalami keadaan kahar memberitahukan secara tertulis kepada PIHAK lainnya paling "
         "lambat 14 (empat belas) hari sejak terjadinya keadaan kahar.",
     )
@@ -728,7 +752,8 @@ def rancangan_kb() -> DocxDocument:
 
     pasal(doc, 10, "LAIN-LAIN")
     ayat(
-        doc, 1,
+        doc,
+        1,
         "Hal-hal yang belum diatur atau perubahan atas {{ document.name }} ini diatur lebih lanjut "
         "dalam adendum yang disepakati PARA PIHAK.",
     )

@@ -41,10 +41,7 @@ def new(store: Store, slug: str, from_slug: str | None = None) -> Path:
     target = store.folder(slug) / AGREEMENT_FILE
     if target.exists():
         raise AgreementExists(slug, store.root)
-    if from_slug is not None:
-        text = store.agreement_file(from_slug).read_bytes()
-    else:
-        text = skeleton().encode()
+    text = store.agreement_file(from_slug).read_bytes() if from_slug is not None else skeleton().encode()
     try:
         write_new(target, text)
     except FileExistsError as err:
@@ -69,7 +66,7 @@ def _skeleton(cls: type, indent: int, lines: list[str], first_prefix: str = "") 
     pad = " " * indent
     for i, f in enumerate(dataclasses.fields(cls)):
         tp = hints[f.name]
-        lead = (first_prefix if i == 0 and first_prefix else pad)
+        lead = first_prefix if i == 0 and first_prefix else pad
         base = strip_optional(tp)
         note = f.metadata.get("doc", "")
         if is_optional(tp) and f.default is dataclasses.MISSING:

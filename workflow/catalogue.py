@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -62,7 +62,12 @@ class Catalogue:
                     out.append((f"{where}.template", f"{doc.template} is not a file in {templates_dir()}"))
                 for k, need in enumerate(doc.needs, 1):
                     if need not in sections:
-                        out.append((f"{where}.needs[{k}]", f"{need} is not a section of agreement.yaml, expected one of {', '.join(sorted(sections))}"))
+                        out.append(
+                            (
+                                f"{where}.needs[{k}]",
+                                f"{need} is not a section of agreement.yaml, expected one of {', '.join(sorted(sections))}",
+                            )
+                        )
         return out
 
     def stage(self, name: str) -> Stage:

@@ -95,7 +95,7 @@ def used_paths(source: str) -> tuple[list[str], list[str]]:
             targets = [node.target] if isinstance(node.target, nodes.Name) else node.target.find_all(nodes.Name)
             for target in targets:
                 inner[target.name] = f"{base}[]" if base else _LOOP
-            for child in (*node.body, *( [node.test] if node.test else [])):
+            for child in (*node.body, *([node.test] if node.test else [])):
                 visit(child, inner)
             for child in node.else_:
                 visit(child, scope)
@@ -135,11 +135,20 @@ def check_template(path: Path, spec: DocumentSpec | None = None) -> list[Templat
     for part, source in parts:
         for tag in _TAG.findall(source):
             if any(q in tag for q in _CURLY):
-                issues.append(TemplateIssue(name, part, "", f"curly quotes inside {_short(tag)}, expected straight quotes ' or \""))
+                issues.append(
+                    TemplateIssue(name, part, "", f"curly quotes inside {_short(tag)}, expected straight quotes ' or \"")
+                )
         for cell in _CELL.findall(source):
             for tag in _TAG.findall(cell):
                 if _PLAIN_FOR.match(tag):
-                    issues.append(TemplateIssue(name, part, "", f"{_short(tag)} inside a table cell, expected {{%tr for ... %}} in a row of its own"))
+                    issues.append(
+                        TemplateIssue(
+                            name,
+                            part,
+                            "",
+                            f"{_short(tag)} inside a table cell, expected {{%tr for ... %}} in a row of its own",
+                        )
+                    )
         try:
             paths, unsafe = used_paths(source)
         except TemplateSyntaxError as err:

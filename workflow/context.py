@@ -124,4 +124,3 @@ def leaf_types() -> dict[str, Any]:
 
     walk(Agreement, "")
     return out
-

@@ -186,7 +186,10 @@ class Coverage:
             seen.add(p.code)
             if p.percent is not None and Decimal(self.income_base) * p.percent % 100:
                 out.append(
-                    (f"programmes[{i}].percent", f"{p.percent}% of {self.income_base} is not whole rupiah, expected a rate giving whole rupiah")
+                    (
+                        f"programmes[{i}].percent",
+                        f"{p.percent}% of {self.income_base} is not whole rupiah, expected a rate giving whole rupiah",
+                    )
                 )
         return out
 
@@ -384,7 +387,10 @@ class Agreement:
         out: Check = []
         if not self.term.start.year <= self.funding.year <= self.term.end.year:
             out.append(
-                ("funding.year", f"{self.funding.year} is outside the term {self.term.start} to {self.term.end}, expected a year of the term")
+                (
+                    "funding.year",
+                    f"{self.funding.year} is outside the term {self.term.start} to {self.term.end}, expected a year of the term",
+                )
             )
         for name in ("considerations", "scope"):
             if not getattr(self, name):

@@ -9,10 +9,7 @@ from pathlib import Path
 
 from workflow.errors import MouError
 
-INSTALL_HINT = (
-    "install it with: sudo apt-get install --no-install-recommends "
-    "libreoffice-writer-nogui fonts-liberation2"
-)
+INSTALL_HINT = "install it with: sudo apt-get install --no-install-recommends libreoffice-writer-nogui fonts-liberation2"
 
 
 class ConversionFailed(MouError):

@@ -30,7 +30,13 @@ def schema_reference() -> str:
     ]
     derived: list[str] = []
     _rows(Agreement, "", out, derived)
-    out += ["", "## Derived values (computed by the library; templates may use them)", "", "| value | meaning |", "|---|---|"]
+    out += [
+        "",
+        "## Derived values (computed by the library; templates may use them)",
+        "",
+        "| value | meaning |",
+        "|---|---|",
+    ]
     out += derived
     out += ["| `version` | draft number of the document being rendered |", ""]
     return "\n".join(out)

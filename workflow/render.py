@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from workflow import formatting
 from workflow.agreements import load
-from workflow.catalogue import templates_dir, DocumentSpec, load_catalogue
+from workflow.catalogue import DocumentSpec, load_catalogue, templates_dir
 from workflow.context import Placeholder, build_context
 from workflow.errors import MouError, TemplateCheckFailed, TemplateProblem
 from workflow.store import Store, write_new
@@ -109,9 +109,7 @@ def render_bytes(spec: DocumentSpec, context: dict[str, Any]) -> bytes:
     return buf.getvalue()
 
 
-def render(
-    store: Store, slug: str, stages: list[str] | None = None, out: Path | None = None
-) -> list[Rendered]:
+def render(store: Store, slug: str, stages: list[str] | None = None, out: Path | None = None) -> list[Rendered]:
     """Render the documents of ``stages`` (all stages when None) as new versions; return what was written.
 
     Everything is rendered in memory first, so a failure writes nothing.

@@ -89,7 +89,9 @@ class Reader:
     def read(self, cls: type[T]) -> T:
         """Build ``cls`` from the whole document or raise InvalidData listing every problem."""
         if self.doc.data is None:
-            raise InvalidData([Problem(self.doc.path, None, "", "is empty, expected the fields of an agreement (see `mou schema`)")])
+            raise InvalidData(
+                [Problem(self.doc.path, None, "", "is empty, expected the fields of an agreement (see `mou schema`)")]
+            )
         value = self.value(cls, self.doc.data, "", {})
         if self.problems:
             raise InvalidData(sorted(self.problems, key=lambda p: (p.line or 0, p.field)))
@@ -167,14 +169,17 @@ class Reader:
         if not ok:
             return None
         obj = cls(**kwargs)
-        for sub, message in getattr(obj, "problems", lambda: [])():
+        for sub, message in getattr(obj, "problems", list)():
             self.fail(join(fpath, sub) if sub else fpath, message)
         return obj
 
     def text(self, raw: Any, fpath: str) -> str | None:
         """Non-empty text without characters that XML 1.0 forbids."""
         if isinstance(raw, bool | int | float):
-            self.fail(fpath, f"{_shown(raw)} is a {'boolean' if isinstance(raw, bool) else 'number'}, expected text (put it in quotes)")
+            self.fail(
+                fpath,
+                f"{_shown(raw)} is a {'boolean' if isinstance(raw, bool) else 'number'}, expected text (put it in quotes)",
+            )
             return None
         if not isinstance(raw, str):
             self.fail(fpath, f"{_shown(raw)} is not text, expected text")
@@ -186,8 +191,7 @@ class Reader:
         if bad:
             self.fail(
                 fpath,
-                f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}, "
-                "expected printable text",
+                f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}, expected printable text",
             )
             return None
         if len(raw) > MAX_TEXT:

@@ -46,9 +46,7 @@ class Store:
         """Slugs of every agreement under the root, sorted."""
         if not self.root.is_dir():
             return iter(())
-        return iter(
-            sorted(p.parent.name for p in self.root.glob(f"*/{AGREEMENT_FILE}") if _SLUG.match(p.parent.name))
-        )
+        return iter(sorted(p.parent.name for p in self.root.glob(f"*/{AGREEMENT_FILE}") if _SLUG.match(p.parent.name)))
 
     def documents_dir(self, slug: str, stage: str) -> Path:
         """Where the documents of one stage go by default."""
@@ -74,8 +72,6 @@ def write_new(path: Path, data: bytes) -> None:
     finally:
         tmp.unlink(missing_ok=True)
     _fsync_dir(path.parent)
-
-
 
 
 def _temp_beside(path: Path, data: bytes) -> Path:

@@ -25,7 +25,7 @@ MAX_BYTES = 2_000_000
 """Agreement files are a few kilobytes; anything this large is a mistake or an attack."""
 
 try:  # libyaml's parser is about 3x faster; the resolver and constructor stay in Python.
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -45,23 +45,17 @@ class _Resolver(Resolver):
 
 
 _Resolver.yaml_implicit_resolvers = {}
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
-)
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
 _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
     list("-+0123456789."),
 )
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
-class _Loader(_Parser, SafeConstructor, _Resolver):  # type: ignore[misc]  # PyYAML's mixin pattern
+class _Loader(_Parser, SafeConstructor, _Resolver):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         SafeConstructor.__init__(self)
@@ -114,9 +108,7 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InvalidData(
-                [Problem(path, None, "", f"file is {size:,} bytes, expected at most {MAX_BYTES:,}")]
-            )
+            raise InvalidData([Problem(path, None, "", f"file is {size:,} bytes, expected at most {MAX_BYTES:,}")])
         raw = path.read_bytes()
     except OSError as err:
         raise InvalidData([Problem(path, None, "", f"cannot read file: {err.strerror}")]) from err
@@ -202,9 +194,7 @@ def _build(
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                problems.append(
-                    Problem(doc.path, key_node.start_mark.line + 1, fpath, "keys must be plain names")
-                )
+                problems.append(Problem(doc.path, key_node.start_mark.line + 1, fpath, "keys must be plain names"))
                 continue
             key = key_node.value
             child = join(fpath, key)

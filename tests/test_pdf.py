@@ -1,0 +1,77 @@
+"""The rendered documents open in LibreOffice and come out as the pages a person would sign."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from workflow.pdf import ConversionFailed, to_pdf
+
+HAVE_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice")) and bool(shutil.which("pdftotext"))
+if not HAVE_SOFFICE and os.environ.get("MOU_REQUIRE_SOFFICE"):
+    raise RuntimeError("MOU_REQUIRE_SOFFICE is set but LibreOffice or pdftotext is missing")
+needs_soffice = pytest.mark.skipif(not HAVE_SOFFICE, reason="LibreOffice (soffice) and poppler-utils not installed")
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_demo_documents_convert_to_pdf_with_their_text(tmp_path: Path) -> None:
+    """LibreOffice converts all four demo documents; the pages hold the key text and stay short."""
+    result = CliRunner().invoke(cli.main, ["demo", "--out", str(tmp_path / "demo")], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    docs = sorted((tmp_path / "demo").rglob("*.docx"))
+    pdfs = {p.stem.rsplit("-v", 1)[0]: p for p in to_pdf(docs, tmp_path / "pdf")}
+    assert set(pdfs) == {"undangan-fgd", "daftar-hadir-fgd", "notulen-fgd", "rancangan-kb"}
+    kb = " ".join(_pdf_text(pdfs["rancangan-kb"]).split())
+    assert "KESEPAKATAN BERSAMA" in kb
+    assert "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)" in kb
+    assert "Pasal 11 PENUTUP" in kb
+    # one-page letters and lists; the KB body plus its lampiran on F4
+    assert {name: _pages(pdf) for name, pdf in pdfs.items()} == {
+        "undangan-fgd": 2,  # letter + lampiran daftar undangan
+        "daftar-hadir-fgd": 1,
+        "notulen-fgd": 2,
+        "rancangan-kb": 5,
+    }
+    first = subprocess.run(["pdfinfo", str(pdfs["rancangan-kb"])], capture_output=True, text=True, check=True).stdout
+    assert "609.987 x 936 pts" in first  # F4, 215 x 330 mm (Word stores whole twips)
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_parallel_conversions_do_not_collide(tmp_path: Path) -> None:
+    """Two conversions at once each use their own LibreOffice profile and both succeed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import make_docx
+
+    docs = [make_docx(tmp_path / f"d{i}.docx", [f"dokumen {i}"]) for i in range(2)]
+    with ThreadPoolExecutor(2) as pool:
+        outs = list(pool.map(lambda d: to_pdf([d], tmp_path / d.stem), docs))
+    assert [_pdf_text(o[0]).strip() for o in outs] == ["dokumen 0", "dokumen 1"]
+
+
+def test_missing_libreoffice_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Without soffice on PATH the error names the Debian packages to install."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ConversionFailed) as err:
+        to_pdf([tmp_path / "x.docx"], tmp_path)
+    assert str(err.value) == (
+        "LibreOffice (soffice) is not installed; install it with: sudo apt-get install --no-install-recommends "
+        "libreoffice-writer-nogui fonts-liberation2"
+    )
