@@ -146,10 +146,10 @@ def test_unknown_agreement_is_refused(root: Path, run: Callable[..., Result]) ->
     assert result.stderr == f"Error: no agreement 'kolaka-2026' in {root} (expected {root / 'kolaka-2026' / 'agreement.yaml'})\n"
 
 
-def _custom_templates(tmp_path: Path, body: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _custom_templates(tmp_path: Path, body: str, monkeypatch: pytest.MonkeyPatch, cells: list[str] | None = None) -> Path:
     folder = tmp_path / "tpl"
     folder.mkdir()
-    make_docx(folder / "x.docx", [body])
+    make_docx(folder / "x.docx", [body], cells)
     (folder / "catalogue.yaml").write_text(
         "stages:\n  - name: fgd\n    title: FGD\n    documents:\n"
         "      - name: x\n        template: x.docx\n        title: X\n        needs: [fgd]\n",
@@ -182,4 +182,48 @@ def test_bad_template_is_refused_before_anything_is_written(
     result = run("render", SLUG)
     assert result.exit_code == 1
     assert result.stderr == f"Error: {folder / 'x.docx'} (word/document.xml): {message}\n"
+    assert tree_hash(root) == before
+
+
+@pytest.mark.parametrize(
+    ("body", "cells", "message"),
+    [
+        (
+            "{{ fgd.venue|default(\u2018-\u2019) }}",
+            None,
+            "curly quotes inside {{ fgd.venue|default(\u2018-\u2019) }}, expected straight quotes ' or \"",
+        ),
+        (
+            "",
+            ["{% for p in fgd.invitees %}{{ p.position }}{% endfor %}", "x"],
+            "{% for p in fgd.invitees %} inside a table cell, expected {%tr for ... %} in a row of its own",
+        ),
+        (
+            "{% if fgd.venue %}",
+            None,
+            "template syntax error: Unexpected end of template. Jinja was looking for the "
+            "following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be closed is 'if'.",
+        ),
+    ],
+    ids=["curly-quotes", "for-in-cell", "unclosed-if"],
+)
+def test_template_lint_findings(
+    body: str, cells: list[str] | None, message: str, tmp_path: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mou check` reports Word's curly quotes, plain loops in table cells and syntax errors, by template and part."""
+    folder = _custom_templates(tmp_path, body, monkeypatch, cells)
+    result = run("check", SLUG)
+    assert result.exit_code == 1
+    assert f"Error: {folder / 'x.docx'} (word/document.xml): {message}\n" in result.stderr
+
+
+def test_runtime_undefined_value_names_the_template(
+    tmp_path: Path, root: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value missing only at render time (a list index past the end) is an error, never a blank."""
+    folder = _custom_templates(tmp_path, "{{ fgd.invitees[20].position }}", monkeypatch)
+    before = tree_hash(root)
+    result = run("render", SLUG)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {folder / 'x.docx'}: undefined value: list object has no element 20\n"
     assert tree_hash(root) == before

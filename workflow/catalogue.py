@@ -22,6 +22,14 @@ def templates_dir() -> Path:
     return Path(custom) if custom else SHIPPED_TEMPLATES
 
 
+def shown(path: Path) -> str:
+    """A template's name in messages: shipped ones as ``templates/x.docx``, a Pemda's own by full path."""
+    try:
+        return str(path.relative_to(SHIPPED_TEMPLATES.parent))
+    except ValueError:
+        return str(path)
+
+
 @dataclass(frozen=True)
 class DocumentSpec:
     """One document a stage produces."""

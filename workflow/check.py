@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from workflow.catalogue import SHIPPED_TEMPLATES, DocumentSpec, load_catalogue, templates_dir
+from workflow.catalogue import DocumentSpec, load_catalogue, shown, templates_dir
 from workflow.context import schema_paths
 from workflow.errors import InvalidData
 from workflow.model import Agreement
@@ -27,6 +27,8 @@ _CURLY = "\u2018\u2019\u201c\u201d"
 _CELL = re.compile(r"<w:tc[ >].*?</w:tc>", re.S)
 _PLAIN_FOR = re.compile(r"\{%-?\s*for\s")
 _LOOP = "@loop"
+_PARA = re.compile(r"<w:p[ >].*?</w:p>", re.S)
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,20 @@ class TemplateIssue:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
-def template_parts(path: Path) -> list[tuple[str, str]]:
-    """(part name, Jinja source) of every templated part of a .docx, cleaned as docxtpl cleans it."""
+def template_parts(path: Path) -> list[tuple[str, str, str]]:
+    """(part name, raw XML, Jinja source cleaned as docxtpl cleans it) of every templated part."""
     from docxtpl import DocxTemplate  # heavy import, only when templates are actually read
 
     patcher = DocxTemplate(path)
     with zipfile.ZipFile(path) as zf:
         names = sorted(n for n in zf.namelist() if _PARTS.match(n))
-        return [(n, patcher.patch_xml(zf.read(n).decode("utf-8"))) for n in names]
+        raws = [(n, zf.read(n).decode("utf-8")) for n in names]
+    return [(n, raw, patcher.patch_xml(raw)) for n, raw in raws]
+
+
+def _paragraph_texts(xml: str) -> list[str]:
+    """The text of each paragraph as Word shows it (runs joined, markup dropped)."""
+    return ["".join(_TEXT.findall(p)) for p in _PARA.findall(xml)]
 
 
 def used_paths(source: str) -> tuple[list[str], list[str]]:
@@ -124,7 +132,7 @@ def check_template(path: Path, spec: DocumentSpec | None = None) -> list[Templat
     """Every problem of one template file; an empty list when it is sound."""
     from jinja2 import TemplateSyntaxError
 
-    name = _shown(path)
+    name = shown(path)
     issues: list[TemplateIssue] = []
     try:
         parts = template_parts(path)
@@ -132,8 +140,9 @@ def check_template(path: Path, spec: DocumentSpec | None = None) -> list[Templat
         return [TemplateIssue(name, "file", "", f"not a readable .docx ({err})")]
     valid = _valid()
     sections = set(Agreement.__dataclass_fields__)
-    for part, source in parts:
-        for tag in _TAG.findall(source):
+    for part, raw, source in parts:
+        # docxtpl straightens curly quotes itself, so look at what the author typed
+        for tag in (t for text in _paragraph_texts(raw) for t in _TAG.findall(text)):
             if any(q in tag for q in _CURLY):
                 issues.append(
                     TemplateIssue(name, part, "", f"curly quotes inside {_short(tag)}, expected straight quotes ' or \"")
@@ -178,21 +187,13 @@ def check_templates() -> list[TemplateIssue]:
         issues += check_template(templates_dir() / spec.template, spec)
     for path in sorted(templates_dir().glob("*.docx")):
         if path.name not in listed:
-            issues.append(TemplateIssue(_shown(path), "catalogue", "", "template is not listed in templates/catalogue.yaml"))
+            issues.append(TemplateIssue(shown(path), "catalogue", "", "template is not listed in templates/catalogue.yaml"))
     return issues
 
 
 def _short(tag: str) -> str:
     tag = " ".join(tag.split())
     return tag if len(tag) <= 50 else tag[:47] + "..."
-
-
-def _shown(path: Path) -> str:
-    """Shipped templates as ``templates/x.docx``; a Pemda's own by their full path."""
-    try:
-        return str(path.relative_to(SHIPPED_TEMPLATES.parent))
-    except ValueError:
-        return str(path)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from workflow import formatting
 from workflow.agreements import load
-from workflow.catalogue import DocumentSpec, load_catalogue, templates_dir
+from workflow.catalogue import DocumentSpec, load_catalogue, shown, templates_dir
 from workflow.context import Placeholder, build_context
 from workflow.errors import MouError, TemplateCheckFailed, TemplateProblem
 from workflow.store import Store, write_new
@@ -89,7 +89,7 @@ def render_bytes(spec: DocumentSpec, context: dict[str, Any]) -> bytes:
     from jinja2.exceptions import SecurityError
 
     tpl = DocxTemplate(templates_dir() / spec.template)
-    name = f"templates/{spec.template}"
+    name = shown(templates_dir() / spec.template)
     try:
         tpl.render(context, jinja_env=environment(), autoescape=True)
     except SecurityError as err:
