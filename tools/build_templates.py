@@ -139,10 +139,10 @@ def lettered(where: Container, items: str, *, left: float = 1.0, end: str = ";")
     loop(where, f"for item in {items}", body, left=left, hang=0.75)
 
 
-def numbered(where: Container, items: str, *, left: float = 1.0, end: str = "") -> None:
-    """'1. item' for each item of the list at path ``items``."""
+def numbered(where: Container, items: str, *, left: float = 1.0, end: str = "", text: str = "{{ item }}") -> None:
+    """'1. item' for each item of the list at path ``items`` (``text`` shows one item)."""
     tail = "{{ '.' if loop.last else ';' }}" if end == ";" else end
-    body = f"{{{{ loop.index }}}}.\t{{{{ item }}}}{tail}"
+    body = f"{{{{ loop.index }}}}.\t{text}{tail}"
     loop(where, f"for item in {items}", body, left=left, hang=0.75)
 
 
@@ -461,15 +461,8 @@ def notulen_fgd() -> DocxDocument:
     )
     para(doc, "I.\tPESERTA", bold=True, left=0.75, hang=0.75, before=6, keep=True)
     para(doc, "FGD dihadiri oleh:", left=0.75)
-    numbered(
-        doc,
-        "fgd.attendees",
-        left=1.5,
-    )
-    # the numbered() body prints the item itself; attendees are records, so override its body:
-    doc.paragraphs[-2].runs[0].text = (
-        "{{ loop.index }}.\t{% if item.name %}{{ item.name }}, {% endif %}{{ item.position }}{{ ';' if not loop.last else '.' }}"
-    )
+    attendee = "{% if item.name %}{{ item.name }}, {% endif %}{{ item.position }}"
+    numbered(doc, "fgd.attendees", left=1.5, end=";", text=attendee)
     para(doc, "II.\tAGENDA", bold=True, left=0.75, hang=0.75, before=6, keep=True)
     numbered(doc, "fgd.agenda", left=1.5, end=";")
     para(doc, "III.\tPOKOK-POKOK PEMBAHASAN", bold=True, left=0.75, hang=0.75, before=6, keep=True)
