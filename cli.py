@@ -30,6 +30,20 @@ class MouGroup(click.Group):
             ctx.exit(1)
 
 
+def _plain(obj: Any) -> Any:
+    """Dataclasses, dates and tuples as JSON-ready values."""
+    import dataclasses
+    from datetime import date
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, date):
+        return obj.isoformat()
+    return obj
+
+
 def _store(ctx: click.Context) -> Store:
     root: Path = ctx.obj["root"]
     return Store(root)
@@ -127,25 +141,210 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("slug")
-@click.option("--stage", "stages", multiple=True, metavar="STAGE", help="Stage to render (repeatable; default: every stage).")
+@click.option("--stage", "stages", multiple=True, metavar="STAGE", help="Stage to render (repeatable; default: the current state's).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write under DIR/<stage>/ instead of the agreement's documents/ folder.",
+    help="Export under DIR/<stage>/ instead of the agreement's documents/ folder (not recorded in the history).",
 )
+@click.option("--as", "actor", metavar="NAME", help="Who renders (default: MOU_ACTOR, else your login name).")
 @click.pass_context
-def render(ctx: click.Context, slug: str, stages: tuple[str, ...], out: Path | None) -> None:
-    """Render the documents of a stage as new versions (v1, v2, ...); never overwrites a version.
+def render(ctx: click.Context, slug: str, stages: tuple[str, ...], out: Path | None, actor: str | None) -> None:
+    """Render the documents of the current stage (or --stage) as new versions v1, v2, ...
+
+    Never overwrites a version; each render is recorded in the history with every file's SHA-256.
 
     \b
     Example:
         mou render buton-bpjstk-2025 --stage draft_kb
         mou render buton-bpjstk-2025 --stage fgd --out /tmp/fgd
     """
-    from workflow.render import render as run_render
+    from workflow.lifecycle import record_render
 
-    for doc in run_render(_store(ctx), slug, list(stages) or None, out):
+    for doc in record_render(_store(ctx), slug, list(stages) or None, out, actor):
         click.echo(f"{doc.title} (v{doc.version}): {doc.path}")
+
+
+@main.command()
+@click.argument("slug")
+@click.argument("event")
+@click.option("--as", "actor", metavar="NAME", help="Who fires the event: a name from people: in agreement.yaml (or MOU_ACTOR).")
+@click.option("--note", default="", help="A comment recorded with the event (e.g. the reviewer's requests).")
+@click.pass_context
+def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: str) -> None:
+    """Fire EVENT: refused with every failing guard's reason, or recorded in the history.
+
+    \b
+    Example:
+        mou advance buton-bpjstk-2025 hold_fgd --as "Dinas Tenaga Kerja Kabupaten Buton"
+        mou advance buton-bpjstk-2025 request_kb_changes --as "Bagian Hukum Setda Kabupaten Buton" \\
+            --note "Pasal 5: sebutkan DPA"
+    """
+    from workflow.lifecycle import advance as run_advance
+
+    entry = run_advance(_store(ctx), slug, event, actor, note)
+    moved = f"{entry['from']} -> {entry['to']}" if entry["from"] != entry["to"] else f"stays in {entry['to']}"
+    click.echo(f"{slug}: {event} by {entry['actor']} ({entry['role']}): {moved} [entry {entry['seq']}]")
+    for artifact in entry["artifacts"]:
+        click.echo(f"  {artifact['path']}")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def status(ctx: click.Context, slug: str, as_json: bool) -> None:
+    """Show the state, what may happen next and what blocks it, documents and due dates.
+
+    \b
+    Example:
+        mou status buton-bpjstk-2025
+    """
+    from workflow.lifecycle import status as run_status
+
+    st = run_status(_store(ctx), slug)
+    if as_json:
+        click.echo(json.dumps(_plain(st), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{st.slug}: {st.state} ({st.title}) - process {st.process}, {st.entries} history entries")
+    if st.final:
+        click.echo("This is a final state: nothing more can happen.")
+    if st.events:
+        click.echo("Next:")
+    for ev in st.events:
+        mark = "ready" if not ev.blockers else "blocked: " + "; ".join(ev.blockers)
+        target = f"-> {ev.dest}" if ev.dest != st.state else "(stays)"
+        click.echo(f"  {ev.trigger} {target} [{', '.join(ev.roles)}] {mark}")
+    if st.documents:
+        click.echo("Documents of this stage:")
+        for doc in st.documents:
+            click.echo(f"  {doc}")
+    if st.due:
+        click.echo("Due:")
+        for what, when in st.due:
+            click.echo(f"  {when.isoformat()} {what}")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines' objects in a list.")
+@click.pass_context
+def history(ctx: click.Context, slug: str, as_json: bool) -> None:
+    """Show who did what and when: every entry of the agreement's history.
+
+    \b
+    Example:
+        mou history buton-bpjstk-2025
+    """
+    from workflow.lifecycle import entries
+
+    found = entries(_store(ctx), slug)
+    if as_json:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    for e in found:
+        moved = f"{e['from']} -> {e['to']}" if e["from"] != e["to"] else e["to"]
+        who = f"{e['actor']}" + (f" ({e['role']})" if e["role"] else "")
+        click.echo(f"{e['seq']:>4}  {e['ts']}  {e['event']:<22} {moved:<36} {who}")
+        if e["note"]:
+            click.echo(f"      note: {e['note']}")
+        for artifact in e["artifacts"]:
+            click.echo(f"      {artifact['path']}  sha256 {artifact['sha256'][:16]}")
+
+
+@main.command()
+@click.argument("slug", required=False)
+@click.pass_context
+def verify(ctx: click.Context, slug: str | None) -> None:
+    """Prove the history is intact: hashes, chain, head, replay, and every recorded file's bytes.
+
+    Exit 1 naming the first broken entry.
+
+    \b
+    Example:
+        mou verify buton-bpjstk-2025
+        mou verify            # every agreement under --root
+    """
+    from workflow.lifecycle import verify as run_verify
+
+    store = _store(ctx)
+    slugs = [slug] if slug else list(store.slugs())
+    problems = []
+    for s in slugs:
+        result = run_verify(store, s)
+        if result.problem:
+            problems.append(result.problem)
+        else:
+            click.echo(f"{s}: ok - {result.entries} entries, state {result.state}, {result.documents} documents match")
+    if problems:
+        raise MouError("\n".join(problems))
+
+
+@main.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def list_(ctx: click.Context, as_json: bool) -> None:
+    """List every agreement: state, partner, end of term, next deadline.
+
+    \b
+    Example:
+        mou list
+        mou list --json
+    """
+    from workflow.lifecycle import list_agreements
+
+    rows = list_agreements(_store(ctx))
+    if as_json:
+        click.echo(json.dumps([_plain(r) for r in rows], indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(f"No agreements in {ctx.obj['root']}.")
+    for r in rows:
+        if r.problem:
+            click.echo(f"{r.slug:<28} {r.state:<18} {r.problem}")
+            continue
+        nxt = f"{r.next_deadline[1].isoformat()} {r.next_deadline[0]}" if r.next_deadline else "-"
+        end = r.term_end.isoformat() if r.term_end else "-"
+        click.echo(f"{r.slug:<28} {r.state:<18} {r.partner:<36} ends {end}  next: {nxt}")
+
+
+@main.command()
+@click.argument("slug", required=False)
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "svg"]), default="mermaid", show_default=True)
+@click.option("--process", "process_name", metavar="NAME", help="Process to draw when no SLUG is given (default ksdpk).")
+@click.pass_context
+def diagram(ctx: click.Context, slug: str | None, fmt: str, process_name: str | None) -> None:
+    """Draw the process (the agreement's, with its current state highlighted, when SLUG is given).
+
+    Mermaid needs nothing installed; SVG needs Graphviz (apt-get install graphviz).
+
+    \b
+    Example:
+        mou diagram buton-bpjstk-2025 > process.mmd
+        mou diagram --process short --format svg > short.svg
+    """
+    from workflow.lifecycle import diagram as run_diagram
+
+    click.echo(run_diagram(_store(ctx), slug, fmt, process_name), nl=False)
+
+
+@main.command()
+@click.argument("slug")
+@click.argument("old", metavar="vA")
+@click.argument("new", metavar="vB")
+@click.option("--document", "name", metavar="NAME", help="Which document (default: the latest versioned one).")
+@click.pass_context
+def diff(ctx: click.Context, slug: str, old: str, new: str, name: str | None) -> None:
+    """Show what changed between two draft versions, paragraph by paragraph.
+
+    \b
+    Example:
+        mou diff buton-bpjstk-2025 v1 v2
+    """
+    from workflow.diff import diff_versions
+
+    for line in diff_versions(_store(ctx), slug, old, new, name):
+        click.echo(line)
 
 
 @main.command()

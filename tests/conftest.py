@@ -68,27 +68,10 @@ def tree_hash(folder: Path) -> str:
 
 
 def docx_text(path: Path) -> str:
-    """The text a reader sees: header, body paragraphs and table rows in order, footer."""
-    from docx import Document
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    """The text a reader sees, as one string (blank runs collapsed)."""
+    from workflow.diff import document_lines
 
-    doc = Document(str(path))
-    lines: list[str] = []
-    for section in doc.sections:
-        lines += [f"[header] {p.text}" for p in section.header.paragraphs if p.text.strip()]
-    for block in doc.iter_inner_content():
-        if isinstance(block, Paragraph):
-            lines.append(block.text)
-        elif isinstance(block, Table):
-            for row in block.rows:
-                cells: list[str] = []
-                for cell in row.cells:
-                    text = "\n".join(p.text for p in cell.paragraphs).strip()
-                    if not cells or cells[-1] != text:  # merged cells repeat
-                        cells.append(text)
-                lines.append(" | ".join(cells))
-    text = "\n".join(line.rstrip() for line in lines)
+    text = "\n".join(document_lines(path))
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     return text.strip() + "\n"

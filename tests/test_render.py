@@ -20,7 +20,7 @@ DOCS = [(stage.name, spec.name) for stage, spec in load_catalogue().documents()]
 @pytest.fixture
 def rendered(root: Path, run: Callable[..., Result]) -> dict[str, Path]:
     """Every document of every stage rendered once from the example."""
-    result = run("render", SLUG)
+    result = run("render", SLUG, "--stage", "fgd", "--stage", "draft_kb")
     assert result.exit_code == 0, result.stderr
     return {p.name.rsplit("-v", 1)[0]: p for p in (root / SLUG / "documents").rglob("*.docx")}
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workflow.errors import MouError
-from workflow.render import Rendered, render
+from workflow.lifecycle import record_render
+from workflow.render import Rendered
 from workflow.store import AGREEMENT_FILE, Store
 
 EXAMPLE_ROOT = Path(__file__).resolve().parent.parent / "agreements"
@@ -41,4 +42,4 @@ def demo(out: Path) -> DemoResult:
     target.mkdir(parents=True)
     (out / MARKER).write_text("made by mou demo; safe to delete\n", encoding="utf-8")
     shutil.copy2(EXAMPLE_ROOT / EXAMPLE_SLUG / AGREEMENT_FILE, target / AGREEMENT_FILE)
-    return DemoResult(root, render(Store(root), EXAMPLE_SLUG, DEMO_STAGES))
+    return DemoResult(root, record_render(Store(root), EXAMPLE_SLUG, DEMO_STAGES, None, "mou demo"))

@@ -351,6 +351,39 @@ class ExistingCoverage:
 
 
 @dataclass(frozen=True)
+class Person:
+    """Someone who acts on the agreement with the tool, and the process roles they hold."""
+
+    name: str = field("name as given to --as / MOU_ACTOR (a person or an office)")
+    roles: list[str] = field("roles of the process they may act in, e.g. bag_hukum, tkksd")
+
+    def problems(self) -> Check:
+        """At least one role."""
+        return [] if self.roles else [("roles", "is an empty list, expected at least one role")]
+
+
+@dataclass(frozen=True)
+class Dprd:
+    """The DPRD test of Permendagri 22/2020: approval when the public is burdened or money is unbudgeted."""
+
+    burdens_public: bool = field("the agreement burdens the public or the region (membebani masyarakat dan daerah)")
+    budgeted: bool = field("its money is already in the APBD of the running year (teranggarkan)")
+
+    @property
+    def required(self) -> bool:
+        """DPRD approval is needed."""
+        return self.burdens_public or not self.budgeted
+
+
+@dataclass(frozen=True)
+class Pks:
+    """Who signs the Perjanjian Kerja Sama for the Pemda."""
+
+    signer: Official = field("signatory of the PKS for PIHAK KESATU (the Bupati, or a Kepala Dinas with a surat kuasa)")
+    surat_kuasa: str | None = field("nomor of the Bupati's surat kuasa, when the signer is not the Bupati", label="NOMOR SURAT KUASA")
+
+
+@dataclass(frozen=True)
 class Budget:
     """Derived money figures: one source of truth for every document."""
 
@@ -381,6 +414,11 @@ class Agreement:
     technical_team: TechnicalTeam = field("tim teknis")
     monitoring: Monitoring = field("reporting cadence")
     existing_coverage: ExistingCoverage = field("workers already registered")
+    people: list[Person] = field("who acts on this agreement with the tool, and in which roles")
+    dprd: Dprd = field("whether DPRD approval is required")
+    process: str = field("process definition in workflow/processes/ (ksdpk or short)", default="ksdpk")
+    pks: Pks | None = field("PKS signatory; needed before the PKS is signed", default=None)
+    extends: str | None = field("slug of the agreement this one extends (a new cycle)", default=None)
 
     def problems(self) -> Check:
         """Cross-section rules: the budget year falls in the term."""
@@ -392,7 +430,12 @@ class Agreement:
                     f"{self.funding.year} is outside the term {self.term.start} to {self.term.end}, expected a year of the term",
                 )
             )
-        for name in ("considerations", "scope"):
+        seen: set[str] = set()
+        for i, person in enumerate(self.people, 1):
+            if person.name in seen:
+                out.append((f"people[{i}].name", f"{person.name} is listed twice, expected each person once"))
+            seen.add(person.name)
+        for name in ("considerations", "scope", "people"):
             if not getattr(self, name):
                 out.append((name, "is an empty list, expected at least one item"))
         return out

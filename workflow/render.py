@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workflow import formatting
-from workflow.agreements import load
+from workflow.agreements import Loaded
 from workflow.catalogue import DocumentSpec, load_catalogue, shown, templates_dir
 from workflow.context import Placeholder, build_context
 from workflow.errors import MouError, TemplateCheckFailed, TemplateProblem
@@ -109,33 +109,31 @@ def render_bytes(spec: DocumentSpec, context: dict[str, Any]) -> bytes:
     return buf.getvalue()
 
 
-def render(store: Store, slug: str, stages: list[str] | None = None, out: Path | None = None) -> list[Rendered]:
-    """Render the documents of ``stages`` (all stages when None) as new versions; return what was written.
+def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None = None) -> list[Rendered]:
+    """Render one stage's documents as new versions; return what was written.
 
-    Everything is rendered in memory first, so a failure writes nothing.
+    Templates are checked and every document rendered in memory first, so a failure writes nothing.
+    Callers hold the agreement's lock (see ``workflow.lifecycle.record_render``).
     """
     from workflow.check import check_template
 
-    loaded = load(store, slug)
-    catalogue = load_catalogue()
-    chosen = [catalogue.stage(s) for s in stages] if stages else list(catalogue.stages)
-    issues = [i for st in chosen for d in st.documents for i in check_template(templates_dir() / d.template, d)]
+    stage = load_catalogue().stage(stage_name)
+    issues = [i for d in stage.documents for i in check_template(templates_dir() / d.template, d)]
     if issues:
         raise TemplateCheckFailed([str(i) for i in issues])
-    planned: list[tuple[Path, int, str, str, bytes]] = []
-    for stage in chosen:
-        folder = (out / stage.name) if out else store.documents_dir(slug, stage.name)
-        for spec in stage.documents:
-            version = next_version(folder, spec.name)
-            data = render_bytes(spec, build_context(loaded.agreement, version=version))
-            planned.append((folder / f"{spec.name}-v{version}.docx", version, stage.name, spec.title, data))
+    folder = (out / stage.name) if out else store.documents_dir(loaded.slug, stage.name)
+    planned: list[tuple[Path, int, str, bytes]] = []
+    for spec in stage.documents:
+        version = next_version(folder, spec.name)
+        data = render_bytes(spec, build_context(loaded.agreement, version=version))
+        planned.append((folder / f"{spec.name}-v{version}.docx", version, spec.title, data))
     written: list[Rendered] = []
-    for path, version, stage_name, title, data in planned:
+    for path, version, title, data in planned:
         try:
             write_new(path, data)
-        except FileExistsError as err:
-            raise MouError(f"{path} was written by another process meanwhile; run the command again") from err
-        written.append(Rendered(stage_name, title, path, version))
+        except FileExistsError as err:  # only a writer outside mou's lock can get here
+            raise MouError(f"{path} appeared while rendering; run the command again") from err
+        written.append(Rendered(stage.name, title, path, version))
     return written
 
 

@@ -6,10 +6,13 @@ Every write is atomic (temporary file, fsync, rename or link) and never replaces
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from workflow.errors import AgreementNotFound, InvalidSlug, MouError
@@ -47,6 +50,31 @@ class Store:
         if not self.root.is_dir():
             return iter(())
         return iter(sorted(p.parent.name for p in self.root.glob(f"*/{AGREEMENT_FILE}") if _SLUG.match(p.parent.name)))
+
+    @contextmanager
+    def lock(self, slug: str, *, timeout: float = 30.0) -> Iterator[None]:
+        """Hold the agreement's lock: one writer at a time, across processes.
+
+        The lock is ``flock`` on the agreement's folder itself, so it creates no file, and the files
+        inside can be replaced by rename while it is held.
+        """
+        folder = self.folder(slug)
+        if not folder.is_dir():
+            raise AgreementNotFound(slug, self.root)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise AgreementBusy(slug, timeout) from None
+                    time.sleep(0.02)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
 
     def documents_dir(self, slug: str, stage: str) -> Path:
         """Where the documents of one stage go by default."""
@@ -99,9 +127,8 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-class RootMissing(MouError):
-    """Raised when the agreements folder does not exist."""
+class AgreementBusy(MouError):
+    """Raised when another process holds the agreement's lock for too long."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        super().__init__(f"agreements folder {root} does not exist; pass --root DIR or set MOU_ROOT")
+    def __init__(self, slug: str, timeout: float) -> None:
+        super().__init__(f"agreement '{slug}' is busy: another mou command held its lock for {timeout:.0f} s; try again")
