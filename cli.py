@@ -81,10 +81,11 @@ def main(ctx: click.Context, root: Path) -> None:
     help="Folder for the copy and its documents (replaced if it holds an earlier demo).",
 )
 def demo(out: Path) -> None:
-    """Render the embedded Buton x BPJS Ketenagakerjaan example on a copy.
+    """Walk the embedded Buton x BPJS Ketenagakerjaan example to signature readiness, on a copy.
 
-    Produces the FGD documents (undangan, daftar hadir, notulen) and the first draft of the
-    Kesepakatan Bersama. The shipped example is never changed.
+    Renders the FGD documents (undangan, daftar hadir, notulen), fires the KSDPK steps, drafts the
+    Kesepakatan Bersama (v1), records a legal review that requests changes, drafts v2, approves it and
+    schedules the signing. The shipped example is never changed.
 
     \b
     Example:
@@ -94,22 +95,29 @@ def demo(out: Path) -> None:
 
     result = run_demo(out)
     click.echo(f"Copied the example to {result.root}")
-    for doc in result.documents:
-        click.echo(f"{doc.title}: {doc.path}")
+    for step in result.steps:
+        click.echo(step.what)
+        for doc in step.documents:
+            click.echo(f"  {doc.path}")
+    click.echo(f"State: {result.state}. What changed from v1 to v2 (mou diff):")
+    for line in result.diff:
+        click.echo(f"  {line}")
 
 
 @main.command()
 @click.argument("slug")
 @click.option("--from", "from_slug", metavar="SLUG", help="Start from a copy of this agreement's data.")
+@click.option("--extends", metavar="SLUG", help="Start a new cycle of this agreement (copies it and links back).")
 @click.pass_context
-def new(ctx: click.Context, slug: str, from_slug: str | None) -> None:
+def new(ctx: click.Context, slug: str, from_slug: str | None, extends: str | None) -> None:
     """Create ROOT/SLUG/agreement.yaml: a commented skeleton, or a copy of another agreement.
 
     \b
     Example:
         mou new buteng-bpjstk-2026 --from buton-bpjstk-2025
+        mou new buton-bpjstk-2027 --extends buton-bpjstk-2025
     """
-    path = workflow.new(_store(ctx), slug, from_slug)
+    path = workflow.new(_store(ctx), slug, from_slug, extends)
     click.echo(f"Created {path}")
     click.echo(f"Next: edit it, then run `mou check {slug}`.")
 
@@ -141,7 +149,9 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("slug")
-@click.option("--stage", "stages", multiple=True, metavar="STAGE", help="Stage to render (repeatable; default: the current state's).")
+@click.option(
+    "--stage", "stages", multiple=True, metavar="STAGE", help="Stage to render (repeatable; default: the current state's)."
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

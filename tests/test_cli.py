@@ -41,27 +41,35 @@ def test_usage_error_exits_2() -> None:
     assert "Missing argument 'SLUG'" in result.stderr
 
 
-def test_demo_prints_four_documents_and_leaves_the_example_alone(tmp_path: Path) -> None:
-    """`mou demo` copies the example, renders four documents, prints their paths; the shipped file is unchanged."""
+def test_demo_walks_the_example_to_signature_readiness(tmp_path: Path) -> None:
+    """`mou demo` renders the FGD documents and drafts v1 and v2 around a review, ends ready to sign, leaves the example alone."""
     before = tree_hash(EXAMPLE)
     out = tmp_path / "demo"
     result = CliRunner().invoke(cli.main, ["demo", "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == f"Copied the example to {out / 'agreements'}"
-    paths = [Path(line.split(": ", 1)[1]) for line in lines[1:]]
+    paths = [Path(line.strip()) for line in lines if line.startswith("  ") and line.strip().endswith(".docx")]
     assert [p.name for p in paths] == [
         "undangan-fgd-v1.docx",
         "daftar-hadir-fgd-v1.docx",
         "notulen-fgd-v1.docx",
         "rancangan-kb-v1.docx",
+        "rancangan-kb-v2.docx",
     ]
     assert all(p.is_file() for p in paths)
-    assert "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)" in docx_text(paths[-1])
+    assert "request_kb_changes by Bagian Hukum Setda Kabupaten Buton: kb_legal_review -> kb_drafting" in lines
+    assert "State: kb_ready_to_sign. What changed from v1 to v2 (mou diff):" in lines
+    assert "  +NOMOR | : | [CONTOH] 000.8.3.3/001/KB/2025" in lines
+    assert "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)" in docx_text(paths[3])
+    assert "[NOMOR PIHAK KESATU]" in docx_text(paths[3])
+    assert "[CONTOH] 000.8.3.3/001/KB/2025" in docx_text(paths[4])
     assert tree_hash(EXAMPLE) == before
     again = CliRunner().invoke(cli.main, ["demo", "--out", str(out)])
-    assert again.exit_code == 0  # an earlier demo is replaced, still v1
-    assert again.stdout == result.stdout
+    assert again.exit_code == 0  # an earlier demo is replaced, still v1 and v2
+    assert [line for line in again.stdout.splitlines() if ".docx" in line] == [line for line in lines if ".docx" in line]
+    verified = CliRunner().invoke(cli.main, ["--root", str(out / "agreements"), "verify"])
+    assert verified.exit_code == 0, verified.stderr
 
 
 def test_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:

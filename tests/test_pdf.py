@@ -14,8 +14,8 @@ import cli
 from workflow.pdf import ConversionFailed, to_pdf
 
 HAVE_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice")) and bool(shutil.which("pdftotext"))
-if not HAVE_SOFFICE and os.environ.get("MOU_REQUIRE_SOFFICE"):
-    raise RuntimeError("MOU_REQUIRE_SOFFICE is set but LibreOffice or pdftotext is missing")
+if not HAVE_SOFFICE and os.environ.get("MOU_REQUIRE_TOOLS"):
+    raise RuntimeError("MOU_REQUIRE_TOOLS is set but LibreOffice or pdftotext is missing")
 needs_soffice = pytest.mark.skipif(not HAVE_SOFFICE, reason="LibreOffice (soffice) and poppler-utils not installed")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-from workflow.errors import AgreementExists
+from workflow.errors import AgreementExists, InvalidData, MouError, Problem
 from workflow.model import Agreement
 from workflow.schema import Reader, describe, is_optional, strip_optional
 from workflow.store import AGREEMENT_FILE, Store, check_slug, write_new
@@ -25,8 +25,32 @@ class Loaded:
 
 
 def load_file(path: Path) -> Agreement:
-    """Parse and validate one ``agreement.yaml``; raise InvalidData listing every problem."""
-    return Reader(load_yaml(path)).read(Agreement)
+    """Parse and validate one ``agreement.yaml``, its process and people's roles included.
+
+    Raises InvalidData listing every problem.
+    """
+    from workflow.process import UnknownProcess, load_process
+
+    doc = load_yaml(path)
+    agreement = Reader(doc).read(Agreement)
+    try:
+        roles = {r.name for r in load_process(agreement.process).roles}
+    except UnknownProcess as err:
+        raise InvalidData([Problem(path, doc.line("process"), "process", str(err))]) from err
+    problems = [
+        Problem(
+            path,
+            doc.line(f"people[{i}].roles[{j}]"),
+            f"people[{i}].roles[{j}]",
+            f"{role} is not a role of process {agreement.process}, expected one of {', '.join(sorted(roles))}",
+        )
+        for i, person in enumerate(agreement.people, 1)
+        for j, role in enumerate(person.roles, 1)
+        if role not in roles
+    ]
+    if problems:
+        raise InvalidData(problems)
+    return agreement
 
 
 def load(store: Store, slug: str) -> Loaded:
@@ -35,13 +59,22 @@ def load(store: Store, slug: str) -> Loaded:
     return Loaded(slug, path, load_file(path))
 
 
-def new(store: Store, slug: str, from_slug: str | None = None) -> Path:
-    """Create ``ROOT/SLUG/agreement.yaml``: a copy of another agreement's file, or a commented skeleton."""
+def new(store: Store, slug: str, from_slug: str | None = None, extends: str | None = None) -> Path:
+    """Create ``ROOT/SLUG/agreement.yaml``: a copy of another agreement's file, or a commented skeleton.
+
+    ``extends`` starts a new cycle of an existing agreement: its data is copied (unless ``from_slug``
+    says otherwise) and ``extends: OLD`` is added, linking the two.
+    """
     check_slug(slug)
     target = store.folder(slug) / AGREEMENT_FILE
     if target.exists():
         raise AgreementExists(slug, store.root)
-    text = store.agreement_file(from_slug).read_bytes() if from_slug is not None else skeleton().encode()
+    source = from_slug or extends
+    text = store.agreement_file(source).read_bytes() if source is not None else skeleton().encode()
+    if extends is not None:
+        if b"\nextends:" in b"\n" + text:
+            raise MouError(f"{source} already has an extends: line; write the new agreement.yaml by hand")
+        text = text.rstrip(b"\n") + f"\n\n# A new cycle of {extends} (mou new --extends).\nextends: {extends}\n".encode()
     try:
         write_new(target, text)
     except FileExistsError as err:

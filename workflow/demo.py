@@ -1,36 +1,82 @@
-"""The embedded example, run on a copy: the Buton x BPJS Ketenagakerjaan agreement."""
+"""The embedded example, run on a copy: the Buton x BPJS Ketenagakerjaan agreement.
+
+The demo walks the copy from the FGD to a Kesepakatan Bersama ready for signature: FGD documents,
+the KSDPK steps, draft v1, a legal review that asks for changes, draft v2 and an approval. Facts the
+real file leaves unknown (nomor, NPK, addresses, the signing date) are filled in the copy with values
+marked [CONTOH], so nobody mistakes them for real ones.
+"""
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from workflow.errors import MouError
-from workflow.lifecycle import record_render
+from workflow.lifecycle import advance, record_render
 from workflow.render import Rendered
-from workflow.store import AGREEMENT_FILE, Store
+from workflow.store import AGREEMENT_FILE, Store, write_atomic
 
 EXAMPLE_ROOT = Path(__file__).resolve().parent.parent / "agreements"
 EXAMPLE_SLUG = "buton-bpjstk-2025"
 MARKER = ".mou-demo"
-DEMO_STAGES = ["fgd", "draft_kb"]
+DEMO_DAY = date(2025, 6, 16)  # the demo's "today", so dates in the story agree with the 2025 term
+
+OPD = "Dinas Tenaga Kerja Kabupaten Buton"
+TKKSD = "Bagian Kerja Sama Setda Kabupaten Buton"
+HUKUM = "Bagian Hukum Setda Kabupaten Buton"
+REVIEW_NOTE = "Lengkapi nomor kedua pihak, NPK, dasar pengangkatan, alamat, dan tetapkan tanggal penandatanganan."
+
+# Unknown facts of the example, filled in the demo's copy only: (field path, YAML value).
+EXAMPLES = [
+    ("parties.pemda.address", "'[CONTOH] Kantor Bupati Buton, Pasarwajo'"),
+    ("parties.pemda.nomor", "'[CONTOH] 000.8.3.3/001/KB/2025'"),
+    ("parties.pemda.appointment", "'[CONTOH] Keputusan Menteri Dalam Negeri tentang pengesahan pengangkatan Bupati Buton'"),
+    ("parties.partner.address", "'[CONTOH] Kantor Cabang BPJS Ketenagakerjaan Baubau'"),
+    ("parties.partner.nomor", "'[CONTOH] KB/001/KC-BAUBAU/2025'"),
+    ("parties.partner.representative.id.number", "'[CONTOH] 000000'"),
+    (
+        "parties.partner.appointment",
+        "'[CONTOH] Keputusan Direksi BPJS Ketenagakerjaan tentang pengangkatan Kepala Kantor Cabang'",
+    ),
+    ("signing.date", "2025-06-24"),
+]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the demo did."""
+
+    what: str
+    documents: list[Rendered]
 
 
 @dataclass(frozen=True)
 class DemoResult:
-    """Where the demo copied the example and what it produced."""
+    """Where the demo copied the example and what it did."""
 
     root: Path
-    documents: list[Rendered]
+    steps: list[Step]
+    state: str
+    diff: list[str]
+
+    @property
+    def documents(self) -> list[Rendered]:
+        """Every document produced, in order."""
+        return [d for s in self.steps for d in s.documents]
 
 
 def demo(out: Path) -> DemoResult:
-    """Copy the shipped example into ``out`` and render its FGD documents and first KB draft.
+    """Copy the shipped example into ``out`` and walk it to signature readiness.
 
     ``out`` must be empty, missing, or an earlier demo (which is replaced); the shipped example is
     never touched.
     """
+    from workflow.diff import diff_versions
+    from workflow.lifecycle import status
+
     if out.exists():
         if not out.is_dir():
             raise MouError(f"{out} is a file, expected a folder for the demo")
@@ -42,4 +88,62 @@ def demo(out: Path) -> DemoResult:
     target.mkdir(parents=True)
     (out / MARKER).write_text("made by mou demo; safe to delete\n", encoding="utf-8")
     shutil.copy2(EXAMPLE_ROOT / EXAMPLE_SLUG / AGREEMENT_FILE, target / AGREEMENT_FILE)
-    return DemoResult(root, record_render(Store(root), EXAMPLE_SLUG, DEMO_STAGES, None, "mou demo"))
+    store = Store(root)
+    steps: list[Step] = []
+
+    def fire(event: str, actor: str, note: str = "") -> None:
+        entry = advance(store, EXAMPLE_SLUG, event, actor, note, when=DEMO_DAY)
+        docs = _rendered(store, entry["artifacts"])
+        steps.append(Step(f"{event} by {actor}: {entry['from']} -> {entry['to']}", docs))
+
+    steps.append(Step(f"render fgd by {OPD}", record_render(store, EXAMPLE_SLUG, ["fgd"], None, OPD)))
+    fire("hold_fgd", OPD)
+    fire("start_preparation", OPD)
+    fire("submit_to_tkksd", OPD)
+    fire("tkksd_feasible", TKKSD)
+    fire("start_kb_draft", TKKSD)
+    fire("request_kb_review", TKKSD)
+    fire("request_kb_changes", HUKUM, REVIEW_NOTE)
+    fill_examples(target / AGREEMENT_FILE)
+    steps.append(Step(f"filled {len(EXAMPLES)} unknown facts with [CONTOH] values in the copy", []))
+    steps.append(Step(f"render draft_kb by {TKKSD}", record_render(store, EXAMPLE_SLUG, ["draft_kb"], None, TKKSD)))
+    fire("request_kb_review", TKKSD)
+    fire("approve_kb", HUKUM)
+    fire("ready_to_sign", TKKSD)
+    state = status(store, EXAMPLE_SLUG, when=DEMO_DAY).state
+    return DemoResult(root, steps, state, diff_versions(store, EXAMPLE_SLUG, "v1", "v2", "rancangan-kb"))
+
+
+def _rendered(store: Store, artifacts: list[dict[str, str]]) -> list[Rendered]:
+    out = []
+    for a in artifacts:
+        path = store.root / EXAMPLE_SLUG / a["path"]
+        stem, _, version = path.stem.rpartition("-v")
+        out.append(Rendered(path.parent.name, stem, path, int(version)))
+    return out
+
+
+def fill_examples(path: Path) -> None:
+    """Give the unknown facts of the example [CONTOH] values, in the file at ``path`` (a copy)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for fieldpath, value in EXAMPLES:
+        index = _line_of(lines, fieldpath)
+        key = fieldpath.rsplit(".", 1)[-1]
+        indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+        lines[index] = f"{indent}{key}: {value}  # filled by mou demo"
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def _line_of(lines: list[str], fieldpath: str) -> int:
+    """Index of the line holding ``fieldpath`` in a block-style YAML file."""
+    start, indent = 0, -1
+    for key in fieldpath.split("."):
+        for i in range(start, len(lines)):
+            text = lines[i]
+            depth = len(text) - len(text.lstrip())
+            if depth > indent and re.match(rf"\s*{re.escape(key)}:(\s|$)", text):
+                start, indent = i + 1, depth
+                break
+        else:
+            raise MouError(f"the example no longer has {fieldpath}; update workflow/demo.py")
+    return start - 1

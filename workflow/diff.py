@@ -55,7 +55,9 @@ def diff_versions(store: Store, slug: str, old: str, new: str, name: str | None 
     both = sorted(stem for stem, versions in found.items() if a in versions and b in versions)
     if name is not None:
         if name not in both:
-            raise MouError(f"{slug}: no document {name!r} with both v{a} and v{b}; documents with both: {', '.join(both) or 'none'}")
+            raise MouError(
+                f"{slug}: no document {name!r} with both v{a} and v{b}; documents with both: {', '.join(both) or 'none'}"
+            )
         both = [name]
     if len(both) != 1:
         if not both:

@@ -148,7 +148,11 @@ def signing_date_set(ctx: GuardContext) -> str | None:
 @guard
 def dprd_required(ctx: GuardContext) -> str | None:
     """DPRD approval is needed: the agreement burdens the public or its money is not budgeted."""
-    return None if ctx.agreement.dprd.required else "DPRD approval not required (dprd.burdens_public is false and dprd.budgeted is true)"
+    return (
+        None
+        if ctx.agreement.dprd.required
+        else "DPRD approval not required (dprd.burdens_public is false and dprd.budgeted is true)"
+    )
 
 
 @guard

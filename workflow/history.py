@@ -97,7 +97,9 @@ def check_chain(folder: Path) -> list[dict[str, Any]]:
         if entry["seq"] != n:
             raise HistoryBroken(path, n, f"sequence number {entry['seq']}, expected {n} (a line was removed, added or moved)")
         if entry["prev"] != prev:
-            raise HistoryBroken(path, n, "previous-entry hash does not match entry " + str(n - 1) if n > 1 else "does not start the chain")
+            raise HistoryBroken(
+                path, n, "previous-entry hash does not match entry " + str(n - 1) if n > 1 else "does not start the chain"
+            )
         if entry_hash(entry) != entry["hash"]:
             raise HistoryBroken(path, n, "hash does not match its content (the entry was altered)")
         prev = entry["hash"]
@@ -110,6 +112,8 @@ def check_chain(folder: Path) -> list[dict[str, Any]]:
             raise HistoryBroken(path, len(entries), f"{HEAD_FILE} is missing or unreadable") from err
         if head_seq != len(entries) or (entries and head_hash != entries[-1]["hash"]):
             raise HistoryBroken(
-                path, min(head_seq, len(entries)) or 1, f"history ends at entry {len(entries)} but {HEAD_FILE} names entry {head_seq}"
+                path,
+                min(head_seq, len(entries)) or 1,
+                f"history ends at entry {len(entries)} but {HEAD_FILE} names entry {head_seq}",
             )
     return entries

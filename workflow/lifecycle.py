@@ -97,7 +97,9 @@ def replay(process: Process, entries: list[dict[str, Any]], path: Path) -> str:
             try:
                 machine.fire(e["event"])
             except (MachineError, AttributeError) as err:
-                raise history.HistoryBroken(path, n, f"event {e['event']} is not allowed in {e['from']} by process {process.name}") from err
+                raise history.HistoryBroken(
+                    path, n, f"event {e['event']} is not allowed in {e['from']} by process {process.name}"
+                ) from err
         if e["to"] != machine.state:
             raise history.HistoryBroken(path, n, f"recorded to-state {e['to']} but replay reaches {machine.state}")
     return machine.state
@@ -122,7 +124,14 @@ class Snapshot:
     def context(self, store: Store, when: date) -> GuardContext:
         """What guards see."""
         return GuardContext(
-            store, self.loaded.slug, self.agreement, self.data_sha256, self.entries, self.state, self.process.state(self.state).stage, when
+            store,
+            self.loaded.slug,
+            self.agreement,
+            self.data_sha256,
+            self.entries,
+            self.state,
+            self.process.state(self.state).stage,
+            when,
         )
 
 
@@ -162,7 +171,16 @@ def blockers(snap: Snapshot, event: EventDef, store: Store, when: date) -> list[
     return [reason for name in event.guards if (reason := GUARDS[name](ctx))]
 
 
-def _entry(snap: Snapshot, actor: str, role: str | None, event: str, to: str, note: str, stage: str | None, artifacts: list[dict[str, str]]) -> dict[str, Any]:
+def _entry(
+    snap: Snapshot,
+    actor: str,
+    role: str | None,
+    event: str,
+    to: str,
+    note: str,
+    stage: str | None,
+    artifacts: list[dict[str, str]],
+) -> dict[str, Any]:
     from datetime import UTC, datetime
 
     return {
@@ -179,7 +197,9 @@ def _entry(snap: Snapshot, actor: str, role: str | None, event: str, to: str, no
     }
 
 
-def advance(store: Store, slug: str, trigger: str, actor: str | None = None, note: str = "", *, when: date | None = None) -> dict[str, Any]:
+def advance(
+    store: Store, slug: str, trigger: str, actor: str | None = None, note: str = "", *, when: date | None = None
+) -> dict[str, Any]:
     """Fire ``trigger`` as ``actor``: refuse with every reason, or render (if the event says so) and record."""
     name = resolve_actor(actor)
     with store.lock(slug):
@@ -270,9 +290,20 @@ def status(store: Store, slug: str, *, when: date | None = None) -> Status:
     when = when or today()
     st = snap.process.state(snap.state)
     events = [
-        EventStatus(e.trigger, e.title, e.dest or snap.state, e.roles, blockers(snap, e, store, when)) for e in snap.process.events_from(snap.state)
+        EventStatus(e.trigger, e.title, e.dest or snap.state, e.roles, blockers(snap, e, store, when))
+        for e in snap.process.events_from(snap.state)
     ]
-    return Status(slug, snap.process.name, snap.state, st.title, st.final, events, latest_documents(snap), due_dates(snap.agreement, when), len(snap.entries))
+    return Status(
+        slug,
+        snap.process.name,
+        snap.state,
+        st.title,
+        st.final,
+        events,
+        latest_documents(snap),
+        due_dates(snap.agreement, when),
+        len(snap.entries),
+    )
 
 
 def latest_documents(snap: Snapshot) -> list[str]:
@@ -304,7 +335,10 @@ def due_dates(a: Agreement, when: date) -> list[tuple[str, date]]:
 def _add_months(d: date, months: int) -> date:
     month = d.month - 1 + months
     year, month = d.year + month // 12, month % 12 + 1
-    day = min(d.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1])
+    day = min(
+        d.day,
+        [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1],
+    )
     return date(year, month, day)
 
 
@@ -342,10 +376,16 @@ def verify(store: Store, slug: str) -> Verified:
             if not target.is_file():
                 return Verified(slug, len(found), state, f"{path}:{n}: entry {n}: {a['path']} is missing")
             if history.sha256_file(target) != a["sha256"]:
-                return Verified(slug, len(found), state, f"{path}:{n}: entry {n}: {a['path']} does not match its recorded SHA-256")
+                return Verified(
+                    slug, len(found), state, f"{path}:{n}: entry {n}: {a['path']} does not match its recorded SHA-256"
+                )
             recorded[a["path"]] = a["sha256"]
     docs = folder / "documents"
-    unrecorded = sorted(str(p.relative_to(folder)) for p in docs.rglob("*") if p.is_file() and str(p.relative_to(folder)) not in recorded) if docs.is_dir() else []
+    unrecorded = (
+        sorted(str(p.relative_to(folder)) for p in docs.rglob("*") if p.is_file() and str(p.relative_to(folder)) not in recorded)
+        if docs.is_dir()
+        else []
+    )
     if unrecorded:
         return Verified(slug, len(found), state, f"{folder}: {unrecorded[0]} is not recorded in the history")
     return Verified(slug, len(found), state, None, len(recorded))
@@ -388,7 +428,7 @@ def mermaid(process: Process, current: str | None = None) -> str:
     """The process as a Mermaid state diagram, the current state highlighted."""
     lines = ["stateDiagram-v2", f"    [*] --> {process.initial}"]
     for st in process.states:
-        lines.append(f'    {st.name} : {st.name}<br/>{st.title}')
+        lines.append(f"    {st.name} : {st.name}<br/>{st.title}")
     for ev in process.events:
         for src in ev.source:
             lines.append(f"    {src} --> {ev.dest or src} : {ev.trigger}")
@@ -434,4 +474,3 @@ def diagram(store: Store, slug: str | None, fmt: str, process_name: str | None =
     if proc.returncode != 0:
         raise MouError(f"dot failed: {proc.stderr.strip()}")
     return proc.stdout
-

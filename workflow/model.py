@@ -380,7 +380,9 @@ class Pks:
     """Who signs the Perjanjian Kerja Sama for the Pemda."""
 
     signer: Official = field("signatory of the PKS for PIHAK KESATU (the Bupati, or a Kepala Dinas with a surat kuasa)")
-    surat_kuasa: str | None = field("nomor of the Bupati's surat kuasa, when the signer is not the Bupati", label="NOMOR SURAT KUASA")
+    surat_kuasa: str | None = field(
+        "nomor of the Bupati's surat kuasa, when the signer is not the Bupati", label="NOMOR SURAT KUASA"
+    )
 
 
 @dataclass(frozen=True)

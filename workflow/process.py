@@ -6,6 +6,8 @@ every state reaches a final state, every guard, role and stage named exists.
 
 from __future__ import annotations
 
+import os
+import re
 from collections import deque
 from dataclasses import dataclass
 from functools import cache
@@ -95,7 +97,9 @@ class Process:
                     out.append((f"{where}.roles[{j}]", f"{role} is not a declared role"))
             for j, guard in enumerate(ev.guards, 1):
                 if guard not in GUARDS:
-                    out.append((f"{where}.guards[{j}]", f"{guard} is not a known guard, expected one of {', '.join(sorted(GUARDS))}"))
+                    out.append(
+                        (f"{where}.guards[{j}]", f"{guard} is not a known guard, expected one of {', '.join(sorted(GUARDS))}")
+                    )
             if not ev.source or not ev.roles:
                 out.append((where, "needs at least one source state and one role"))
         if out:
@@ -147,17 +151,25 @@ class UnknownProcess(MouError):
         super().__init__(f"unknown process {name!r}; known processes: {', '.join(known)} (in {PROCESSES_DIR})")
 
 
+def folders() -> list[Path]:
+    """Where definitions are looked up: ``MOU_PROCESSES`` first (a Pemda's own), then the shipped ones."""
+    extra = os.environ.get("MOU_PROCESSES")
+    return [Path(extra), PROCESSES_DIR] if extra else [PROCESSES_DIR]
+
+
 def available() -> list[str]:
     """Names of every process definition file."""
-    return sorted(p.stem for p in PROCESSES_DIR.glob("*.yaml"))
+    return sorted({p.stem for folder in folders() for p in folder.glob("*.yaml")})
 
 
 def load_process(name: str) -> Process:
-    """Read and check ``workflow/processes/<name>.yaml``."""
-    path = PROCESSES_DIR / f"{name}.yaml"
-    if "/" in name or not path.is_file():
-        raise UnknownProcess(name, available())
-    return _load(path)
+    """Read and check ``<name>.yaml`` from the process folders."""
+    if re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+        for folder in folders():
+            path = folder / f"{name}.yaml"
+            if path.is_file():
+                return _load(path)
+    raise UnknownProcess(name, available())
 
 
 @cache
