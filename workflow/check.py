@@ -205,7 +205,7 @@ class Report:
 
 
 def check_project(store: Store, slug: str | None = None) -> Report:
-    """Validate agreements (one, or all under the root), the catalogue and every template."""
+    """Validate agreements (one, or all under the root), process definitions, the catalogue and every template."""
     from workflow.agreements import load_file
 
     checked: list[str] = []
@@ -218,6 +218,14 @@ def check_project(store: Store, slug: str | None = None) -> Report:
         except InvalidData as err:
             problems += [str(p) for p in err.problems]
         checked.append(str(path))
+    from workflow.process import available, load_process
+
+    for name in available():
+        try:
+            load_process(name)
+            checked.append(f"process {name}")
+        except InvalidData as err:
+            problems += [str(p) for p in err.problems]
     try:
         issues = check_templates()
     except InvalidData as err:
