@@ -523,7 +523,7 @@ def title_block(doc: DocxDocument, *, lampiran: bool = False) -> None:
     title(doc, "{{ parties.partner.name|upper }}")
     title(doc, "TENTANG")
     title(doc, "{{ document.subject|upper }}", after=12)
-    t = grid(doc, 2, [2.5, 0.5, 7.0])
+    t = grid(doc, 2, [2.5, 0.5, 11.0])
     for row, who in zip(t.rows, ("pemda", "partner"), strict=True):
         cell_text(row.cells[0], "NOMOR", bold=True)
         cell_text(row.cells[1], ":", bold=True)
