@@ -75,3 +75,17 @@ def test_missing_libreoffice_says_how_to_install(monkeypatch: pytest.MonkeyPatch
         "LibreOffice (soffice) is not installed; install it with: sudo apt-get install --no-install-recommends "
         "libreoffice-writer-nogui fonts-liberation2"
     )
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_pdfa_conversion_declares_part_2b(tmp_path: Path) -> None:
+    """With pdfa=True the PDF declares PDF/A-2b in its XMP metadata; a plain conversion does not."""
+    from tests.conftest import make_docx
+    from workflow.pdf import pdfa_part
+
+    doc = make_docx(tmp_path / "naskah.docx", ["Kesepakatan Bersama"])
+    (pdfa,) = to_pdf([doc], tmp_path / "a", pdfa=True)
+    (plain,) = to_pdf([doc], tmp_path / "p")
+    assert pdfa_part(pdfa) == "2B"
+    assert pdfa_part(plain) is None

@@ -227,3 +227,14 @@ def test_runtime_undefined_value_names_the_template(
     assert result.exit_code == 1
     assert result.stderr == f"Error: {folder / 'x.docx'}: undefined value: list object has no element 20\n"
     assert tree_hash(root) == before
+
+
+def test_same_inputs_give_the_same_bytes(root: Path, run: Callable[..., Result], tmp_path: Path) -> None:
+    """Two renders of the same template and data are byte-identical .docx files (fixed zip metadata)."""
+    for out in ("a", "b"):
+        assert run("render", SLUG, "--stage", "draft_kb", "--out", str(tmp_path / out)).exit_code == 0
+    first = (tmp_path / "a" / "draft_kb" / "rancangan-kb-v1.docx").read_bytes()
+    assert first == (tmp_path / "b" / "draft_kb" / "rancangan-kb-v1.docx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a" / "draft_kb" / "rancangan-kb-v1.docx") as zf:
+        assert zf.testzip() is None
+        assert zf.namelist()[0] == "[Content_Types].xml"

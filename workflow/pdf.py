@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -25,8 +26,22 @@ def soffice() -> str:
     raise ConversionFailed(f"LibreOffice (soffice) is not installed; {INSTALL_HINT}")
 
 
-def to_pdf(sources: list[Path], outdir: Path, *, timeout: float = 300) -> list[Path]:
-    """Convert ``sources`` to PDF in ``outdir`` in one LibreOffice call; return the PDF paths."""
+PDFA_2B = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+"""LibreOffice >= 7.4 filter options for PDF/A-2b; the older `SelectPdfVersion=2` form is silently ignored."""
+
+
+def pdfa_part(pdf: Path) -> str | None:
+    """The PDF/A part and conformance the file declares in its XMP metadata ('2B'), or None."""
+    data = pdf.read_bytes()
+    part = re.search(rb"pdfaid:part(?:>|=\")(\d)", data)
+    conformance = re.search(rb"pdfaid:conformance(?:>|=\")([A-Za-z])", data)
+    if not part:
+        return None
+    return part.group(1).decode() + (conformance.group(1).decode().upper() if conformance else "")
+
+
+def to_pdf(sources: list[Path], outdir: Path, *, timeout: float = 300, pdfa: bool = False) -> list[Path]:
+    """Convert ``sources`` to PDF (PDF/A-2b with ``pdfa``) in ``outdir`` in one LibreOffice call."""
     binary = soffice()
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mou-soffice-") as profile:
@@ -36,7 +51,7 @@ def to_pdf(sources: list[Path], outdir: Path, *, timeout: float = 300) -> list[P
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            PDFA_2B if pdfa else "pdf",
             "--outdir",
             str(outdir),
             *map(str, sources),
@@ -53,4 +68,8 @@ def to_pdf(sources: list[Path], outdir: Path, *, timeout: float = 300) -> list[P
             f"LibreOffice failed (exit {proc.returncode}); missing {', '.join(missing) or 'nothing'}"
             + (f": {detail[-1]}" if detail else "")
         )
+    if pdfa:
+        for pdf in pdfs:
+            if pdfa_part(pdf) != "2B":
+                raise ConversionFailed(f"{pdf} does not declare PDF/A-2b (got {pdfa_part(pdf)}); LibreOffice 7.4 or newer is needed")
     return pdfs

@@ -106,7 +106,27 @@ def render_bytes(spec: DocumentSpec, context: dict[str, Any]) -> bytes:
     props.author = "mou"
     buf = io.BytesIO()
     tpl.save(buf)
-    return buf.getvalue()
+    return reproducible_zip(buf.getvalue())
+
+
+_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The same .docx with fixed entry timestamps and attributes, so equal inputs give equal bytes.
+
+    Word and LibreOffice ignore zip timestamps; the member order is kept ([Content_Types].xml first).
+    """
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None = None) -> list[Rendered]:
