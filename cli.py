@@ -201,6 +201,56 @@ def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: 
 
 @main.command()
 @click.argument("slug")
+@click.option(
+    "--document",
+    "kind",
+    type=click.Choice(["kb", "pks", "adendum"]),
+    default="kb",
+    show_default=True,
+    help="Which document was signed.",
+)
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The signed scan or e-signed PDF (repeatable).",
+)
+@click.option("--date", "signed_on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Date of signing, YYYY-MM-DD.")
+@click.option("--place", help="Place of signing (default: signing.place of the agreement).")
+@click.option("--meterai/--no-meterai", default=True, show_default=True, help="The original carries the stamp duty (meterai).")
+@click.option("--as", "actor", metavar="NAME", help="Who records the signature (or MOU_ACTOR).")
+@click.pass_context
+def sign(
+    ctx: click.Context,
+    slug: str,
+    kind: str,
+    files: tuple[Path, ...],
+    signed_on: Any,
+    place: str | None,
+    meterai: bool,
+    actor: str | None,
+) -> None:
+    """Record a signature: final text and its PDF/A, the signed PDF(s), and freeze the signed fields.
+
+    Refused, with every reason, unless the review approved exactly this data, both nomor and every
+    signatory are complete, and the date is neither before the approval nor in the future.
+
+    \b
+    Example:
+        mou sign buton-bpjstk-2025 --file kb-ttd.pdf --date 2025-06-24 --as "Bagian Kerja Sama Setda Kabupaten Buton"
+    """
+    from workflow.signing import sign as run_sign
+
+    entry = run_sign(_store(ctx), slug, kind, list(files), signed_on.date(), place=place, meterai=meterai, actor=actor)
+    click.echo(f"{slug}: {entry['event']} by {entry['actor']}: {entry['from']} -> {entry['to']} [entry {entry['seq']}]")
+    for artifact in entry["artifacts"]:
+        click.echo(f"  {artifact['path']}  sha256 {artifact['sha256'][:16]}")
+
+
+@main.command()
+@click.argument("slug")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def status(ctx: click.Context, slug: str, as_json: bool) -> None:
@@ -282,8 +332,8 @@ def verify(ctx: click.Context, slug: str | None) -> None:
     problems = []
     for s in slugs:
         result = run_verify(store, s)
-        if result.problem:
-            problems.append(result.problem)
+        if result.problem or result.frozen:
+            problems += ([result.problem] if result.problem else []) + result.frozen
         else:
             click.echo(f"{s}: ok - {result.entries} entries, state {result.state}, {result.documents} documents match")
     if problems:

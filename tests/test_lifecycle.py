@@ -13,11 +13,27 @@ from click.testing import Result
 
 from tests.conftest import SLUG, tree_hash
 from workflow.agreements import load_file
-from workflow.demo import HUKUM, OPD, TKKSD, fill_examples
+from workflow.demo import HUKUM, OPD, TKKSD, fill_examples, stand_in_pdf
 from workflow.errors import InvalidData
 from workflow.lifecycle import Refused, TransitionNotAllowed, advance, record_render, status
 from workflow.process import Process, load_process, load_process_file
+from workflow.signing import sign
 from workflow.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _fast_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The walks sign dozens of times: a stand-in replaces LibreOffice here (test_signing converts for real)."""
+
+    def fake_to_pdf(sources: list[Path], outdir: Path, **_: object) -> list[Path]:
+        outdir.mkdir(parents=True, exist_ok=True)
+        out = [outdir / (s.stem + ".pdf") for s in sources]
+        for o in out:
+            o.write_bytes(stand_in_pdf(["PDF/A stand-in"]))
+        return out
+
+    monkeypatch.setattr("workflow.pdf.to_pdf", fake_to_pdf)
+
 
 ACTORS = {
     "opd_teknis": OPD,
@@ -65,6 +81,9 @@ def day_for(store: Store, event: str) -> date:
     }.get(event, date(2025, 6, 16))
 
 
+SIGN_KINDS = {"sign_kb": "kb", "sign": "kb", "sign_pks": "pks", "sign_amendment": "adendum"}
+
+
 def fire(store: Store, process: Process, event: str) -> dict[str, object]:
     """Fire ``event`` as someone holding its first role, first doing what an office would do for it."""
     ev = process.event(event)
@@ -72,6 +91,10 @@ def fire(store: Store, process: Process, event: str) -> dict[str, object]:
     when = day_for(store, event)
     for _ in range(3):
         try:
+            if ev.signature:
+                scan = store.root.parent / f"{event}.pdf"
+                scan.write_bytes(stand_in_pdf(["CONTOH", event]))
+                return sign(store, SLUG, SIGN_KINDS[event], [scan], when, actor=ACTORS[ev.roles[0]], when=when)
             return advance(store, SLUG, event, ACTORS[ev.roles[0]], when=when)
         except Refused as err:
             state = status(store, SLUG, when=when).state

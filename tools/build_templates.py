@@ -573,7 +573,7 @@ def rancangan_kb() -> DocxDocument:
     """The draft Kesepakatan Bersama: title block, opening, komparisi, considerations, 11 Pasal, signatures, lampiran."""
     doc = new_document()
     page_number_footer(doc)
-    draft_header(doc, "Rancangan v{{ version }} – bukan naskah final")
+    draft_header(doc, "{% if not final %}Rancangan v{{ version }} – bukan naskah final{% endif %}")
     title_block(doc)
     p = para(doc)
     runs(

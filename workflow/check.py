@@ -211,10 +211,13 @@ def check_project(store: Store, slug: str | None = None) -> Report:
     checked: list[str] = []
     problems: list[str] = []
     slugs = [slug] if slug else list(store.slugs())
+    from workflow.signing import frozen_changes
+
     for s in slugs:
         path = store.agreement_file(s)
         try:
             load_file(path)
+            problems += frozen_changes(store, s)
         except InvalidData as err:
             problems += [str(p) for p in err.problems]
         checked.append(str(path))

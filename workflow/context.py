@@ -22,8 +22,8 @@ _OWNERS = {
     "fgd.minutes_taker": "NOTULIS",
     "fgd.invitation.signer": "PENANDA TANGAN",
 }
-EXTRA_NAMES = {"version": int}
-"""Values a render adds beside the agreement: the draft version number."""
+EXTRA_NAMES = {"version": int, "final": bool}
+"""Values a render adds beside the agreement: the draft version number, and whether it is the text for signature."""
 _DATE_ATTRS = ("year", "month", "day")
 
 
@@ -48,11 +48,37 @@ class Placeholder:
         return hash(self.label)
 
 
-def build_context(agreement: Agreement, *, version: int = 1) -> dict[str, Any]:
+def build_context(agreement: Agreement, *, version: int = 1, final: bool = False) -> dict[str, Any]:
     """The template context of ``agreement``: fields, derived properties and placeholders."""
     ctx = typing.cast(dict[str, Any], _convert(agreement, "", "", agreement))
     ctx["version"] = version
+    ctx["final"] = final
     return ctx
+
+
+def resolve(ctx: dict[str, Any], path: str) -> Any:
+    """The value at a template path in a context: ``fgd.invitees[].position`` gives a list."""
+    head, _, rest = path.partition(".")
+    many = head.endswith("[]")
+    value = ctx.get(head.removesuffix("[]")) if isinstance(ctx, dict) else None
+    if not rest:
+        return value
+    if many or isinstance(value, list):
+        return [resolve(item, rest) for item in (value or [])]
+    return resolve(value, rest) if isinstance(value, dict) else None
+
+
+def plain(value: Any) -> Any:
+    """A context value as JSON: dates as ISO text, placeholders as their visible text."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 def _convert(obj: Any, path: str, owner: str, agreement: Agreement) -> Any:

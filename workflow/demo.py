@@ -1,7 +1,8 @@
 """The embedded example, run on a copy: the Buton x BPJS Ketenagakerjaan agreement.
 
-The demo walks the copy from the FGD to a Kesepakatan Bersama ready for signature: FGD documents,
-the KSDPK steps, draft v1, a legal review that asks for changes, draft v2 and an approval. Facts the
+The demo walks the copy from the FGD to a signed Kesepakatan Bersama: FGD documents, the KSDPK
+steps, draft v1, a legal review that asks for changes, draft v2, an approval, the final text as
+PDF/A and a generated stand-in for the signed scan, marked as a demo file. Facts the
 real file leaves unknown (nomor, NPK, addresses, the signing date) are filled in the copy with values
 marked [CONTOH], so nobody mistakes them for real ones.
 """
@@ -23,6 +24,7 @@ EXAMPLE_ROOT = Path(__file__).resolve().parent.parent / "agreements"
 EXAMPLE_SLUG = "buton-bpjstk-2025"
 MARKER = ".mou-demo"
 DEMO_DAY = date(2025, 6, 16)  # the demo's "today", so dates in the story agree with the 2025 term
+SIGN_DAY = date(2025, 6, 24)
 
 OPD = "Dinas Tenaga Kerja Kabupaten Buton"
 TKKSD = "Bagian Kerja Sama Setda Kabupaten Buton"
@@ -69,13 +71,14 @@ class DemoResult:
 
 
 def demo(out: Path) -> DemoResult:
-    """Copy the shipped example into ``out`` and walk it to signature readiness.
+    """Copy the shipped example into ``out`` and walk it through signature.
 
     ``out`` must be empty, missing, or an earlier demo (which is replaced); the shipped example is
     never touched.
     """
     from workflow.diff import diff_versions
     from workflow.lifecycle import status
+    from workflow.signing import sign
 
     if out.exists():
         if not out.is_dir():
@@ -110,7 +113,15 @@ def demo(out: Path) -> DemoResult:
     fire("request_kb_review", TKKSD)
     fire("approve_kb", HUKUM)
     fire("ready_to_sign", TKKSD)
-    state = status(store, EXAMPLE_SLUG, when=DEMO_DAY).state
+    scan = out / "CONTOH-scan-kb-ditandatangani.pdf"
+    scan.write_bytes(
+        stand_in_pdf(
+            ["CONTOH - BUKAN DOKUMEN ASLI", "Pengganti pindaian Kesepakatan Bersama yang ditandatangani", "dibuat oleh mou demo"]
+        )
+    )
+    entry = sign(store, EXAMPLE_SLUG, "kb", [scan], SIGN_DAY, actor=TKKSD, when=SIGN_DAY)
+    steps.append(Step(f"sign kb by {TKKSD}: {entry['from']} -> {entry['to']} (stand-in scan {scan.name})", []))
+    state = status(store, EXAMPLE_SLUG, when=SIGN_DAY).state
     return DemoResult(root, steps, state, diff_versions(store, EXAMPLE_SLUG, "v1", "v2", "rancangan-kb"))
 
 
@@ -147,3 +158,31 @@ def _line_of(lines: list[str], fieldpath: str) -> int:
         else:
             raise MouError(f"the example no longer has {fieldpath}; update workflow/demo.py")
     return start - 1
+
+
+def stand_in_pdf(lines: list[str]) -> bytes:
+    """A one-page A4 PDF showing ``lines``: the demo's stand-in for a signed scan, marked as such."""
+    text = " ".join(
+        f"BT /F1 {18 if i == 0 else 12} Tf 60 {780 - 28 * i} Td ({_pdf_escape(line)}) Tj ET" for i, line in enumerate(lines)
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text.encode("latin-1")) + text.encode("latin-1") + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _pdf_escape(text: str) -> str:
+    return text.encode("latin-1", "replace").decode("latin-1").replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")

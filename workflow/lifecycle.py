@@ -208,6 +208,8 @@ def advance(
         allowed = [e.trigger for e in snap.process.events_from(snap.state)]
         if event is None or snap.state not in event.source:
             raise TransitionNotAllowed(slug, trigger, snap.state, allowed, known=event is not None)
+        if event.signature:
+            raise MouError(f"{trigger} records a signature: use mou sign {slug} --file SIGNED.pdf --date YYYY-MM-DD")
         role, role_reason = _role_of(snap, name, event)
         reasons = ([role_reason] if role_reason else []) + blockers(snap, event, store, when or today())
         if reasons:
@@ -356,7 +358,7 @@ class Verified:
     state: str
     problem: str | None = None
     documents: int = 0
-    notes: list[str] = field(default_factory=list)
+    frozen: list[str] = field(default_factory=list)
 
 
 def verify(store: Store, slug: str) -> Verified:
@@ -388,7 +390,9 @@ def verify(store: Store, slug: str) -> Verified:
     )
     if unrecorded:
         return Verified(slug, len(found), state, f"{folder}: {unrecorded[0]} is not recorded in the history")
-    return Verified(slug, len(found), state, None, len(recorded))
+    from workflow.signing import frozen_changes
+
+    return Verified(slug, len(found), state, None, len(recorded), frozen_changes(store, slug, found))
 
 
 @dataclass(frozen=True)

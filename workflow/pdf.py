@@ -71,5 +71,7 @@ def to_pdf(sources: list[Path], outdir: Path, *, timeout: float = 300, pdfa: boo
     if pdfa:
         for pdf in pdfs:
             if pdfa_part(pdf) != "2B":
-                raise ConversionFailed(f"{pdf} does not declare PDF/A-2b (got {pdfa_part(pdf)}); LibreOffice 7.4 or newer is needed")
+                raise ConversionFailed(
+                    f"{pdf} does not declare PDF/A-2b (got {pdfa_part(pdf)}); LibreOffice 7.4 or newer is needed"
+                )
     return pdfs

@@ -49,6 +49,7 @@ class EventDef:
     dest: str | None = field("state it leads to; leave out to stay (a decision recorded in place)", default=None)
     guards: list[str] = field("named guards that must all pass", default_factory=list)
     render: bool = field("render the destination stage's documents as part of the event", default=False)
+    signature: bool = field("a signature: fired by `mou sign`, which records the signed files", default=False)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,133 @@
+"""Signature: the final text as PDF/A, the signed scan recorded, and the signed fields frozen."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import SLUG, docx_text, tree_hash
+from tests.test_pdf import needs_soffice
+from workflow.demo import DEMO_DAY, HUKUM, OPD, SIGN_DAY, TKKSD, fill_examples, stand_in_pdf
+from workflow.lifecycle import advance, record_render
+from workflow.store import Store
+
+pytestmark = [pytest.mark.slow, needs_soffice]
+
+
+@pytest.fixture
+def ready(root: Path) -> Path:
+    """The example, facts filled as in the demo, walked to kb_ready_to_sign; returns a stand-in scan."""
+    fill_examples(root / SLUG / "agreement.yaml")
+    store = Store(root)
+    record_render(store, SLUG, None, None, OPD)
+    for event, actor in [
+        ("hold_fgd", OPD),
+        ("start_preparation", OPD),
+        ("submit_to_tkksd", OPD),
+        ("tkksd_feasible", TKKSD),
+        ("start_kb_draft", TKKSD),
+        ("request_kb_review", TKKSD),
+        ("approve_kb", HUKUM),
+        ("ready_to_sign", TKKSD),
+    ]:
+        advance(store, SLUG, event, actor, when=DEMO_DAY)
+    scan = root.parent / "kb-ttd.pdf"
+    scan.write_bytes(stand_in_pdf(["CONTOH", "Kesepakatan Bersama ditandatangani"]))
+    return scan
+
+
+def _sign(run: Callable[..., Result], scan: Path, day: date = SIGN_DAY, *extra: str) -> Result:
+    return run(
+        "sign", SLUG, "--file", str(scan), "--date", day.isoformat(), "--as", TKKSD, *extra, env={"MOU_TODAY": SIGN_DAY.isoformat()}
+    )
+
+
+def test_sign_records_final_text_pdfa_scan_and_frozen_fields(ready: Path, root: Path, run: Callable[..., Result]) -> None:
+    """`mou sign` moves to kb_signed and records the final .docx, its PDF/A-2b, the scan and the signed fields."""
+    from workflow.pdf import pdfa_part
+
+    result = _sign(run, ready)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"{SLUG}: sign_kb by {TKKSD}: kb_ready_to_sign -> kb_signed [entry 10]"
+    folder = root / SLUG / "signed" / "kb-e10"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "fields.json",
+        "naskah-final.docx",
+        "naskah-final.pdf",
+        "signature.json",
+        "ttd-1-kb-ttd.pdf",
+    ]
+    assert pdfa_part(folder / "naskah-final.pdf") == "2B"
+    final = docx_text(folder / "naskah-final.docx")
+    assert "Rancangan" not in final.splitlines()[0]
+    assert "Pada hari ini Selasa tanggal dua puluh empat bulan Juni tahun dua ribu dua puluh lima" in final
+    assert (folder / "ttd-1-kb-ttd.pdf").read_bytes() == ready.read_bytes()
+    fields = json.loads((folder / "fields.json").read_text(encoding="utf-8"))
+    assert fields["parties.pemda.nomor"] == "[CONTOH] 000.8.3.3/001/KB/2025"
+    assert fields["budget.annual"] == 201_600_000
+    assert "people" not in fields and "technical_team.members" not in fields
+    details = json.loads((folder / "signature.json").read_text(encoding="utf-8"))
+    assert (details["signed_on"], details["place"], details["meterai"]) == ("2025-06-24", "Pasarwajo", True)
+    verified = run("verify", SLUG)
+    assert verified.exit_code == 0, verified.stderr
+    assert verified.stdout == f"{SLUG}: ok - 10 entries, state kb_signed, 9 documents match\n"
+
+
+def test_a_frozen_field_changed_after_signature_is_reported(ready: Path, yaml_file: Path, run: Callable[..., Result]) -> None:
+    """Editing a field the signed text used makes check and verify exit 1 naming it; monitoring data stays free."""
+    assert _sign(run, ready).exit_code == 0
+    text = yaml_file.read_text(encoding="utf-8")
+    yaml_file.write_text(text.replace("    - Kepala Dinas Sosial Kabupaten Buton                # [I]", "    - Kepala Dinas Sosial"), encoding="utf-8")
+    assert run("verify", SLUG).exit_code == 0  # technical_team.members is not in the signed text
+    yaml_file.write_text(text.replace("  workers: 1000", "  workers: 1200"), encoding="utf-8")
+    for command in ("check", "verify"):
+        result = run(command, SLUG)
+        assert result.exit_code == 1
+        lines = result.stderr.splitlines()
+        assert f"Error: {yaml_file}: coverage.workers: signed as 1000 in entry 10, now 1200; a signed text changes only through an adendum" in lines
+        assert any(line.startswith(f"Error: {yaml_file}: budget.annual: signed as 201600000 in entry 10, now 241920000") for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        ({"day": date(2025, 6, 30)}, "signed date 2025-06-30 is in the future"),
+        ({"day": date(2025, 6, 1)}, "signed date 2025-06-01 is before the approval of 2025-06-24"),
+        ({"scan": "not-a-pdf"}, "is not a readable PDF"),
+    ],
+    ids=["future", "before-approval", "not-pdf"],
+)
+def test_sign_refusals_change_nothing(args: dict[str, object], reason: str, ready: Path, root: Path, run: Callable[..., Result]) -> None:
+    """A future date, a date before approval or a file that is not a PDF is refused; nothing is written."""
+    scan = ready
+    if args.get("scan"):
+        scan = root.parent / "scan.pdf"
+        scan.write_bytes(b"JPEG pretending")
+    day = args.get("day", SIGN_DAY)
+    assert isinstance(day, date)
+    before = tree_hash(root)
+    result = _sign(run, scan, day)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot move to kb_signed: ")
+    assert reason in result.stderr
+    assert tree_hash(root) == before
+
+
+def test_data_changed_after_approval_blocks_signature(ready: Path, yaml_file: Path, run: Callable[..., Result]) -> None:
+    """If agreement.yaml changed after the legal review approved it, signing is refused."""
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("  workers: 1000", "  workers: 900"), encoding="utf-8")
+    result = _sign(run, ready)
+    assert result.exit_code == 1
+    assert "agreement.yaml changed since the approval in entry 8" in result.stderr
+
+
+def test_advance_cannot_bypass_the_signature_record(ready: Path, run: Callable[..., Result]) -> None:
+    """`mou advance sign_kb` is refused: a signature is recorded with its signed file by `mou sign`."""
+    result = run("advance", SLUG, "sign_kb", "--as", TKKSD)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: sign_kb records a signature: use mou sign {SLUG} --file SIGNED.pdf --date YYYY-MM-DD\n"

@@ -1,0 +1,218 @@
+"""Recording a signature, and freezing the text that was signed.
+
+`mou sign` renders the final text from the approved data, converts it to PDF/A-2b, copies the signed
+scan or e-signed PDF into the agreement's folder, keeps the values of every field the signed document
+used (``fields.json``), and records all of it, with SHA-256, in the history entry of the sign event.
+From then on `check` and `verify` report any change to those fields.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workflow import history
+from workflow.catalogue import load_catalogue, templates_dir
+from workflow.context import EXTRA_NAMES, build_context, plain, resolve
+from workflow.errors import MouError
+from workflow.guards import nomor_present, signatories_complete, today
+from workflow.lifecycle import (
+    Refused,
+    Snapshot,
+    TransitionNotAllowed,
+    _entry,
+    _role_of,
+    blockers,
+    build_machine,
+    resolve_actor,
+    snapshot,
+)
+from workflow.store import Store, write_new
+
+FIELDS_FILE = "fields.json"
+SIGNATURE_FILE = "signature.json"
+
+
+@dataclass(frozen=True)
+class SignSpec:
+    """What signing one kind of document means in the process."""
+
+    events: tuple[str, ...]  # the sign event, by process (ksdpk's first, then short's)
+    approvals: tuple[str, ...]  # the review approvals that must cover the signed data
+    stage: str | None  # catalogue stage whose document is the text signed (None: no template yet)
+    document: str | None
+    title: str
+
+
+KINDS = {
+    "kb": SignSpec(("sign_kb", "sign"), ("approve_kb", "approve"), "draft_kb", "rancangan-kb", "Kesepakatan Bersama"),
+    "pks": SignSpec(("sign_pks",), ("approve_pks",), None, None, "Perjanjian Kerja Sama"),
+    "adendum": SignSpec(("sign_amendment",), ("approve_amendment",), None, None, "Adendum"),
+}
+
+
+def is_pdf(path: Path) -> bool:
+    """A readable PDF: the %PDF- header and an %%EOF trailer near the end."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(5)
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 1024))
+            tail = fh.read()
+    except OSError:
+        return False
+    return head == b"%PDF-" and b"%%EOF" in tail
+
+
+def last_approval(entries: list[dict[str, Any]], events: tuple[str, ...]) -> dict[str, Any] | None:
+    """The most recent of the given approval events, if any."""
+    return next((e for e in reversed(entries) if e["event"] in events), None)
+
+
+def used_fields(document: str) -> list[str]:
+    """Every data path the document's template uses (loop paths included), derived values too."""
+    from workflow.check import template_parts, used_paths
+
+    spec = next(d for _, d in load_catalogue().documents() if d.name == document)
+    paths: set[str] = set()
+    for _, _, source in template_parts(templates_dir() / spec.template):
+        found, _ = used_paths(source)
+        paths.update(p for p in found if p.split(".")[0] not in EXTRA_NAMES)
+    # keep the most specific paths only: "parties.pemda" adds nothing when "parties.pemda.name" is there
+    return sorted(p for p in paths if not any(q != p and q.startswith(p + ".") for q in paths))
+
+
+def frozen_values(snap: Snapshot, document: str) -> dict[str, Any]:
+    """The current value of every field the document uses, as JSON-ready data."""
+    ctx = build_context(snap.agreement)
+    return {path: plain(resolve(ctx, path)) for path in used_fields(document)}
+
+
+def sign(
+    store: Store,
+    slug: str,
+    kind: str,
+    files: list[Path],
+    signed_on: date,
+    *,
+    place: str | None = None,
+    meterai: bool = True,
+    actor: str | None = None,
+    when: date | None = None,
+) -> dict[str, Any]:
+    """Record the signature of a KB, PKS or adendum; refuse with every reason when it may not be."""
+    from workflow.pdf import to_pdf
+    from workflow.render import render_bytes
+
+    if kind not in KINDS:
+        raise MouError(f"unknown document {kind!r}; expected one of {', '.join(KINDS)}")
+    spec = KINDS[kind]
+    name = resolve_actor(actor)
+    when = when or today()
+    with store.lock(slug):
+        snap = snapshot(store, slug)
+        trigger = next((t for t in spec.events if snap.process.event(t)), spec.events[0])
+        event = snap.process.event(trigger)
+        allowed = [e.trigger for e in snap.process.events_from(snap.state)]
+        if event is None or snap.state not in event.source:
+            raise TransitionNotAllowed(slug, trigger, snap.state, allowed, known=event is not None)
+        role, role_reason = _role_of(snap, name, event)
+        reasons = [role_reason] if role_reason else []
+        reasons += [r for r in blockers(snap, event, store, when) if r != "review not approved"]
+        approval = last_approval(snap.entries, spec.approvals)
+        if approval is None:
+            reasons.append("review not approved")
+        elif approval["data_sha256"] != snap.data_sha256:
+            reasons.append(f"agreement.yaml changed since the approval in entry {approval['seq']}")
+        ctx = snap.context(store, when)
+        reasons += [r for r in (nomor_present(ctx), signatories_complete(ctx)) if r]
+        # in real use ``when`` is today, never before the approval; a what-if day (MOU_TODAY) earlier
+        # than the approval's wall-clock day stands in for it
+        approved_on = min(date.fromisoformat(approval["ts"][:10]), when) if approval else None
+        if approved_on is not None and signed_on < approved_on:
+            reasons.append(f"signed date {signed_on} is before the approval of {approved_on}")
+        if signed_on > when:
+            reasons.append(f"signed date {signed_on} is in the future")
+        if not files:
+            reasons.append("no signed file given (--file SCAN.pdf)")
+        reasons += [f"{f} is not a readable PDF" for f in files if not is_pdf(f)]
+        if reasons:
+            raise Refused(event, snap.state, reasons)
+
+        seq = len(snap.entries) + 1
+        folder = snap.folder / "signed" / f"{kind}-e{seq}"
+        outputs: list[tuple[Path, bytes]] = []
+        if spec.document is not None:
+            doc_spec = next(d for _, d in load_catalogue().documents() if d.name == spec.document)
+            docx = render_bytes(doc_spec, build_context(snap.agreement, version=1, final=True))
+            with tempfile.TemporaryDirectory(prefix="mou-sign-") as tmp:
+                source = Path(tmp) / "naskah-final.docx"
+                source.write_bytes(docx)
+                (pdf,) = to_pdf([source], Path(tmp) / "pdf", pdfa=True)
+                outputs += [(folder / "naskah-final.docx", docx), (folder / "naskah-final.pdf", pdf.read_bytes())]
+            fields = frozen_values(snap, spec.document)
+            outputs.append(
+                (folder / FIELDS_FILE, (json.dumps(fields, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode())
+            )
+        a = snap.agreement
+        details = {
+            "document": kind,
+            "title": spec.title,
+            "signed_on": signed_on.isoformat(),
+            "place": place or a.signing.place,
+            "meterai": meterai,
+            "signatories": [
+                {
+                    "party": label,
+                    "name": plain(p.representative.name),
+                    "position": p.representative.position,
+                    "id": None if p.representative.id is None else f"{p.representative.id.kind} {p.representative.id.number}",
+                }
+                for label, p in ((a.pihak_kesatu, a.parties.pemda), (a.pihak_kedua, a.parties.partner))
+            ],
+            "nomor": [a.parties.pemda.nomor, a.parties.partner.nomor],
+            "files": [f.name for f in files],
+        }
+        outputs.append((folder / SIGNATURE_FILE, (json.dumps(details, indent=1, ensure_ascii=False) + "\n").encode()))
+        for i, f in enumerate(files, 1):
+            outputs.append((folder / f"ttd-{i}-{f.name}", f.read_bytes()))
+        machine = build_machine(snap.process, snap.state)
+        machine.fire(trigger)
+        for path, data in outputs:
+            write_new(path, data)
+        artifacts = [{"path": str(p.relative_to(snap.folder)), "sha256": history.sha256_file(p)} for p, _ in outputs]
+        note = f"{spec.title} ditandatangani {signed_on.isoformat()} di {details['place']}" + (", bermeterai" if meterai else "")
+        return history.append(
+            snap.folder, snap.entries, _entry(snap, name, role, trigger, machine.state, note, spec.stage, artifacts)
+        )
+
+
+def frozen_changes(store: Store, slug: str, entries: list[dict[str, Any]] | None = None) -> list[str]:
+    """Each field a signed document used whose value has changed since the signature."""
+    snap = snapshot(store, slug)
+    found = entries if entries is not None else snap.entries
+    out: list[str] = []
+    for e in found:
+        fields_art = next((a for a in e["artifacts"] if a["path"].endswith("/" + FIELDS_FILE)), None)
+        if fields_art is None:
+            continue
+        signed = json.loads((snap.folder / fields_art["path"]).read_text(encoding="utf-8"))
+        ctx = build_context(snap.agreement)
+        for path, value in signed.items():
+            now = plain(resolve(ctx, path))
+            if now != value:
+                out.append(
+                    f"{snap.loaded.path}: {path}: signed as {_short(value)} in entry {e['seq']}, now {_short(now)}; "
+                    "a signed text changes only through an adendum"
+                )
+    return out
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
