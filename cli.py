@@ -81,11 +81,12 @@ def main(ctx: click.Context, root: Path) -> None:
     help="Folder for the copy and its documents (replaced if it holds an earlier demo).",
 )
 def demo(out: Path) -> None:
-    """Walk the embedded Buton x BPJS Ketenagakerjaan example to signature readiness, on a copy.
+    """Walk the embedded Buton x BPJS Ketenagakerjaan example through signature and archive, on a copy.
 
     Renders the FGD documents (undangan, daftar hadir, notulen), fires the KSDPK steps, drafts the
-    Kesepakatan Bersama (v1), records a legal review that requests changes, drafts v2, approves it and
-    schedules the signing. The shipped example is never changed.
+    Kesepakatan Bersama (v1), records a legal review that requests changes, drafts v2, approves it,
+    signs it (final text as PDF/A, a generated stand-in scan marked CONTOH) and archives the signed
+    version as a BagIt package. The shipped example is never changed.
 
     \b
     Example:
@@ -247,6 +248,53 @@ def sign(
     click.echo(f"{slug}: {entry['event']} by {entry['actor']}: {entry['from']} -> {entry['to']} [entry {entry['seq']}]")
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}  sha256 {artifact['sha256'][:16]}")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--as", "actor", metavar="NAME", help="Who archives (default: MOU_ACTOR).")
+@click.pass_context
+def archive(ctx: click.Context, slug: str, actor: str | None) -> None:
+    """Package every signed version as a BagIt 1.0 bag (folder and .zip) under archive/.
+
+    Each bag holds the signed PDF, the final .docx and its PDF/A, the data as signed, the history up
+    to the signature, every draft, the review record and the process definition. Check it anywhere
+    with `bagit.py --validate FOLDER`.
+
+    \b
+    Example:
+        mou archive buton-bpjstk-2025
+    """
+    from workflow.archive import archive as run_archive
+
+    written = run_archive(_store(ctx), slug, actor)
+    if not written:
+        click.echo(f"{slug}: every signed version is already archived.")
+    for item in written:
+        click.echo(f"{item.folder}")
+        click.echo(f"{item.zip}")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--jdih", is_flag=True, required=True, help="Write the JDIH listing metadata (the only format so far).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for jdih.json and jdih.csv (default: the agreement's).",
+)
+@click.pass_context
+def export(ctx: click.Context, slug: str, jdih: bool, out: Path | None) -> None:
+    """Write publication metadata for a JDIH site: jenis, nomor, tanggal, para pihak, tentang, status.
+
+    \b
+    Example:
+        mou export buton-bpjstk-2025 --jdih
+    """
+    from workflow.export import export_jdih
+
+    for path in export_jdih(_store(ctx), slug, out):
+        click.echo(str(path))
 
 
 @main.command()

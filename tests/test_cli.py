@@ -41,8 +41,8 @@ def test_usage_error_exits_2() -> None:
     assert "Missing argument 'SLUG'" in result.stderr
 
 
-def test_demo_walks_the_example_to_signature_readiness(tmp_path: Path) -> None:
-    """`mou demo` renders the FGD documents and drafts v1 and v2 around a review, ends ready to sign, leaves the example alone."""
+def test_demo_walks_the_example_through_signature_and_archive(tmp_path: Path) -> None:
+    """`mou demo` renders FGD documents, drafts v1 and v2 around a review, signs, archives; the example stays untouched."""
     before = tree_hash(EXAMPLE)
     out = tmp_path / "demo"
     result = CliRunner().invoke(cli.main, ["demo", "--out", str(out)], catch_exceptions=False)
@@ -59,7 +59,9 @@ def test_demo_walks_the_example_to_signature_readiness(tmp_path: Path) -> None:
     ]
     assert all(p.is_file() for p in paths)
     assert "request_kb_changes by Bagian Hukum Setda Kabupaten Buton: kb_legal_review -> kb_drafting" in lines
-    assert "State: kb_ready_to_sign. What changed from v1 to v2 (mou diff):" in lines
+    assert "State: kb_signed. What changed from v1 to v2 (mou diff):" in lines
+    archive_line = next(line for line in lines if line.startswith("archive: "))
+    assert archive_line.endswith("buton-bpjstk-2025-kb-e13.zip; mou verify: ok")
     assert "  +NOMOR | : | [CONTOH] 000.8.3.3/001/KB/2025" in lines
     assert "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)" in docx_text(paths[3])
     assert "[NOMOR PIHAK KESATU]" in docx_text(paths[3])

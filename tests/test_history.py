@@ -286,3 +286,13 @@ TestLifecycleMachine = LifecycleMachine.TestCase
 TestLifecycleMachine.settings = settings(
     max_examples=25, stateful_step_count=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
+
+
+def test_a_crash_between_history_and_head_is_tolerated_once(walked: Path, run: Callable[..., Result]) -> None:
+    """A head one entry behind (killed between the two renames) verifies; two behind does not."""
+    entries = [json.loads(line) for line in walked.read_text(encoding="utf-8").splitlines()]
+    head = walked.parent / history.HEAD_FILE
+    head.write_text(history.canonical({"seq": 10, "hash": entries[9]["hash"]}) + "\n", encoding="utf-8")
+    assert run("verify", SLUG).exit_code == 0
+    head.write_text(history.canonical({"seq": 9, "hash": entries[8]["hash"]}) + "\n", encoding="utf-8")
+    assert "history ends at entry 11 but history.head names entry 9" in _verify_fails(run)

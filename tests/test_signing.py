@@ -43,7 +43,16 @@ def ready(root: Path) -> Path:
 
 def _sign(run: Callable[..., Result], scan: Path, day: date = SIGN_DAY, *extra: str) -> Result:
     return run(
-        "sign", SLUG, "--file", str(scan), "--date", day.isoformat(), "--as", TKKSD, *extra, env={"MOU_TODAY": SIGN_DAY.isoformat()}
+        "sign",
+        SLUG,
+        "--file",
+        str(scan),
+        "--date",
+        day.isoformat(),
+        "--as",
+        TKKSD,
+        *extra,
+        env={"MOU_TODAY": SIGN_DAY.isoformat()},
     )
 
 
@@ -56,6 +65,7 @@ def test_sign_records_final_text_pdfa_scan_and_frozen_fields(ready: Path, root: 
     assert result.stdout.splitlines()[0] == f"{SLUG}: sign_kb by {TKKSD}: kb_ready_to_sign -> kb_signed [entry 10]"
     folder = root / SLUG / "signed" / "kb-e10"
     assert sorted(p.name for p in folder.iterdir()) == [
+        "agreement.yaml",
         "fields.json",
         "naskah-final.docx",
         "naskah-final.pdf",
@@ -75,22 +85,31 @@ def test_sign_records_final_text_pdfa_scan_and_frozen_fields(ready: Path, root: 
     assert (details["signed_on"], details["place"], details["meterai"]) == ("2025-06-24", "Pasarwajo", True)
     verified = run("verify", SLUG)
     assert verified.exit_code == 0, verified.stderr
-    assert verified.stdout == f"{SLUG}: ok - 10 entries, state kb_signed, 9 documents match\n"
+    assert verified.stdout == f"{SLUG}: ok - 10 entries, state kb_signed, 10 documents match\n"
 
 
 def test_a_frozen_field_changed_after_signature_is_reported(ready: Path, yaml_file: Path, run: Callable[..., Result]) -> None:
     """Editing a field the signed text used makes check and verify exit 1 naming it; monitoring data stays free."""
     assert _sign(run, ready).exit_code == 0
     text = yaml_file.read_text(encoding="utf-8")
-    yaml_file.write_text(text.replace("    - Kepala Dinas Sosial Kabupaten Buton                # [I]", "    - Kepala Dinas Sosial"), encoding="utf-8")
+    yaml_file.write_text(
+        text.replace("    - Kepala Dinas Sosial Kabupaten Buton                # [I]", "    - Kepala Dinas Sosial"),
+        encoding="utf-8",
+    )
     assert run("verify", SLUG).exit_code == 0  # technical_team.members is not in the signed text
     yaml_file.write_text(text.replace("  workers: 1000", "  workers: 1200"), encoding="utf-8")
     for command in ("check", "verify"):
         result = run(command, SLUG)
         assert result.exit_code == 1
         lines = result.stderr.splitlines()
-        assert f"Error: {yaml_file}: coverage.workers: signed as 1000 in entry 10, now 1200; a signed text changes only through an adendum" in lines
-        assert any(line.startswith(f"Error: {yaml_file}: budget.annual: signed as 201600000 in entry 10, now 241920000") for line in lines)
+        assert (
+            f"Error: {yaml_file}: coverage.workers: signed as 1000 in entry 10, now 1200; a signed text changes only through an adendum"
+            in lines
+        )
+        assert any(
+            line.startswith(f"Error: {yaml_file}: budget.annual: signed as 201600000 in entry 10, now 241920000")
+            for line in lines
+        )
 
 
 @pytest.mark.parametrize(
@@ -102,7 +121,9 @@ def test_a_frozen_field_changed_after_signature_is_reported(ready: Path, yaml_fi
     ],
     ids=["future", "before-approval", "not-pdf"],
 )
-def test_sign_refusals_change_nothing(args: dict[str, object], reason: str, ready: Path, root: Path, run: Callable[..., Result]) -> None:
+def test_sign_refusals_change_nothing(
+    args: dict[str, object], reason: str, ready: Path, root: Path, run: Callable[..., Result]
+) -> None:
     """A future date, a date before approval or a file that is not a PDF is refused; nothing is written."""
     scan = ready
     if args.get("scan"):

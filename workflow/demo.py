@@ -2,7 +2,8 @@
 
 The demo walks the copy from the FGD to a signed Kesepakatan Bersama: FGD documents, the KSDPK
 steps, draft v1, a legal review that asks for changes, draft v2, an approval, the final text as
-PDF/A and a generated stand-in for the signed scan, marked as a demo file. Facts the
+PDF/A and a generated stand-in for the signed scan, marked as a demo file, and the BagIt archive of
+the signed version. Facts the
 real file leaves unknown (nomor, NPK, addresses, the signing date) are filled in the copy with values
 marked [CONTOH], so nobody mistakes them for real ones.
 """
@@ -76,8 +77,9 @@ def demo(out: Path) -> DemoResult:
     ``out`` must be empty, missing, or an earlier demo (which is replaced); the shipped example is
     never touched.
     """
+    from workflow.archive import archive
     from workflow.diff import diff_versions
-    from workflow.lifecycle import status
+    from workflow.lifecycle import status, verify
     from workflow.signing import sign
 
     if out.exists():
@@ -121,6 +123,10 @@ def demo(out: Path) -> DemoResult:
     )
     entry = sign(store, EXAMPLE_SLUG, "kb", [scan], SIGN_DAY, actor=TKKSD, when=SIGN_DAY)
     steps.append(Step(f"sign kb by {TKKSD}: {entry['from']} -> {entry['to']} (stand-in scan {scan.name})", []))
+    (package,) = archive(store, EXAMPLE_SLUG, TKKSD)
+    checked = verify(store, EXAMPLE_SLUG)
+    outcome = "ok" if checked.problem is None and not checked.frozen else f"FAILED: {checked.problem or checked.frozen[0]}"
+    steps.append(Step(f"archive: {package.folder} and {package.zip}; mou verify: {outcome}", []))
     state = status(store, EXAMPLE_SLUG, when=SIGN_DAY).state
     return DemoResult(root, steps, state, diff_versions(store, EXAMPLE_SLUG, "v1", "v2", "rancangan-kb"))
 

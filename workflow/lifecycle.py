@@ -24,6 +24,7 @@ from workflow.process import EventDef, Process, load_process
 from workflow.store import Store
 
 RENDER_EVENT = "render"
+ARCHIVE_EVENT = "archive"  # recorded by workflow.archive; like a render, it does not move the state
 
 
 class TransitionNotAllowed(MouError):
@@ -93,7 +94,7 @@ def replay(process: Process, entries: list[dict[str, Any]], path: Path) -> str:
     for n, e in enumerate(entries, 1):
         if e["from"] != machine.state:
             raise history.HistoryBroken(path, n, f"recorded from-state {e['from']} but replay is in {machine.state}")
-        if e["event"] != RENDER_EVENT:
+        if e["event"] not in (RENDER_EVENT, ARCHIVE_EVENT):
             try:
                 machine.fire(e["event"])
             except (MachineError, AttributeError) as err:
@@ -374,6 +375,8 @@ def verify(store: Store, slug: str) -> Verified:
     recorded: dict[str, str] = {}
     for n, e in enumerate(found, 1):
         for a in e["artifacts"]:
+            if e["event"] == ARCHIVE_EVENT:
+                continue  # checked with the bag below
             target = folder / a["path"]
             if not target.is_file():
                 return Verified(slug, len(found), state, f"{path}:{n}: entry {n}: {a['path']} is missing")
@@ -390,8 +393,12 @@ def verify(store: Store, slug: str) -> Verified:
     )
     if unrecorded:
         return Verified(slug, len(found), state, f"{folder}: {unrecorded[0]} is not recorded in the history")
+    from workflow.archive import verify_archives
     from workflow.signing import frozen_changes
 
+    archived = verify_archives(store, slug, found)
+    if archived:
+        return Verified(slug, len(found), state, archived[0], len(recorded), archived[1:])
     return Verified(slug, len(found), state, None, len(recorded), frozen_changes(store, slug, found))
 
 

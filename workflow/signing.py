@@ -178,6 +178,7 @@ def sign(
             "nomor": [a.parties.pemda.nomor, a.parties.partner.nomor],
             "files": [f.name for f in files],
         }
+        outputs.append((folder / "agreement.yaml", snap.loaded.path.read_bytes()))  # the data as signed
         outputs.append((folder / SIGNATURE_FILE, (json.dumps(details, indent=1, ensure_ascii=False) + "\n").encode()))
         for i, f in enumerate(files, 1):
             outputs.append((folder / f"ttd-{i}-{f.name}", f.read_bytes()))
