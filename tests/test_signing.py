@@ -103,8 +103,8 @@ def test_a_frozen_field_changed_after_signature_is_reported(ready: Path, yaml_fi
         assert result.exit_code == 1
         lines = result.stderr.splitlines()
         assert (
-            f"Error: {yaml_file}: coverage.workers: signed as 1000 in entry 10, now 1200; a signed text changes only through an adendum"
-            in lines
+            f"Error: {yaml_file}: coverage.workers: signed as 1000 in entry 10, now 1200; "
+            "a signed text changes only through an adendum" in lines
         )
         assert any(
             line.startswith(f"Error: {yaml_file}: budget.annual: signed as 201600000 in entry 10, now 241920000")
