@@ -191,7 +191,9 @@ def test_review_must_approve_the_current_data(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("  workers: 1000", "  workers: 1200"), encoding="utf-8")
     with pytest.raises(Refused) as err:
         advance(store, SLUG, "ready_to_sign", TKKSD, when=date(2025, 6, 16))
-    assert err.value.reasons == [f"agreement.yaml changed since the approval in entry {entry['seq']}; render and review again"]
+    assert err.value.reasons == [
+        f"agreement.yaml changed since the approval in entry {entry['seq']}: coverage.workers; render and review again"
+    ]
 
 
 def test_role_is_checked(root: Path, run: Callable[..., Result]) -> None:

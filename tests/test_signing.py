@@ -85,7 +85,7 @@ def test_sign_records_final_text_pdfa_scan_and_frozen_fields(ready: Path, root: 
     assert (details["signed_on"], details["place"], details["meterai"]) == ("2025-06-24", "Pasarwajo", True)
     verified = run("verify", SLUG)
     assert verified.exit_code == 0, verified.stderr
-    assert verified.stdout == f"{SLUG}: ok - 10 entries, state kb_signed, 10 documents match\n"
+    assert verified.stdout == f"{SLUG}: ok - 10 entries, state kb_signed, 11 documents match\n"
 
 
 def test_a_frozen_field_changed_after_signature_is_reported(ready: Path, yaml_file: Path, run: Callable[..., Result]) -> None:
@@ -144,7 +144,7 @@ def test_data_changed_after_approval_blocks_signature(ready: Path, yaml_file: Pa
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("  workers: 1000", "  workers: 900"), encoding="utf-8")
     result = _sign(run, ready)
     assert result.exit_code == 1
-    assert "agreement.yaml changed since the approval in entry 8" in result.stderr
+    assert "agreement.yaml changed since the approval in entry 8: coverage.workers" in result.stderr
 
 
 def test_advance_cannot_bypass_the_signature_record(ready: Path, run: Callable[..., Result]) -> None:

@@ -99,7 +99,7 @@ def _stage(snap: Any, sig: dict[str, Any], staging: Path) -> None:
     upto = [e for e in snap.entries if e["seq"] <= sig["seq"]]
     for e in upto:
         for a in e["artifacts"]:
-            if a["path"].startswith(("documents/", "signed/")):
+            if a["path"].startswith(("documents/", "signed/", "reviews/")):
                 dst = staging / a["path"]
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(snap.folder / a["path"], dst)

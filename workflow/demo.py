@@ -134,6 +134,8 @@ def demo(out: Path) -> DemoResult:
 def _rendered(store: Store, artifacts: list[dict[str, str]]) -> list[Rendered]:
     out = []
     for a in artifacts:
+        if not a["path"].startswith("documents/"):
+            continue
         path = store.root / EXAMPLE_SLUG / a["path"]
         stem, _, version = path.stem.rpartition("-v")
         out.append(Rendered(path.parent.name, stem, path, int(version)))

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from workflow.errors import MouError
@@ -95,7 +96,40 @@ def data_unchanged_since_approval(ctx: GuardContext) -> str | None:
     approval = _approval(ctx)
     if approval is None or approval["data_sha256"] == ctx.data_sha256:
         return None
-    return f"agreement.yaml changed since the approval in entry {approval['seq']}; render and review again"
+    return changed_since(ctx.store.folder(ctx.slug), approval, ctx.agreement) + "; render and review again"
+
+
+def changed_since(folder: Path, approval: dict[str, Any], now: Agreement) -> str:
+    """'agreement.yaml changed since the approval in entry N: field, field' from the approved copy."""
+    from workflow.agreements import load_file
+    from workflow.context import build_context, plain
+
+    head = f"agreement.yaml changed since the approval in entry {approval['seq']}"
+    copy = next((a["path"] for a in approval["artifacts"] if a["path"].startswith("reviews/")), None)
+    if copy is None:
+        return head
+    try:
+        then = load_file(folder / copy)
+    except MouError:
+        return head
+    before, after = _leaves(plain(build_context(then)), ""), _leaves(plain(build_context(now)), "")
+    changed = sorted(
+        k
+        for k in before.keys() | after.keys()
+        if before.get(k) != after.get(k) and k.split(".")[0] not in {"budget", "version", "final"}
+    )
+    if not changed:
+        return head + " (layout or comments only)"
+    return f"{head}: {', '.join(changed[:8])}" + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+
+
+def _leaves(value: Any, prefix: str) -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_leaves(v, f"{prefix}.{k}" if prefix else k))
+        return out
+    return {prefix: value}
 
 
 @guard

@@ -21,7 +21,7 @@ from workflow.errors import MouError
 from workflow.guards import GUARDS, GuardContext, today
 from workflow.model import CADENCE_MONTHS, Agreement
 from workflow.process import EventDef, Process, load_process
-from workflow.store import Store
+from workflow.store import Store, write_new
 
 RENDER_EVENT = "render"
 ARCHIVE_EVENT = "archive"  # recorded by workflow.archive; like a render, it does not move the state
@@ -220,6 +220,10 @@ def advance(
         machine.fire(trigger)  # the process allows it: checked above, confirmed by the machine
         stage = snap.process.state(dest).stage if event.render else None
         artifacts = _render_stage(store, snap, stage) if stage else []
+        if trigger.startswith("approve"):  # keep the approved data, so later changes can be named
+            copy = snap.folder / "reviews" / f"agreement-approved-e{len(snap.entries) + 1}.yaml"
+            write_new(copy, snap.loaded.path.read_bytes())
+            artifacts.append({"path": str(copy.relative_to(snap.folder)), "sha256": history.sha256_file(copy)})
         return history.append(snap.folder, snap.entries, _entry(snap, name, role, trigger, machine.state, note, stage, artifacts))
 
 

@@ -19,7 +19,7 @@ from workflow import history
 from workflow.catalogue import load_catalogue, templates_dir
 from workflow.context import EXTRA_NAMES, build_context, plain, resolve
 from workflow.errors import MouError
-from workflow.guards import nomor_present, signatories_complete, today
+from workflow.guards import changed_since, nomor_present, signatories_complete, today
 from workflow.lifecycle import (
     Refused,
     Snapshot,
@@ -128,7 +128,7 @@ def sign(
         if approval is None:
             reasons.append("review not approved")
         elif approval["data_sha256"] != snap.data_sha256:
-            reasons.append(f"agreement.yaml changed since the approval in entry {approval['seq']}")
+            reasons.append(changed_since(snap.folder, approval, snap.agreement))
         ctx = snap.context(store, when)
         reasons += [r for r in (nomor_present(ctx), signatories_complete(ctx)) if r]
         # in real use ``when`` is today, never before the approval; a what-if day (MOU_TODAY) earlier
