@@ -317,6 +317,8 @@ def status(ctx: click.Context, slug: str, as_json: bool) -> None:
     click.echo(f"{st.slug}: {st.state} ({st.title}) - process {st.process}, {st.entries} history entries")
     if st.final:
         click.echo("This is a final state: nothing more can happen.")
+    if st.adenda:
+        click.echo(f"Terms in force: the signed text and {st.adenda} signed adend{'um' if st.adenda == 1 else 'a'}.")
     if st.events:
         click.echo("Next:")
     for ev in st.events:

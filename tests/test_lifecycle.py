@@ -51,6 +51,17 @@ pks:
     name: Alvin
     position: Bupati Buton
   surat_kuasa:
+
+amendments:
+  - title: Adendum Pertama
+    reason: jangka waktu perlu diselaraskan dengan Tahun Anggaran 2028
+    changes:
+      - text: Pasal 6 ayat (1) diubah sehingga berbunyi sampai dengan tanggal 31 Desember 2027.
+        sets: term.end
+        value: '2027-12-31'
+    nomor_pemda:
+    nomor_partner:
+    date:
 """
 
 

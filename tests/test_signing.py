@@ -152,3 +152,51 @@ def test_advance_cannot_bypass_the_signature_record(ready: Path, run: Callable[.
     result = run("advance", SLUG, "sign_kb", "--as", TKKSD)
     assert result.exit_code == 1
     assert result.stderr == f"Error: sign_kb records a signature: use mou sign {SLUG} --file SIGNED.pdf --date YYYY-MM-DD\n"
+
+
+def test_adendum_is_drafted_reviewed_signed_and_changes_the_terms_in_force(
+    ready: Path, root: Path, run: Callable[..., Result]
+) -> None:
+    """After the KB is signed, an adendum goes through its own draft, review and signature; the KB stays untouched."""
+    from tests.test_lifecycle import PKS
+
+    assert _sign(run, ready).exit_code == 0
+    kb_before = tree_hash(root / SLUG / "signed" / "kb-e10")
+    yaml_file = root / SLUG / "agreement.yaml"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + PKS, encoding="utf-8")  # not a signed field
+    store = Store(root)
+    for event, actor in [("start_pks_draft", OPD), ("request_pks_review", OPD), ("approve_pks", HUKUM)]:
+        advance(store, SLUG, event, actor, when=SIGN_DAY)
+    pks = _sign(run, ready, SIGN_DAY, "--document", "pks", "--as", OPD)  # the last --as wins
+    assert pks.exit_code == 0, pks.stderr
+    assert run("advance", SLUG, "start_implementation", "--as", OPD, env={"MOU_TODAY": "2025-07-01"}).exit_code == 0
+    amend = run("advance", SLUG, "amend", "--as", OPD, env={"MOU_TODAY": "2025-09-01"})
+    assert amend.exit_code == 0, amend.stderr
+    assert amend.stdout.splitlines()[1] == "  documents/amendment/adendum-v1.docx"
+    draft = docx_text(root / SLUG / "documents" / "amendment" / "adendum-v1.docx")
+    assert "ADENDUM PERTAMA" in draft
+    assert "1.\tPasal 6 ayat (1) diubah sehingga berbunyi sampai dengan tanggal 31 Desember 2027." in draft
+    assert "Nomor [CONTOH] 000.8.3.3/001/KB/2025 dan Nomor [CONTOH] KB/001/KC-BAUBAU/2025 tanggal 24 Juni 2025" in draft
+    for event, actor in [("request_amendment_review", OPD), ("approve_amendment", HUKUM)]:
+        advance(store, SLUG, event, actor, when=date(2025, 9, 1))
+    signed = run(
+        "sign",
+        SLUG,
+        "--document",
+        "adendum",
+        "--file",
+        str(ready),
+        "--date",
+        "2025-09-02",
+        "--as",
+        TKKSD,
+        env={"MOU_TODAY": "2025-09-02"},
+    )
+    assert signed.exit_code == 0, signed.stderr
+    assert "sign_amendment" in signed.stdout and "-> implementation" in signed.stdout
+    assert tree_hash(root / SLUG / "signed" / "kb-e10") == kb_before  # the signed KB is untouched
+    assert sorted(p.name.split("-e")[0] for p in (root / SLUG / "signed").iterdir()) == ["adendum", "kb", "pks"]
+    status = run("status", SLUG, env={"MOU_TODAY": "2025-09-02"})
+    assert "Terms in force: the signed text and 1 signed adendum." in status.stdout
+    assert "  2027-12-31 end of term" in status.stdout  # the adendum moved the end of the term
+    assert run("verify", SLUG).exit_code == 0

@@ -797,11 +797,71 @@ def rancangan_kb() -> DocxDocument:
     return doc
 
 
+def adendum() -> DocxDocument:
+    """An adendum to the signed Kesepakatan Bersama: title block, opening, recitals, changes, signatures."""
+    doc = new_document()
+    page_number_footer(doc)
+    draft_header(doc, "{% if not final %}Rancangan adendum v{{ version }} – bukan naskah final{% endif %}")
+    title(doc, "{{ adendum.title|upper }}")
+    title(doc, "ATAS")
+    title(doc, "{{ document.title }}")
+    title(doc, "ANTARA")
+    title(doc, "{{ parties.pemda.name|upper }}")
+    title(doc, "DENGAN")
+    title(doc, "{{ parties.partner.name|upper }}")
+    title(doc, "TENTANG")
+    title(doc, "{{ document.subject|upper }}", after=12)
+    t = grid(doc, 2, [2.5, 0.5, 11.0])
+    for row, who in zip(t.rows, ("pemda", "partner"), strict=True):
+        cell_text(row.cells[0], "NOMOR", bold=True)
+        cell_text(row.cells[1], ":", bold=True)
+        cell_text(row.cells[2], f"{{{{ adendum.nomor_{who} }}}}", bold=True)
+    para(doc, "", after=12)
+    para(
+        doc,
+        "Pada hari ini {{ adendum.date|tanggal_kata }}, bertempat di {{ signing.place }}, yang bertanda tangan di bawah ini:",
+    )
+    komparisi(doc, 1, "pemda", "pihak_kesatu", ";")
+    komparisi(doc, 2, "partner", "pihak_kedua", ".")
+    para(doc, "PARA PIHAK terlebih dahulu menerangkan hal-hal sebagai berikut:")
+    para(
+        doc,
+        "a.\tbahwa PARA PIHAK telah menandatangani {{ document.name }} Nomor {{ parties.pemda.nomor }} dan Nomor "
+        "{{ parties.partner.nomor }} tanggal {{ signing.date|tanggal }} tentang {{ document.subject }};",
+        left=0.75,
+        hang=0.75,
+    )
+    para(doc, "b.\tbahwa {{ adendum.reason }};", left=0.75, hang=0.75)
+    para(
+        doc,
+        "Berdasarkan pertimbangan tersebut, PARA PIHAK sepakat mengubah {{ document.name }} dengan ketentuan sebagai berikut:",
+    )
+    pasal(doc, 1, "PERUBAHAN")
+    loop(doc, "for c in adendum.changes", "{{ loop.index }}.\t{{ c.text }}", left=0.75, hang=0.75)
+    pasal(doc, 2, "KETENTUAN LAIN")
+    para(
+        doc,
+        "Ketentuan dalam {{ document.name }} yang tidak diubah dalam {{ adendum.title|title }} ini dinyatakan tetap berlaku.",
+    )
+    pasal(doc, 3, "PENUTUP")
+    para(
+        doc,
+        "{{ adendum.title|title }} ini merupakan bagian yang tidak terpisahkan dari {{ document.name }}, berlaku sejak "
+        "tanggal ditandatangani, dan dibuat dalam rangkap {{ document.copies|bilangan }} asli, bermeterai cukup, "
+        "masing-masing mempunyai kekuatan hukum yang sama.",
+        after=18,
+        keep=True,
+    )
+    kb_signatures(doc, stamp=True)
+    return doc
+
+
 BUILDERS = {
     "undangan-fgd.docx": undangan_fgd,
     "daftar-hadir-fgd.docx": daftar_hadir_fgd,
     "notulen-fgd.docx": notulen_fgd,
     "rancangan-kb.docx": rancangan_kb,
+    "adendum.docx": adendum,
 }
 
 

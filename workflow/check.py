@@ -120,9 +120,6 @@ def used_paths(source: str) -> tuple[list[str], list[str]]:
     return found, unsafe
 
 
-_DERIVED_TOP = {"budget", "pihak_kesatu", "pihak_kedua", "version"}
-
-
 @cache
 def _valid() -> frozenset[str]:
     return frozenset(schema_paths())

@@ -7,11 +7,12 @@ exactly the values a render provides.
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from datetime import date
 from typing import Any, get_args, get_origin, get_type_hints
 
-from workflow.model import Agreement, Identifier
+from workflow.model import Agreement, Amendment, Identifier
 from workflow.schema import strip_optional
 
 # Who a placeholder belongs to, by field path, so an unknown NIP reads "[NIP NOTULIS]".
@@ -22,8 +23,9 @@ _OWNERS = {
     "fgd.minutes_taker": "NOTULIS",
     "fgd.invitation.signer": "PENANDA TANGAN",
 }
-EXTRA_NAMES = {"version": int, "final": bool}
-"""Values a render adds beside the agreement: the draft version number, and whether it is the text for signature."""
+EXTRA_NAMES: dict[str, Any] = {"version": int, "final": bool, "adendum": Amendment}
+"""Values a render adds beside the agreement: the draft version number, whether it is the text for
+signature, and the adendum being drafted (the last of ``amendments``)."""
 _DATE_ATTRS = ("year", "month", "day")
 
 
@@ -53,6 +55,7 @@ def build_context(agreement: Agreement, *, version: int = 1, final: bool = False
     ctx = typing.cast(dict[str, Any], _convert(agreement, "", "", agreement))
     ctx["version"] = version
     ctx["final"] = final
+    ctx["adendum"] = ctx["amendments"][-1] if ctx["amendments"] else Placeholder("ADENDUM")
     return ctx
 
 
@@ -60,6 +63,12 @@ def resolve(ctx: dict[str, Any], path: str) -> Any:
     """The value at a template path in a context: ``fgd.invitees[].position`` gives a list."""
     head, _, rest = path.partition(".")
     many = head.endswith("[]")
+    index = re.fullmatch(r"(\w+)\[(\d+)\]", head)
+    if index:  # amendments[2]: one element, 1-based
+        items = ctx.get(index.group(1)) if isinstance(ctx, dict) else None
+        n = int(index.group(2))
+        value = items[n - 1] if isinstance(items, list) and 0 < n <= len(items) else None
+        return resolve(value, rest) if rest and isinstance(value, dict) else (value if not rest else None)
     value = ctx.get(head.removesuffix("[]")) if isinstance(ctx, dict) else None
     if not rest:
         return value
@@ -109,8 +118,10 @@ def _properties(cls: type) -> list[str]:
 
 def schema_paths() -> set[str]:
     """Every value path a template may use: ``fgd.date``, ``fgd.invitees[].position``, ``budget.annual``..."""
-    paths: set[str] = set(EXTRA_NAMES)
+    paths: set[str] = set()
     _walk(Agreement, "", paths)
+    for name, tp in EXTRA_NAMES.items():
+        _walk(tp, name, paths)
     return paths
 
 

@@ -245,3 +245,12 @@ def extension_created(ctx: GuardContext) -> str | None:
         except MouError:  # a broken neighbour must not block this agreement
             continue
     return f"no agreement extends {ctx.slug} yet (mou new NEW --extends {ctx.slug})"
+
+
+@guard
+def amendment_described(ctx: GuardContext) -> str | None:
+    """agreement.yaml describes an adendum not yet signed (the last entry of amendments:)."""
+    signed = sum(1 for e in ctx.entries if e["event"] == "sign_amendment")
+    if len(ctx.agreement.amendments) > signed:
+        return None
+    return f"no new adendum described in agreement.yaml (amendments: has {len(ctx.agreement.amendments)}, {signed} signed)"

@@ -123,11 +123,11 @@ class Snapshot:
         return self.loaded.agreement
 
     def context(self, store: Store, when: date) -> GuardContext:
-        """What guards see."""
+        """What guards see: the terms in force, so date guards follow signed adenda."""
         return GuardContext(
             store,
             self.loaded.slug,
-            self.agreement,
+            self.agreement.effective(signed_adenda(self.entries)),
             self.data_sha256,
             self.entries,
             self.state,
@@ -289,6 +289,7 @@ class Status:
     documents: list[str]
     due: list[tuple[str, date]]
     entries: int
+    adenda: int = 0
 
 
 def status(store: Store, slug: str, *, when: date | None = None) -> Status:
@@ -308,9 +309,20 @@ def status(store: Store, slug: str, *, when: date | None = None) -> Status:
         st.final,
         events,
         latest_documents(snap),
-        due_dates(snap.agreement, when),
+        due_dates(effective(snap), when),
         len(snap.entries),
+        signed_adenda(snap.entries),
     )
+
+
+def signed_adenda(entries: list[dict[str, Any]]) -> int:
+    """How many adenda have been signed."""
+    return sum(1 for e in entries if e["event"] == "sign_amendment")
+
+
+def effective(snap: Snapshot) -> Agreement:
+    """The terms in force: the signed text plus its signed adenda, in order."""
+    return snap.agreement.effective(signed_adenda(snap.entries))
 
 
 def latest_documents(snap: Snapshot) -> list[str]:

@@ -9,13 +9,15 @@ here once from one source of truth; templates only place them.
 from __future__ import annotations
 
 import calendar
+import dataclasses
+import typing
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from workflow.formatting import bilangan, nama_bulan
-from workflow.schema import field
+from workflow.schema import field, strip_optional
 
 Check = list[tuple[str, str]]
 """Cross-field problems of one record: (relative field path, message)."""
@@ -386,6 +388,54 @@ class Pks:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One change an adendum makes: the field it sets (if any) and the new wording of the article."""
+
+    text: str = field("the new wording, e.g. 'Pasal 6 ayat (1) diubah sehingga berbunyi: ...'")
+    sets: str | None = field("field of agreement.yaml the change sets, e.g. term.end", default=None)
+    value: str | None = field("its new value, written as in agreement.yaml, in quotes (e.g. '2028-06-30')", default=None)
+
+    def problems(self) -> Check:
+        """The field exists and is a single value, and the value fits it."""
+        if (self.sets is None) != (self.value is None):
+            return [("", "give both sets and value, or neither (a wording-only change)")]
+        if self.sets is None or self.value is None:
+            return []
+        tp = field_type(self.sets)
+        if tp is None:
+            return [("sets", f"{self.sets} is not a single-valued field of agreement.yaml, expected a path such as term.end")]
+        base = strip_optional(tp)
+        try:
+            if base is int:
+                int(self.value)
+            elif base is date:
+                date.fromisoformat(self.value)
+            elif base is Decimal:
+                Decimal(self.value)
+            elif base is not str:
+                return [("sets", f"{self.sets} cannot be changed by an adendum value, expected a text, number or date field")]
+        except (ArithmeticError, ValueError):
+            return [("value", f"{self.value!r} is not a valid {base.__name__} for {self.sets}")]
+        return []
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """An adendum: why, what it changes, its numbers and signing date."""
+
+    title: str = field("e.g. 'ADENDUM PERTAMA'")
+    reason: str = field("why the agreement is changed ('bahwa ...', without 'bahwa')")
+    changes: list[Change] = field("the changes, in order")
+    nomor_pemda: str | None = field("PIHAK KESATU's number of the adendum", label="NOMOR ADENDUM PIHAK KESATU")
+    nomor_partner: str | None = field("PIHAK KEDUA's number of the adendum", label="NOMOR ADENDUM PIHAK KEDUA")
+    date: date | None = field("signing date of the adendum", label="TANGGAL PENANDATANGANAN ADENDUM")
+
+    def problems(self) -> Check:
+        """At least one change."""
+        return [] if self.changes else [("changes", "is an empty list, expected at least one change")]
+
+
+@dataclass(frozen=True)
 class Budget:
     """Derived money figures: one source of truth for every document."""
 
@@ -421,6 +471,10 @@ class Agreement:
     process: str = field("process definition in workflow/processes/ (ksdpk or short)", default="ksdpk")
     pks: Pks | None = field("PKS signatory; needed before the PKS is signed", default=None)
     extends: str | None = field("slug of the agreement this one extends (a new cycle)", default=None)
+    amendments: list[Amendment] = field(
+        "adenda, in order; the signed text stays as it is and the effective terms are it plus its signed adenda",
+        default_factory=list,
+    )
 
     def problems(self) -> Check:
         """Cross-section rules: the budget year falls in the term."""
@@ -441,6 +495,15 @@ class Agreement:
             if not getattr(self, name):
                 out.append((name, "is an empty list, expected at least one item"))
         return out
+
+    def effective(self, signed_adenda: int) -> Agreement:
+        """The terms in force: this agreement with the field changes of its first ``signed_adenda`` adenda applied."""
+        result: Agreement = self
+        for amendment in self.amendments[:signed_adenda]:
+            for change in amendment.changes:
+                if change.sets is not None and change.value is not None:
+                    result = _replace_path(result, change.sets.split("."), _coerce(change.sets, change.value))
+        return result
 
     @property
     def pihak_kesatu(self) -> str:
@@ -481,3 +544,39 @@ def _rule(p: Programme) -> str:
     if p.flat is not None:
         return "tetap"
     return f"{str(p.percent).replace('.', ',')}% dari penghasilan"
+
+
+def _replace_path(obj: Any, parts: list[str], value: Any) -> Any:
+    if not parts:
+        return value
+    head = parts[0]
+    return dataclasses.replace(obj, **{head: _replace_path(getattr(obj, head), parts[1:], value)})
+
+
+def field_type(path: str) -> Any:
+    """The type hint of a scalar field path of the agreement (``term.end`` -> date), or None."""
+    tp: Any = Agreement
+    for part in path.split("."):
+        base = strip_optional(tp)
+        if not dataclasses.is_dataclass(base):
+            return None
+        hints = typing.get_type_hints(base)
+        if part not in hints:
+            return None
+        tp = hints[part]
+    base = strip_optional(tp)
+    if dataclasses.is_dataclass(base) or typing.get_origin(base) is list:
+        return None
+    return tp
+
+
+def _coerce(path: str, text: str) -> Any:
+    """An adendum value in the field's own type (already validated when the file was read)."""
+    tp = strip_optional(field_type(path))
+    if tp is int:
+        return int(text)
+    if tp is date:
+        return date.fromisoformat(text)
+    if tp is Decimal:
+        return Decimal(text)
+    return text

@@ -51,7 +51,7 @@ class SignSpec:
 KINDS = {
     "kb": SignSpec(("sign_kb", "sign"), ("approve_kb", "approve"), "draft_kb", "rancangan-kb", "Kesepakatan Bersama"),
     "pks": SignSpec(("sign_pks",), ("approve_pks",), None, None, "Perjanjian Kerja Sama"),
-    "adendum": SignSpec(("sign_amendment",), ("approve_amendment",), None, None, "Adendum"),
+    "adendum": SignSpec(("sign_amendment",), ("approve_amendment",), "amendment", "adendum", "Adendum"),
 }
 
 
@@ -88,9 +88,15 @@ def used_fields(document: str) -> list[str]:
 
 
 def frozen_values(snap: Snapshot, document: str) -> dict[str, Any]:
-    """The current value of every field the document uses, as JSON-ready data."""
+    """The current value of every field the document uses, as JSON-ready data.
+
+    An adendum's own fields are kept under their place in the list (``amendments[2].reason``), so a
+    later adendum does not look like a change to this one.
+    """
     ctx = build_context(snap.agreement)
-    return {path: plain(resolve(ctx, path)) for path in used_fields(document)}
+    index = len(snap.agreement.amendments)
+    paths = [f"amendments[{index}]" + p.removeprefix("adendum") if p.startswith("adendum.") else p for p in used_fields(document)]
+    return {path: plain(resolve(ctx, path)) for path in paths}
 
 
 def sign(
