@@ -401,3 +401,46 @@ def test_transition_not_allowed_is_a_domain_error() -> None:
 
     assert issubclass(TransitionNotAllowed, MouError)
     assert issubclass(Refused, MouError)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            "sets: term.end",
+            "sets: term.ends",
+            "amendments[1].changes[1].sets",
+            "term.ends is not a single-valued field of agreement.yaml, expected a path such as term.end",
+        ),
+        (
+            "value: '2027-12-31'",
+            "value: '2027-13-31'",
+            "amendments[1].changes[1].value",
+            "'2027-13-31' is not a valid date for term.end",
+        ),
+        (
+            "        sets: term.end\n",
+            "",
+            "amendments[1].changes[1]",
+            "give both sets and value, or neither (a wording-only change)",
+        ),
+    ],
+    ids=["unknown-field", "bad-value", "value-without-field"],
+)
+def test_bad_adendum_changes_are_named(
+    old: str, new: str, field: str, message: str, yaml_file: Path, run: Callable[..., Result]
+) -> None:
+    """An adendum change must name a real single-valued field and give a value of its type."""
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + PKS.replace(old, new), encoding="utf-8")
+    result = run("check", SLUG)
+    assert result.exit_code == 1
+    assert f": {field}: {message}\n" in result.stderr
+
+
+def test_effective_terms_apply_signed_adenda_in_order(yaml_file: Path) -> None:
+    """Agreement.effective(n) applies the field changes of the first n adenda, leaving the signed text as it is."""
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + PKS, encoding="utf-8")
+    agreement = load_file(yaml_file)
+    assert agreement.effective(0).term.end == date(2027, 6, 30)
+    assert agreement.effective(1).term.end == date(2027, 12, 31)
+    assert agreement.term.end == date(2027, 6, 30)

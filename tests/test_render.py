@@ -19,8 +19,12 @@ DOCS = [(stage.name, spec.name) for stage, spec in load_catalogue().documents()]
 
 @pytest.fixture
 def rendered(root: Path, run: Callable[..., Result]) -> dict[str, Path]:
-    """Every document of every stage rendered once from the example."""
-    result = run("render", SLUG, "--stage", "fgd", "--stage", "draft_kb")
+    """Every document of every stage rendered once from the example (with an adendum described)."""
+    from tests.test_lifecycle import PKS
+
+    yaml_file = root / SLUG / "agreement.yaml"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + PKS, encoding="utf-8")
+    result = run("render", SLUG, "--stage", "fgd", "--stage", "draft_kb", "--stage", "amendment")
     assert result.exit_code == 0, result.stderr
     return {p.name.rsplit("-v", 1)[0]: p for p in (root / SLUG / "documents").rglob("*.docx")}
 
@@ -136,7 +140,14 @@ def test_unknown_stage_is_refused(run: Callable[..., Result]) -> None:
     """A stage not in the catalogue names the stages that exist."""
     result = run("render", SLUG, "--stage", "signed")
     assert result.exit_code == 1
-    assert result.stderr == "Error: unknown stage 'signed'; known stages: fgd, draft_kb\n"
+    assert result.stderr == "Error: unknown stage 'signed'; known stages: fgd, draft_kb, amendment\n"
+
+
+def test_adendum_stage_needs_an_adendum_described(run: Callable[..., Result]) -> None:
+    """Rendering the adendum of an agreement that describes none says so instead of printing placeholders."""
+    result = run("render", SLUG, "--stage", "amendment")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: Rancangan Adendum: agreement.yaml describes no adendum (amendments: is empty)\n"
 
 
 def test_unknown_agreement_is_refused(root: Path, run: Callable[..., Result]) -> None:

@@ -141,6 +141,9 @@ def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None
     issues = [i for d in stage.documents for i in check_template(templates_dir() / d.template, d)]
     if issues:
         raise TemplateCheckFailed([str(i) for i in issues])
+    for spec in stage.documents:
+        if "amendments" in spec.needs and not loaded.agreement.amendments:
+            raise MouError(f"{spec.title}: agreement.yaml describes no adendum (amendments: is empty)")
     folder = (out / stage.name) if out else store.documents_dir(loaded.slug, stage.name)
     planned: list[tuple[Path, int, str, bytes]] = []
     for spec in stage.documents:
