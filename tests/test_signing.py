@@ -58,7 +58,7 @@ def _sign(run: Callable[..., Result], scan: Path, day: date = SIGN_DAY, *extra: 
 
 def test_sign_records_final_text_pdfa_scan_and_frozen_fields(ready: Path, root: Path, run: Callable[..., Result]) -> None:
     """`mou sign` moves to kb_signed and records the final .docx, its PDF/A-2b, the scan and the signed fields."""
-    from workflow.pdf import pdfa_part
+    from workflow.pdf import content_sha256, pdfa_part, to_pdf
 
     result = _sign(run, ready)
     assert result.exit_code == 0, result.stderr
@@ -73,6 +73,11 @@ def test_sign_records_final_text_pdfa_scan_and_frozen_fields(ready: Path, root: 
         "ttd-1-kb-ttd.pdf",
     ]
     assert pdfa_part(folder / "naskah-final.pdf") == "2B"
+    entry = json.loads((root / SLUG / "history.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    pdf_record = next(a for a in entry["artifacts"] if a["path"].endswith("naskah-final.pdf"))
+    again = to_pdf([folder / "naskah-final.docx"], root.parent / "again", pdfa=True)[0]  # a second conversion ...
+    assert again.read_bytes() != (folder / "naskah-final.pdf").read_bytes()  # ... never has the same bytes,
+    assert content_sha256(again) == pdf_record["content_sha256"]  # but the same content hash
     final = docx_text(folder / "naskah-final.docx")
     assert "Rancangan" not in final.splitlines()[0]
     assert "Pada hari ini Selasa tanggal dua puluh empat bulan Juni tahun dua ribu dua puluh lima" in final

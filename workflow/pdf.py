@@ -75,3 +75,18 @@ def to_pdf(sources: list[Path], outdir: Path, *, timeout: float = 300, pdfa: boo
                     f"{pdf} does not declare PDF/A-2b (got {pdfa_part(pdf)}); LibreOffice 7.4 or newer is needed"
                 )
     return pdfs
+
+
+def content_sha256(pdf: Path) -> str | None:
+    """SHA-256 of the PDF's text as poppler's pdftotext lays it out, or None without poppler.
+
+    LibreOffice never writes the same PDF bytes twice (creation date, document ID, random font-subset
+    tags), so a PDF re-derived from an archived .docx is compared through this hash instead.
+    """
+    import hashlib
+
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        return None
+    proc = subprocess.run([tool, "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, timeout=120, check=False)
+    return hashlib.sha256(proc.stdout).hexdigest() if proc.returncode == 0 else None

@@ -112,7 +112,7 @@ def sign(
     when: date | None = None,
 ) -> dict[str, Any]:
     """Record the signature of a KB, PKS or adendum; refuse with every reason when it may not be."""
-    from workflow.pdf import to_pdf
+    from workflow.pdf import content_sha256, to_pdf
     from workflow.render import render_bytes
 
     if kind not in KINDS:
@@ -192,7 +192,12 @@ def sign(
         machine.fire(trigger)
         for path, data in outputs:
             write_new(path, data)
-        artifacts = [{"path": str(p.relative_to(snap.folder)), "sha256": history.sha256_file(p)} for p, _ in outputs]
+        artifacts: list[dict[str, Any]] = [
+            {"path": str(p.relative_to(snap.folder)), "sha256": history.sha256_file(p)} for p, _ in outputs
+        ]
+        for artifact in artifacts:
+            if artifact["path"].endswith("naskah-final.pdf"):  # PDF bytes are never reproducible: keep a content hash too
+                artifact["content_sha256"] = content_sha256(snap.folder / artifact["path"])
         note = f"{spec.title} ditandatangani {signed_on.isoformat()} di {details['place']}" + (", bermeterai" if meterai else "")
         return history.append(
             snap.folder, snap.entries, _entry(snap, name, role, trigger, machine.state, note, spec.stage, artifacts)
