@@ -44,6 +44,10 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
+def _echo_json(obj: Any) -> None:
+    click.echo(json.dumps(_plain(obj), indent=2, ensure_ascii=False))
+
+
 def _store(ctx: click.Context) -> Store:
     root: Path = ctx.obj["root"]
     return Store(root)
@@ -138,7 +142,7 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
 
     report = check_project(_store(ctx), slug)
     if as_json:
-        click.echo(json.dumps({"checked": report.checked, "problems": report.problems}, indent=2, ensure_ascii=False))
+        _echo_json(report)
     else:
         for line in report.checked:
             click.echo(f"checked {line}")
@@ -312,7 +316,7 @@ def status(ctx: click.Context, slug: str, as_json: bool) -> None:
 
     st = run_status(_store(ctx), slug)
     if as_json:
-        click.echo(json.dumps(_plain(st), indent=2, ensure_ascii=False))
+        _echo_json(st)
         return
     click.echo(f"{st.slug}: {st.state} ({st.title}) - process {st.process}, {st.entries} history entries")
     if st.final:
@@ -350,7 +354,7 @@ def history(ctx: click.Context, slug: str, as_json: bool) -> None:
 
     found = entries(_store(ctx), slug)
     if as_json:
-        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        _echo_json(found)
         return
     for e in found:
         moved = f"{e['from']} -> {e['to']}" if e["from"] != e["to"] else e["to"]
@@ -405,7 +409,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 
     rows = list_agreements(_store(ctx))
     if as_json:
-        click.echo(json.dumps([_plain(r) for r in rows], indent=2, ensure_ascii=False))
+        _echo_json(rows)
         return
     if not rows:
         click.echo(f"No agreements in {ctx.obj['root']}.")

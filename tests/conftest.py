@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable, Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,19 @@ def make_docx(path: Path, paragraphs: list[str], cells: list[str] | None = None)
             cell.paragraphs[0].add_run(text)
     doc.save(str(path))
     return path
+
+
+def walk_to_review(root: Path, *, approve: bool, **kw: Any) -> None:
+    """Render the FGD documents and walk the example to the legal review of draft v1 (approved, and
+    ready to sign, when ``approve``; otherwise sent back for changes)."""
+    from workflow.demo import HUKUM, OPD, TKKSD
+    from workflow.lifecycle import advance, record_render
+    from workflow.store import Store
+
+    store = Store(root)
+    record_render(store, SLUG, None, None, OPD)
+    steps = [("hold_fgd", OPD), ("start_preparation", OPD), ("submit_to_tkksd", OPD), ("tkksd_feasible", TKKSD)]
+    steps += [("start_kb_draft", TKKSD), ("request_kb_review", TKKSD)]
+    steps += [("approve_kb", HUKUM), ("ready_to_sign", TKKSD)] if approve else [("request_kb_changes", HUKUM)]
+    for event, actor in steps:
+        advance(store, SLUG, event, actor, **kw)

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from tests.conftest import EXAMPLE, PROJECT, SLUG, tree_hash
+from tests.conftest import EXAMPLE, PROJECT, SLUG, tree_hash, walk_to_review
 from workflow import history
 from workflow.demo import HUKUM, OPD, TKKSD
 from workflow.errors import MouError
@@ -31,17 +31,7 @@ from workflow.store import Store
 def walked(root: Path) -> Path:
     """The example walked to legal review with two drafts; returns its history file."""
     store = Store(root)
-    record_render(store, SLUG, None, None, OPD)
-    for event, actor in [
-        ("hold_fgd", OPD),
-        ("start_preparation", OPD),
-        ("submit_to_tkksd", OPD),
-        ("tkksd_feasible", TKKSD),
-        ("start_kb_draft", TKKSD),
-        ("request_kb_review", TKKSD),
-        ("request_kb_changes", HUKUM),
-    ]:
-        advance(store, SLUG, event, actor, note="catatan ñ & <ok>")
+    walk_to_review(root, approve=False, note="catatan ñ & <ok>")
     record_render(store, SLUG, None, None, TKKSD)
     advance(store, SLUG, "request_kb_review", TKKSD)
     advance(store, SLUG, "approve_kb", HUKUM)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import SLUG, docx_text, tree_hash
+from tests.conftest import SLUG, docx_text, tree_hash, walk_to_review
 from tests.test_pdf import needs_soffice
 from workflow.demo import DEMO_DAY, HUKUM, OPD, SIGN_DAY, TKKSD, fill_examples, stand_in_pdf
-from workflow.lifecycle import advance, record_render
+from workflow.lifecycle import advance
 from workflow.store import Store
 
 pytestmark = [pytest.mark.slow, needs_soffice]
@@ -23,19 +23,7 @@ pytestmark = [pytest.mark.slow, needs_soffice]
 def ready(root: Path) -> Path:
     """The example, facts filled as in the demo, walked to kb_ready_to_sign; returns a stand-in scan."""
     fill_examples(root / SLUG / "agreement.yaml")
-    store = Store(root)
-    record_render(store, SLUG, None, None, OPD)
-    for event, actor in [
-        ("hold_fgd", OPD),
-        ("start_preparation", OPD),
-        ("submit_to_tkksd", OPD),
-        ("tkksd_feasible", TKKSD),
-        ("start_kb_draft", TKKSD),
-        ("request_kb_review", TKKSD),
-        ("approve_kb", HUKUM),
-        ("ready_to_sign", TKKSD),
-    ]:
-        advance(store, SLUG, event, actor, when=DEMO_DAY)
+    walk_to_review(root, approve=True, when=DEMO_DAY)
     scan = root.parent / "kb-ttd.pdf"
     scan.write_bytes(stand_in_pdf(["CONTOH", "Kesepakatan Bersama ditandatangani"]))
     return scan

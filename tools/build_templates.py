@@ -512,10 +512,10 @@ def notulen_fgd() -> DocxDocument:
 # Rancangan Kesepakatan Bersama (DOMAIN.md §4.1)
 
 
-def title_block(doc: DocxDocument, *, lampiran: bool = False) -> None:
-    """Title, both parties, subject and both nomor."""
-    if lampiran:
-        title(doc, "LAMPIRAN")
+def title_block(doc: DocxDocument, *, lead: tuple[str, ...] = (), nomor: str = "parties.{who}.nomor") -> None:
+    """Title (after the ``lead`` lines), both parties, subject and both nomor (``nomor`` names the paths)."""
+    for line in lead:
+        title(doc, line)
     title(doc, "{{ document.title }}")
     title(doc, "ANTARA")
     title(doc, "{{ parties.pemda.name|upper }}")
@@ -527,7 +527,7 @@ def title_block(doc: DocxDocument, *, lampiran: bool = False) -> None:
     for row, who in zip(t.rows, ("pemda", "partner"), strict=True):
         cell_text(row.cells[0], "NOMOR", bold=True)
         cell_text(row.cells[1], ":", bold=True)
-        cell_text(row.cells[2], f"{{{{ parties.{who}.nomor }}}}", bold=True)
+        cell_text(row.cells[2], "{{ " + nomor.format(who=who) + " }}", bold=True)
     para(doc, "", after=12)
 
 
@@ -764,7 +764,7 @@ def rancangan_kb() -> DocxDocument:
     kb_signatures(doc, stamp=True)
 
     page_break(doc)
-    title_block(doc, lampiran=True)
+    title_block(doc, lead=("LAMPIRAN",))
     title(doc, "RINCIAN IURAN DAN KEBUTUHAN ANGGARAN", after=12)
     para(doc, "A.\tIuran per peserta per bulan", bold=True, left=0.75, hang=0.75, keep=True)
     t = grid(doc, 1, [1.2, 6.3, 4.5, 4.0], borders=True)
@@ -802,21 +802,7 @@ def adendum() -> DocxDocument:
     doc = new_document()
     page_number_footer(doc)
     draft_header(doc, "{% if not final %}Rancangan adendum v{{ version }} – bukan naskah final{% endif %}")
-    title(doc, "{{ adendum.title|upper }}")
-    title(doc, "ATAS")
-    title(doc, "{{ document.title }}")
-    title(doc, "ANTARA")
-    title(doc, "{{ parties.pemda.name|upper }}")
-    title(doc, "DENGAN")
-    title(doc, "{{ parties.partner.name|upper }}")
-    title(doc, "TENTANG")
-    title(doc, "{{ document.subject|upper }}", after=12)
-    t = grid(doc, 2, [2.5, 0.5, 11.0])
-    for row, who in zip(t.rows, ("pemda", "partner"), strict=True):
-        cell_text(row.cells[0], "NOMOR", bold=True)
-        cell_text(row.cells[1], ":", bold=True)
-        cell_text(row.cells[2], f"{{{{ adendum.nomor_{who} }}}}", bold=True)
-    para(doc, "", after=12)
+    title_block(doc, lead=("{{ adendum.title|upper }}", "ATAS"), nomor="adendum.nomor_{who}")
     para(
         doc,
         "Pada hari ini {{ adendum.date|tanggal_kata }}, bertempat di {{ signing.place }}, yang bertanda tangan di bawah ini:",
