@@ -85,12 +85,14 @@ def main(ctx: click.Context, root: Path) -> None:
     help="Folder for the copy and its documents (replaced if it holds an earlier demo).",
 )
 def demo(out: Path) -> None:
-    """Walk the embedded Buton x BPJS Ketenagakerjaan example through signature and archive, on a copy.
+    """Walk the embedded Buton x BPJS Ketenagakerjaan example from FGD to monitoring, on a copy.
 
     Renders the FGD documents (undangan, daftar hadir, notulen), fires the KSDPK steps, drafts the
     Kesepakatan Bersama (v1), records a legal review that requests changes, drafts v2, approves it,
-    signs it (final text as PDF/A, a generated stand-in scan marked CONTOH) and archives the signed
-    version as a BagIt package. The shipped example is never changed.
+    signs it (final text as PDF/A, a generated stand-in scan marked CONTOH), archives it as a BagIt
+    package, signs the PKS, imports 1.000 synthetic participants, logs three months of payments, a
+    JKM claim and its santunan, and renders the 2025-Q3 monitoring report. The shipped example is
+    never changed.
 
     \b
     Example:
@@ -104,7 +106,9 @@ def demo(out: Path) -> None:
         click.echo(step.what)
         for doc in step.documents:
             click.echo(f"  {doc.path}")
-    click.echo(f"State: {result.state}. What changed from v1 to v2 (mou diff):")
+    click.echo(f"State: {result.state}. KPIs at the end of 2025-Q3:")
+    click.echo(_kpi_text(result.kpis))
+    click.echo("What changed from KB draft v1 to v2 (mou diff):")
     for line in result.diff:
         click.echo(f"  {line}")
 
@@ -459,6 +463,173 @@ def diff(ctx: click.Context, slug: str, old: str, new: str, name: str | None) ->
 
     for line in diff_versions(_store(ctx), slug, old, new, name):
         click.echo(line)
+
+
+@main.group()
+def participants() -> None:
+    """Manage the list of workers covered (NIK is personal data: listings mask it).
+
+    \b
+    Example:
+        mou participants import buton-bpjstk-2025 peserta-p3ke.csv
+        mou participants list buton-bpjstk-2025
+    """
+
+
+@participants.command(name="import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "actor", metavar="NAME", help="Who imports (or MOU_ACTOR).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def participants_import(ctx: click.Context, slug: str, file: Path, actor: str | None, quiet: bool) -> None:
+    """Import FILE.csv (columns nik,nama,desa,kecamatan,pekerjaan,mulai): all rows valid, or nothing imported.
+
+    \b
+    Example:
+        mou participants import buton-bpjstk-2025 peserta-p3ke.csv
+    """
+    from workflow.participants import import_participants
+
+    with file.open("rb") as fh:
+        rows = max(0, sum(1 for _ in fh) - 1)
+    if quiet or not sys.stderr.isatty():  # a progress bar only where a person watches
+        people = import_participants(_store(ctx), slug, file, actor)
+    else:
+        with click.progressbar(length=rows, label="Checking participants", file=sys.stderr) as bar:
+            people = import_participants(_store(ctx), slug, file, actor, bar.update)
+    click.echo(f"{slug}: {len(people)} participants imported from {file.name}")
+
+
+@participants.command(name="list")
+@click.argument("slug")
+@click.option("--show-nik", is_flag=True, help="Print full NIK (personal data, UU 27/2022): only where needed.")
+@click.pass_context
+def participants_list(ctx: click.Context, slug: str, show_nik: bool) -> None:
+    """List the participants, NIK masked unless --show-nik.
+
+    \b
+    Example:
+        mou participants list buton-bpjstk-2025
+    """
+    from workflow.participants import load_participants, mask
+
+    for p in load_participants(_store(ctx).folder(slug)):
+        click.echo(f"{p.nik if show_nik else mask(p.nik)}  {p.nama:<28} {p.desa}, {p.kecamatan}  {p.pekerjaan}  {p.mulai}")
+
+
+@main.command()
+@click.argument("slug")
+@click.argument("kind", type=click.Choice(["enrolment", "payment", "claim", "santunan", "meeting", "issue", "note"]))
+@click.option("--count", type=int, help="enrolment: workers enrolled.")
+@click.option("--period", help="payment: month paid for, YYYY-MM.")
+@click.option("--workers", type=int, help="payment: workers paid for.")
+@click.option("--amount", type=int, help="payment, claim, santunan: rupiah, whole number.")
+@click.option("--reference", help="payment: SP2D or invoice number.")
+@click.option("--programme", help="claim: JKK or JKM.")
+@click.option("--cases", type=int, help="claim: number of cases.")
+@click.option("--heir", help="santunan: the heir (ahli waris).")
+@click.option("--participant", help="santunan: the deceased participant (name; NIK is masked).")
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="When it happened (default today).")
+@click.option("--note", default="", help="What happened, in words.")
+@click.option("--as", "actor", metavar="NAME", help="Who logs it (a tim teknis or OPD member; or MOU_ACTOR).")
+@click.pass_context
+def log(ctx: click.Context, /, slug: str, kind: str, on: Any, note: str, actor: str | None, **figures: Any) -> None:
+    """Record a milestone of implementation in the history (checked: amounts, periods, ceiling).
+
+    A santunan also renders the Berita Acara Penyerahan Santunan JKM.
+
+    \b
+    Example:
+        mou log buton-bpjstk-2025 payment --period 2025-07 --workers 1000 --amount 16800000 --reference SP2D-0712
+        mou log buton-bpjstk-2025 claim --programme JKM --cases 1 --amount 42000000
+        mou log buton-bpjstk-2025 santunan --heir "Wa Ode Contoh" --amount 42000000
+    """
+    from workflow.monitoring import log as run_log
+
+    when = on.date() if on else None
+    entry = run_log(_store(ctx), slug, kind, actor=actor, note=note, when=when, **figures)
+    click.echo(f"{slug}: {kind} logged [entry {entry['seq']}]")
+    for artifact in entry["artifacts"]:
+        click.echo(f"  {artifact['path']}")
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--period", required=True, help="YYYY-Qn (quarter) or YYYY-MM (month).")
+@click.option(
+    "--recommendation", type=click.Choice(["dilanjutkan", "diperluas", "dihentikan"]), default="dilanjutkan", show_default=True
+)
+@click.option("--as", "actor", metavar="NAME", help="Who reports (or MOU_ACTOR).")
+@click.pass_context
+def report(ctx: click.Context, slug: str, period: str, recommendation: str, actor: str | None) -> None:
+    """Render the Laporan Monitoring dan Evaluasi of a period, with KPI table and charts.
+
+    \b
+    Example:
+        mou report buton-bpjstk-2025 --period 2025-Q3
+    """
+    from workflow.report import report as run_report
+
+    doc, k = run_report(_store(ctx), slug, period, recommendation=recommendation, actor=actor)
+    click.echo(f"{doc.title} {period} (v{doc.version}): {doc.path}")
+    click.echo(_kpi_text(k))
+
+
+def _kpi_text(k: Any) -> str:
+    from workflow.formatting import angka, rupiah
+
+    lines = [
+        f"  enrolled {angka(k.enrolled)} of {angka(k.quota)}; active {angka(k.active)}",
+        f"  paid {rupiah(k.paid)} of {rupiah(k.allocation)}",
+    ]
+    lines += [f"  claims {p}: {cases} cases, {rupiah(amount)}" for p, (cases, amount) in sorted(k.claims.items())]
+    lines.append(f"  santunan {rupiah(k.santunan)}")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--within", type=int, default=90, show_default=True, help="Days ahead to look.")
+@click.option("--ics", "ics_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write an iCalendar file.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def due(ctx: click.Context, within: int, ics_file: Path | None, as_json: bool) -> None:
+    """List what is due across all agreements: term ends, reports, reviews waiting, payments.
+
+    \b
+    Example:
+        mou due --within 30 --ics tenggat.ics
+    """
+    from workflow.monitoring import due as run_due
+    from workflow.monitoring import ics
+
+    items = run_due(_store(ctx), within)
+    if ics_file is not None:
+        from workflow.store import write_atomic
+
+        write_atomic(ics_file, ics(items))
+    if as_json:
+        _echo_json(items)
+        return
+    if not items:
+        click.echo(f"Nothing due within {within} days.")
+    for item in items:
+        click.echo(f"{item.when.isoformat()}  {item.slug:<28} {item.what}")
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default="dashboard.html", show_default=True)
+@click.pass_context
+def dashboard(ctx: click.Context, out: Path) -> None:
+    """Write one self-contained HTML page: every agreement's state, term, deadline, coverage and budget.
+
+    \b
+    Example:
+        mou dashboard --out dasbor.html
+    """
+    from workflow.dashboard import write_dashboard
+
+    click.echo(str(write_dashboard(_store(ctx), out)))
 
 
 @main.command()

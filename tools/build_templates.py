@@ -842,12 +842,112 @@ def adendum() -> DocxDocument:
     return doc
 
 
+def laporan_monev() -> DocxDocument:
+    """Laporan Monitoring dan Evaluasi of one period: KPIs, charts, milestones, issues, recommendation."""
+    doc = new_document(paper="A4")
+    page_number_footer(doc)
+    title(doc, "LAPORAN MONITORING DAN EVALUASI")
+    title(doc, "PELAKSANAAN {{ document.title }}")
+    title(doc, "ANTARA {{ parties.pemda.name|upper }}")
+    title(doc, "DAN {{ parties.partner.name|upper }}")
+    title(doc, "{{ report.period|upper }}", after=12)
+    kv(
+        doc,
+        [
+            ("Periode", "{{ report.start|tanggal }} s.d. {{ report.end|tanggal }}"),
+            ("Nomor", "{{ parties.pemda.nomor }} / {{ parties.partner.nomor }}"),
+            ("Jangka waktu", "{{ term.start|tanggal }} s.d. {{ term.end|tanggal }}"),
+            ("Disusun oleh", "Tim Teknis, diketuai {{ technical_team.lead }}"),
+        ],
+    )
+    para(doc, "I.\tCAPAIAN KINERJA", bold=True, left=0.75, hang=0.75, before=12, keep=True)
+    t = grid(doc, 1, [4.4, 3.9, 3.9, 3.8], borders=True)
+    for cell, head in zip(t.rows[0].cells, ("Indikator", "Capaian", "Target", "Keterangan"), strict=True):
+        cell_text(cell, head, bold=True, align=C)
+    row_loop(t, "for k in report.kpis", ["{{ k.name }}", "{{ k.value }}", "{{ k.target }}", "{{ k.note }}"], aligns=[L, R, R, L])
+    para(doc, "II.\tGRAFIK", bold=True, left=0.75, hang=0.75, before=12, keep=True)
+    para(doc, "{{ report.charts.enrolment }}", align=C, after=6)
+    para(doc, "{{ report.charts.budget }}", align=C, after=6)
+    para(doc, "III.\tKEGIATAN PADA PERIODE INI", bold=True, left=0.75, hang=0.75, before=12, keep=True)
+    t = grid(doc, 1, [3.6, 3.4, 9.0], borders=True)
+    for cell, head in zip(t.rows[0].cells, ("Tanggal", "Kegiatan", "Uraian"), strict=True):
+        cell_text(cell, head, bold=True, align=C)
+    row_loop(t, "for m in report.milestones", ["{{ m.date|tanggal }}", "{{ m.kind }}", "{{ m.text }}"])
+    para(doc, "IV.\tPERMASALAHAN DAN TINDAK LANJUT", bold=True, left=0.75, hang=0.75, before=12, keep=True)
+    numbered(doc, "report.issues", left=1.5)
+    para(doc, "V.\tREKOMENDASI", bold=True, left=0.75, hang=0.75, before=12, keep=True)
+    para(
+        doc,
+        "Berdasarkan hasil monitoring dan evaluasi, pelaksanaan kerja sama ini direkomendasikan untuk "
+        "{{ report.recommendation }}.",
+        left=0.75,
+        after=18,
+        keep=True,
+    )
+    signatures(
+        doc,
+        None,
+        Sig(
+            ["~{{ signing.place }}, {{ report.end|tanggal }}", "KETUA TIM TEKNIS,", "{{ technical_team.lead|upper }}"],
+            "{{ technical_team.lead_name }}",
+        ),
+    )
+    return doc
+
+
+def ba_santunan() -> DocxDocument:
+    """Berita Acara Penyerahan Santunan JKM: heir, amount in figures and words, two signatures."""
+    doc = new_document(paper="A4")
+    page_number_footer(doc)
+    title(doc, "BERITA ACARA")
+    title(doc, "PENYERAHAN SANTUNAN JAMINAN KEMATIAN (JKM)", after=18)
+    para(
+        doc,
+        "Pada hari ini {{ santunan.date|tanggal_kata }}, bertempat di {{ signing.place }}, dalam rangka pelaksanaan "
+        "{{ document.name }} antara {{ parties.pemda.name }} dan {{ parties.partner.name }} tentang {{ document.subject }}, "
+        "telah diserahkan santunan Jaminan Kematian kepada:",
+    )
+    kv(
+        doc,
+        [
+            ("Nama ahli waris", "{{ santunan.heir }}"),
+            ("Peserta", "{{ santunan.participant }}"),
+            ("Jumlah santunan", "{{ santunan.amount|rupiah_lengkap }}"),
+        ],
+        widths=(4.5, 0.5, 11.0),
+    )
+    para(doc, "", after=6)
+    para(
+        doc,
+        "Santunan tersebut diserahkan oleh {{ parties.partner.short_name }} dan diterima oleh ahli waris dalam keadaan lengkap. "
+        "Demikian Berita Acara ini dibuat untuk dipergunakan sebagaimana mestinya.",
+        after=18,
+        keep=True,
+    )
+    signatures(
+        doc,
+        Sig(["~", "YANG MENERIMA,", "AHLI WARIS"], "{{ santunan.heir|upper }}"),
+        Sig(
+            [
+                "~{{ signing.place }}, {{ santunan.date|tanggal }}",
+                "YANG MENYERAHKAN,",
+                "{{ parties.partner.representative.position|upper }}",
+            ],
+            "{{ parties.partner.representative.name|upper }}",
+            id_line("parties.partner.representative"),
+        ),
+    )
+    return doc
+
+
 BUILDERS = {
     "undangan-fgd.docx": undangan_fgd,
     "daftar-hadir-fgd.docx": daftar_hadir_fgd,
     "notulen-fgd.docx": notulen_fgd,
     "rancangan-kb.docx": rancangan_kb,
     "adendum.docx": adendum,
+    "laporan-monev.docx": laporan_monev,
+    "ba-santunan-jkm.docx": ba_santunan,
 }
 
 

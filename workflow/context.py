@@ -12,6 +12,7 @@ import typing
 from datetime import date
 from typing import Any, get_args, get_origin, get_type_hints
 
+from workflow.extras import Report, Santunan
 from workflow.model import Agreement, Amendment, Identifier
 from workflow.schema import strip_optional
 
@@ -23,7 +24,7 @@ _OWNERS = {
     "fgd.minutes_taker": "NOTULIS",
     "fgd.invitation.signer": "PENANDA TANGAN",
 }
-EXTRA_NAMES: dict[str, Any] = {"version": int, "final": bool, "adendum": Amendment}
+EXTRA_NAMES: dict[str, Any] = {"version": int, "final": bool, "adendum": Amendment, "report": Report, "santunan": Santunan}
 """Values a render adds beside the agreement: the draft version number, whether it is the text for
 signature, and the adendum being drafted (the last of ``amendments``)."""
 _DATE_ATTRS = ("year", "month", "day")

@@ -15,6 +15,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from workflow.errors import MouError
 from workflow.lifecycle import advance, record_render
@@ -26,6 +27,15 @@ EXAMPLE_SLUG = "buton-bpjstk-2025"
 MARKER = ".mou-demo"
 DEMO_DAY = date(2025, 6, 16)  # the demo's "today", so dates in the story agree with the 2025 term
 SIGN_DAY = date(2025, 6, 24)
+REPORT_DAY = date(2025, 10, 1)
+PKS_SIGNER = """
+# Added by mou demo: the PKS is signed by the Bupati himself (no surat kuasa needed).
+pks:
+  signer:
+    name: Alvin
+    position: Bupati Buton
+  surat_kuasa:
+"""
 
 OPD = "Dinas Tenaga Kerja Kabupaten Buton"
 TKKSD = "Bagian Kerja Sama Setda Kabupaten Buton"
@@ -64,6 +74,7 @@ class DemoResult:
     steps: list[Step]
     state: str
     diff: list[str]
+    kpis: Any
 
     @property
     def documents(self) -> list[Rendered]:
@@ -127,14 +138,88 @@ def demo(out: Path) -> DemoResult:
     checked = verify(store, EXAMPLE_SLUG)
     outcome = "ok" if checked.problem is None and not checked.frozen else f"FAILED: {checked.problem or checked.frozen[0]}"
     steps.append(Step(f"archive: {package.folder} and {package.zip}; mou verify: {outcome}", []))
-    state = status(store, EXAMPLE_SLUG, when=SIGN_DAY).state
-    return DemoResult(root, steps, state, diff_versions(store, EXAMPLE_SLUG, "v1", "v2", "rancangan-kb"))
+    kpis = _implement(store, target, out, steps, fire)
+    state = status(store, EXAMPLE_SLUG, when=REPORT_DAY).state
+    return DemoResult(root, steps, state, diff_versions(store, EXAMPLE_SLUG, "v1", "v2", "rancangan-kb"), kpis)
+
+
+def _implement(store: Store, target: Path, out: Path, steps: list[Step], fire: Any) -> Any:
+    """PKS, implementation and one quarter of monitoring with synthetic participants."""
+    from workflow.monitoring import log
+    from workflow.participants import import_participants, synthetic
+    from workflow.report import report
+    from workflow.signing import sign
+
+    with (target / AGREEMENT_FILE).open("a", encoding="utf-8") as fh:
+        fh.write(PKS_SIGNER)
+    steps.append(Step("added the PKS signatory (the Bupati) to the copy", []))
+    fire("start_pks_draft", OPD)
+    fire("request_pks_review", OPD)
+    fire("approve_pks", HUKUM)
+    scan = out / "CONTOH-scan-pks-ditandatangani.pdf"
+    scan.write_bytes(
+        stand_in_pdf(["CONTOH - BUKAN DOKUMEN ASLI", "Pengganti pindaian Perjanjian Kerja Sama", "dibuat oleh mou demo"])
+    )
+    entry = sign(store, EXAMPLE_SLUG, "pks", [scan], SIGN_DAY, actor=OPD, when=SIGN_DAY)
+    steps.append(Step(f"sign pks by {OPD}: {entry['from']} -> {entry['to']}", []))
+    entry = advance(store, EXAMPLE_SLUG, "start_implementation", OPD, when=date(2025, 7, 1))
+    steps.append(Step(f"start_implementation by {OPD}: {entry['from']} -> {entry['to']}", []))
+    listing = out / "CONTOH-peserta-p3ke.csv"
+    listing.write_text(synthetic(1000, date(2025, 7, 1)), encoding="utf-8")
+    people = import_participants(store, EXAMPLE_SLUG, listing, OPD)
+    steps.append(Step(f"imported {len(people)} synthetic participants ({listing.name}; fake names, valid NIK structure)", []))
+    for month, paid_on in (("2025-07", date(2025, 7, 15)), ("2025-08", date(2025, 8, 15)), ("2025-09", date(2025, 9, 15))):
+        log(
+            store,
+            EXAMPLE_SLUG,
+            "payment",
+            actor=OPD,
+            when=paid_on,
+            period=month,
+            workers=1000,
+            amount=16_800_000,
+            reference=f"CONTOH-SP2D-{month}",
+        )
+        steps.append(Step(f"payment {month}: 1.000 workers, Rp16.800.000", []))
+    log(
+        store,
+        EXAMPLE_SLUG,
+        "claim",
+        actor=OPD,
+        when=date(2025, 8, 20),
+        programme="JKM",
+        cases=1,
+        amount=42_000_000,
+        note="Peserta Contoh 0417 meninggal dunia",
+    )
+    entry = log(
+        store,
+        EXAMPLE_SLUG,
+        "santunan",
+        actor=OPD,
+        when=date(2025, 9, 3),
+        heir="Ahli Waris Contoh",
+        amount=42_000_000,
+        participant="Peserta Contoh 0417",
+    )
+    steps.append(Step("claim JKM 1 case Rp42.000.000 and its santunan handover", _rendered(store, entry["artifacts"])))
+    log(
+        store,
+        EXAMPLE_SLUG,
+        "issue",
+        actor=OPD,
+        when=date(2025, 9, 10),
+        note="Sebagian peserta belum menerima kartu; BPJS mencetak ulang pada Oktober 2025.",
+    )
+    doc, kpis = report(store, EXAMPLE_SLUG, "2025-Q3", actor=OPD)
+    steps.append(Step(f"monitoring report 2025-Q3 by {OPD}", [doc]))
+    return kpis
 
 
 def _rendered(store: Store, artifacts: list[dict[str, str]]) -> list[Rendered]:
     out = []
     for a in artifacts:
-        if not a["path"].startswith("documents/"):
+        if not a["path"].startswith("documents/") or a["path"].count("/") != 2:
             continue
         path = store.root / EXAMPLE_SLUG / a["path"]
         stem, _, version = path.stem.rpartition("-v")

@@ -18,7 +18,23 @@ from workflow.store import write_atomic
 HISTORY_FILE = "history.jsonl"
 HEAD_FILE = "history.head"
 GENESIS = "0" * 64
-FIELDS = ("seq", "ts", "actor", "role", "event", "from", "to", "note", "stage", "data_sha256", "artifacts", "prev", "hash")
+FIELDS = (
+    "seq",
+    "ts",
+    "actor",
+    "role",
+    "event",
+    "from",
+    "to",
+    "note",
+    "stage",
+    "data",
+    "data_sha256",
+    "artifacts",
+    "prev",
+    "hash",
+)
+"""``data`` holds an event's own figures (a payment's period and amount, a claim's cases, ...)."""
 
 
 def canonical(obj: Any) -> str:

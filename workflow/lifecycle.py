@@ -25,6 +25,9 @@ from workflow.store import Store, write_new
 
 RENDER_EVENT = "render"
 ARCHIVE_EVENT = "archive"  # recorded by workflow.archive; like a render, it does not move the state
+LOG_PREFIX = "log:"  # milestones recorded by workflow.monitoring (log:payment, log:claim, ...); no state change
+RECORD_ONLY = {RENDER_EVENT, ARCHIVE_EVENT, "report"}
+"""Entries that record work without moving the state (replay passes over them)."""
 
 
 class TransitionNotAllowed(MouError):
@@ -94,7 +97,7 @@ def replay(process: Process, entries: list[dict[str, Any]], path: Path) -> str:
     for n, e in enumerate(entries, 1):
         if e["from"] != machine.state:
             raise history.HistoryBroken(path, n, f"recorded from-state {e['from']} but replay is in {machine.state}")
-        if e["event"] not in (RENDER_EVENT, ARCHIVE_EVENT):
+        if e["event"] not in RECORD_ONLY and not e["event"].startswith(LOG_PREFIX):
             try:
                 machine.fire(e["event"])
             except (MachineError, AttributeError) as err:
@@ -181,10 +184,12 @@ def _entry(
     note: str,
     stage: str | None,
     artifacts: list[dict[str, str]],
+    data: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     from datetime import UTC, datetime
 
     return {
+        "data": data or {},
         "ts": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "actor": actor,
         "role": role,

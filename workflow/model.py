@@ -309,6 +309,7 @@ class TechnicalTeam:
     """Tim teknis that monitors implementation."""
 
     lead: str = field("position of the team's chair")
+    lead_name: str | None = field("name of the team's chair, who signs monitoring reports", label="NAMA KETUA TIM TEKNIS")
     members: list[str] = field("positions of the members")
     decree: str | None = field("Keputusan Bupati forming the team", label="NOMOR KEPUTUSAN TIM TEKNIS")
 

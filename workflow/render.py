@@ -39,6 +39,9 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 """Formatting functions templates use as filters: ``{{ budget.annual|rupiah_lengkap }}``."""
 
+MADE_BY = {"monitoring": "mou report SLUG --period 2025-Q3", "santunan": "mou log SLUG santunan --heir NAME --amount N"}
+"""Stages whose documents need figures beyond agreement.yaml, and the command that renders them."""
+
 
 def _keep_placeholder(fn: Callable[..., Any]) -> Callable[..., Any]:
     """An unknown value stays a visible placeholder whatever filter is applied to it."""
@@ -82,14 +85,20 @@ class Rendered:
     version: int
 
 
-def render_bytes(spec: DocumentSpec, context: dict[str, Any]) -> bytes:
-    """Render one catalogue document to .docx bytes (nothing is written)."""
+def render_bytes(spec: DocumentSpec, context: dict[str, Any], images: Callable[[Any], dict[str, Any]] | None = None) -> bytes:
+    """Render one catalogue document to .docx bytes (nothing is written).
+
+    ``images(tpl)`` returns docxtpl InlineImage values, which need the template object; they go
+    into ``context["report"]["charts"]``.
+    """
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError, UndefinedError
     from jinja2.exceptions import SecurityError
 
     tpl = DocxTemplate(templates_dir() / spec.template)
     name = shown(templates_dir() / spec.template)
+    if images is not None:
+        context["report"]["charts"] = images(tpl)
     try:
         tpl.render(context, jinja_env=environment(), autoescape=True)
     except SecurityError as err:
@@ -138,6 +147,8 @@ def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None
     from workflow.check import check_template
 
     stage = load_catalogue().stage(stage_name)
+    if stage.name in MADE_BY:
+        raise MouError(f"documents of stage {stage.name} are made by `{MADE_BY[stage.name]}`, which supplies their figures")
     issues = [i for d in stage.documents for i in check_template(templates_dir() / d.template, d)]
     if issues:
         raise TemplateCheckFailed([str(i) for i in issues])
