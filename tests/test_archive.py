@@ -138,11 +138,14 @@ def test_frozen_field_and_history_changes_are_caught_but_monitoring_data_is_free
     assert "history.jsonl:1: entry 1:" in result.stderr
 
 
-def test_archive_twice_adds_nothing(archived: Path) -> None:
-    """A signed version is archived once; running again says so."""
+def test_archive_packages_each_signed_version_once(archived: Path) -> None:
+    """The demo archived the KB; the PKS signed later gets its own bag; a third run adds nothing."""
     result = _run(archived, "archive", SLUG)
-    assert result.exit_code == 0
-    assert result.stdout == f"{SLUG}: every signed version is already archived.\n"
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0].endswith(f"archive/{SLUG}-pks-e18")
+    again = _run(archived, "archive", SLUG)
+    assert again.stdout == f"{SLUG}: every signed version is already archived.\n"
+    assert _run(archived, "verify", SLUG).exit_code == 0
 
 
 def test_jdih_export_lists_the_signed_document(archived: Path, tmp_path: Path) -> None:
@@ -150,7 +153,7 @@ def test_jdih_export_lists_the_signed_document(archived: Path, tmp_path: Path) -
     result = _run(archived, "export", SLUG, "--jdih", "--out", str(tmp_path / "jdih"))
     assert result.exit_code == 0, result.stderr
     records = json.loads((tmp_path / "jdih" / "jdih.json").read_text(encoding="utf-8"))
-    assert records == [
+    assert records[:1] == [
         {
             "jenis": "Kerja Sama Daerah",
             "judul": "Kesepakatan Bersama",
@@ -164,8 +167,9 @@ def test_jdih_export_lists_the_signed_document(archived: Path, tmp_path: Path) -
             "berlaku_sampai": "2027-06-30",
         }
     ]
+    assert [r["judul"] for r in records] == ["Kesepakatan Bersama", "Perjanjian Kerja Sama"]
     with (tmp_path / "jdih" / "jdih.csv").open(encoding="utf-8") as fh:
-        assert list(csv.DictReader(fh)) == [{k: str(v) for k, v in records[0].items()}]
+        assert list(csv.DictReader(fh)) == [{k: str(v) for k, v in r.items()} for r in records]
 
 
 def test_archive_before_signature_is_refused(root: Path, run: Callable[..., Result]) -> None:

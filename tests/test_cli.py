@@ -41,8 +41,8 @@ def test_usage_error_exits_2() -> None:
     assert "Missing argument 'SLUG'" in result.stderr
 
 
-def test_demo_walks_the_example_through_signature_and_archive(tmp_path: Path) -> None:
-    """`mou demo` renders FGD documents, drafts v1 and v2 around a review, signs, archives; the example stays untouched."""
+def test_demo_walks_the_example_from_fgd_to_monitoring(tmp_path: Path) -> None:
+    """`mou demo`: FGD documents, drafts v1 and v2 around a review, signature, archive, a quarter of monitoring."""
     before = tree_hash(EXAMPLE)
     out = tmp_path / "demo"
     result = CliRunner().invoke(cli.main, ["demo", "--out", str(out)], catch_exceptions=False)
@@ -56,10 +56,13 @@ def test_demo_walks_the_example_through_signature_and_archive(tmp_path: Path) ->
         "notulen-fgd-v1.docx",
         "rancangan-kb-v1.docx",
         "rancangan-kb-v2.docx",
+        "ba-santunan-jkm-v1.docx",
+        "laporan-monev-2025-Q3-v1.docx",
     ]
     assert all(p.is_file() for p in paths)
     assert "request_kb_changes by Bagian Hukum Setda Kabupaten Buton: kb_legal_review -> kb_drafting" in lines
-    assert "State: kb_signed. What changed from v1 to v2 (mou diff):" in lines
+    assert "State: implementation. KPIs at the end of 2025-Q3:" in lines
+    assert "  paid Rp50.400.000,00 of Rp100.800.000,00" in lines
     archive_line = next(line for line in lines if line.startswith("archive: "))
     assert archive_line.endswith("buton-bpjstk-2025-kb-e13.zip; mou verify: ok")
     assert "  +NOMOR | : | [CONTOH] 000.8.3.3/001/KB/2025" in lines

@@ -36,7 +36,14 @@ def test_demo_documents_convert_to_pdf_with_their_text(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     docs = sorted((tmp_path / "demo").rglob("documents/*/*.docx"))
     pdfs = {p.stem.rsplit("-v", 1)[0]: p for p in to_pdf(docs, tmp_path / "pdf")}
-    assert set(pdfs) == {"undangan-fgd", "daftar-hadir-fgd", "notulen-fgd", "rancangan-kb"}  # v1 and v2 share a stem
+    assert set(pdfs) == {
+        "undangan-fgd",
+        "daftar-hadir-fgd",
+        "notulen-fgd",
+        "rancangan-kb",
+        "laporan-monev-2025-Q3",
+        "ba-santunan-jkm",
+    }
     kb = " ".join(_pdf_text(pdfs["rancangan-kb"]).split())
     assert "KESEPAKATAN BERSAMA" in kb
     assert "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)" in kb
@@ -47,6 +54,8 @@ def test_demo_documents_convert_to_pdf_with_their_text(tmp_path: Path) -> None:
         "daftar-hadir-fgd": 1,
         "notulen-fgd": 2,
         "rancangan-kb": 5,
+        "laporan-monev-2025-Q3": 2,
+        "ba-santunan-jkm": 1,
     }
     first = subprocess.run(["pdfinfo", str(pdfs["rancangan-kb"])], capture_output=True, text=True, check=True).stdout
     assert "609.987 x 936 pts" in first  # F4, 215 x 330 mm (Word stores whole twips)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from workflow import history
+from workflow import formatting, history
 from workflow.errors import MouError
 from workflow.guards import today
 from workflow.lifecycle import LOG_PREFIX, _entry, _role_of, effective, signed_adenda, snapshot
@@ -111,11 +111,8 @@ def _check(kind: str, data: dict[str, Any], a: Agreement, entries: list[dict[str
         )
         ceiling = a.budget.allocation if period.year == a.funding.year else a.budget.annual
         if paid + data["amount"] > ceiling:
-            reasons.append(
-                f"payments of {period.year} would reach Rp{paid + data['amount']:,}, above the ceiling of Rp{ceiling:,}".replace(
-                    ",", "."
-                )
-            )
+            total, limit = formatting.rupiah(paid + data["amount"], decimals=False), formatting.rupiah(ceiling, decimals=False)
+            reasons.append(f"payments of {period.year} would reach {total}, above the ceiling of {limit}")
     if kind == "claim":
         codes = [p.code for p in a.coverage.programmes]
         if data["programme"] not in codes:

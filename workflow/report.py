@@ -150,7 +150,7 @@ def report(
                 "kind": KIND_NAMES.get(e["event"][len(LOG_PREFIX) :], e["event"]),
                 "text": _describe(e),
             }
-            for e in in_period
+            for e in sorted(in_period, key=lambda e: e["data"].get("date", e["ts"][:10]))
         ]
         issues = [e["note"] for e in in_period if e["event"] == LOG_PREFIX + "issue"] or [
             "Tidak ada permasalahan yang dicatat pada periode ini."
