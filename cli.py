@@ -501,6 +501,33 @@ def participants_import(ctx: click.Context, slug: str, file: Path, actor: str | 
     click.echo(f"{slug}: {len(people)} participants imported from {file.name}")
 
 
+@participants.command(name="replace")
+@click.argument("slug")
+@click.argument("old_nik")
+@click.option("--reason", required=True, type=click.Choice(["meninggal", "keluar", "pindah", "tidak memenuhi syarat"]))
+@click.option("--nik", required=True, help="NIK of the worker taking the place.")
+@click.option("--nama", required=True)
+@click.option("--desa", required=True)
+@click.option("--kecamatan", required=True)
+@click.option("--pekerjaan", required=True)
+@click.option("--mulai", required=True, help="Start of cover, YYYY-MM-DD.")
+@click.option("--as", "actor", metavar="NAME", help="Who records it (or MOU_ACTOR).")
+@click.pass_context
+def participants_replace(ctx: click.Context, /, slug: str, old_nik: str, reason: str, actor: str | None, **new: str) -> None:
+    """Put a new worker in the place of one who died or left (same checks as an import).
+
+    \b
+    Example:
+        mou participants replace buton-bpjstk-2025 7401064202710001 --reason meninggal \\
+            --nik 7401061503900002 --nama "La Ode Contoh" --desa Wakalambe --kecamatan Kapontori \\
+            --pekerjaan Nelayan --mulai 2025-09-01
+    """
+    from workflow.participants import mask, replace_participant
+
+    person = replace_participant(_store(ctx), slug, old_nik, new, reason, actor)
+    click.echo(f"{slug}: {mask(old_nik)} ({reason}) replaced by {person.nama} ({mask(person.nik)})")
+
+
 @participants.command(name="list")
 @click.argument("slug")
 @click.option("--show-nik", is_flag=True, help="Print full NIK (personal data, UU 27/2022): only where needed.")

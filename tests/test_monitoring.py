@@ -258,3 +258,45 @@ def test_dashboard_in_a_real_browser(implementing: Path, tmp_path: Path) -> None
     finally:
         driver.quit()
     assert (tmp_path / "laptop.png").stat().st_size > 10_000
+
+
+def test_replacement_is_checked_and_recorded_with_masked_nik(implementing: Path) -> None:
+    """A worker who died is replaced by one who passes the import checks; the event shows masked NIKs only."""
+    import json
+
+    new = [
+        "--nik",
+        "7401061503900002",
+        "--nama",
+        "La Ode Contoh",
+        "--desa",
+        "Wakalambe",
+        "--kecamatan",
+        "Kapontori",
+        "--pekerjaan",
+        "Nelayan",
+        "--mulai",
+        "2025-09-01",
+    ]
+    result = _run(implementing, "participants", "replace", SLUG, "7401064202710001", "--reason", "meninggal", *new)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"{SLUG}: 7401**********01 (meninggal) replaced by La Ode Contoh (7401**********02)\n"
+    listing = _run(implementing, "participants", "list", SLUG).stdout
+    assert "Peserta Contoh 0001" not in listing and "La Ode Contoh" in listing
+    last = json.loads((implementing / SLUG / "history.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert (last["event"], last["data"]["out"], last["data"]["in"]) == ("log:replacement", "7401**********01", "7401**********02")
+    assert "7401064202710001" not in (implementing / SLUG / "history.jsonl").read_text(encoding="utf-8")
+    dup = _run(
+        implementing,
+        "participants",
+        "replace",
+        SLUG,
+        "7401061503900002",
+        "--reason",
+        "keluar",
+        *new[:1],
+        "7401060303720002",  # Peserta Contoh 0002 is already on the list
+        *new[2:],
+    )
+    assert dup.exit_code == 1
+    assert "nik: 7401**********02 already on row" in dup.stderr

@@ -171,3 +171,46 @@ def synthetic(count: int, start: date, region: str = "740106") -> str:
             f"{nik},Peserta Contoh {i:04d},Desa Contoh {1 + i % 20},Kecamatan Contoh {1 + i % 7},Nelayan,{start.isoformat()}"
         )
     return "\n".join(rows) + "\n"
+
+
+REPLACE_EVENT = "log:replacement"
+REASONS = ("meninggal", "keluar", "pindah", "tidak memenuhi syarat")
+
+
+def replace_participant(
+    store: Store, slug: str, old_nik: str, new: dict[str, str], reason: str, actor: str | None = None, when: date | None = None
+) -> Participant:
+    """Put a new worker in the place of one who died or left; the swap is a history event (NIK masked)."""
+    import os
+
+    from workflow.guards import today
+
+    if reason not in REASONS:
+        raise MouError(f"reason {reason!r} is not one of {', '.join(REASONS)}")
+    who = actor or os.environ.get("MOU_ACTOR") or "mou"
+    when = when or today()
+    with store.lock(slug):
+        snap = snapshot(store, slug)
+        people = load_participants(snap.folder)
+        index = next((i for i, p in enumerate(people) if p.nik == old_nik), None)
+        if index is None:
+            raise MouError(f"{slug}: no participant with NIK {mask(old_nik)}")
+        others = "\n".join(
+            ",".join([p.nik, p.nama, p.desa, p.kecamatan, p.pekerjaan, p.mulai.isoformat()]) for p in people if p.nik != old_nik
+        )
+        row = ",".join(new.get(c, "") for c in COLUMNS)
+        a = snap.agreement
+        source = Path(f"pengganti {mask(old_nik)}")
+        text = ",".join(COLUMNS) + "\n" + (others + "\n" if others else "") + row + "\n"
+        checked = parse(source, text, a.coverage.workers, a.term.start, a.term.end)
+        incoming = checked[-1]
+        people[index] = incoming
+        target = snap.folder / PARTICIPANTS_FILE
+        write_atomic(target, _csv(people).encode("utf-8"))
+        data = {"out": mask(old_nik), "in": mask(incoming.nik), "reason": reason, "date": when.isoformat()}
+        note = f"{mask(old_nik)} ({reason}) diganti {incoming.nama}"
+        artifact = {"path": PARTICIPANTS_FILE, "sha256": history.sha256_file(target)}
+        history.append(
+            snap.folder, snap.entries, _entry(snap, who, "tim_teknis", REPLACE_EVENT, snap.state, note, None, [artifact], data)
+        )
+    return incoming
