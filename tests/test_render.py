@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import Result
 from lxml import etree
 
 from tests.conftest import PROJECT, SLUG, docx_text, make_docx, tree_hash
-from workflow.catalogue import load_catalogue
+from workflow.catalogue import SHIPPED_TEMPLATES, load_catalogue
 from workflow.render import MADE_BY
 
 GOLDEN = PROJECT / "tests" / "golden"
@@ -160,14 +162,11 @@ def test_unknown_agreement_is_refused(root: Path, run: Callable[..., Result]) ->
 
 
 def _custom_templates(tmp_path: Path, body: str, monkeypatch: pytest.MonkeyPatch, cells: list[str] | None = None) -> Path:
+    """A Pemda's own templates folder: the shipped one, with the FGD stage made of one test template."""
     folder = tmp_path / "tpl"
-    folder.mkdir()
+    shutil.copytree(SHIPPED_TEMPLATES, folder)
     make_docx(folder / "x.docx", [body], cells)
-    (folder / "catalogue.yaml").write_text(
-        "stages:\n  - name: fgd\n    title: FGD\n    documents:\n"
-        "      - name: x\n        template: x.docx\n        title: X\n        needs: [fgd]\n",
-        encoding="utf-8",
-    )
+    _catalogue(folder)
     monkeypatch.setenv("MOU_TEMPLATES", str(folder))
     return folder
 
@@ -251,3 +250,78 @@ def test_same_inputs_give_the_same_bytes(root: Path, run: Callable[..., Result],
     with zipfile.ZipFile(tmp_path / "a" / "draft_kb" / "rancangan-kb-v1.docx") as zf:
         assert zf.testzip() is None
         assert zf.namelist()[0] == "[Content_Types].xml"
+
+
+def _catalogue(folder: Path) -> None:
+    """Point the FGD stage of ``folder``'s catalogue at x.docx alone."""
+    data = yaml.safe_load((SHIPPED_TEMPLATES / "catalogue.yaml").read_text(encoding="utf-8"))
+    data["stages"][0]["documents"] = [{"name": "x", "template": "x.docx", "title": "X", "needs": ["fgd"]}]
+    (folder / "catalogue.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"not a zip at all"), "not a readable .docx (File is not a zip file)"),
+        (
+            lambda p: _zip_with(p, {"../evil.xml": b"x", "word/document.xml": b"<w:document/>"}),
+            "refused: member name '../evil.xml' points outside the document",
+        ),
+        (
+            lambda p: _zip_with(p, {"word/document.xml": b"0" * (65 * 1024 * 1024)}),
+            "refused: unpacks to 68,157,440 bytes, expected at most 67,108,864 (a zip bomb?)",
+        ),
+    ],
+    ids=["not-a-zip", "path-traversal", "zip-bomb"],
+)
+def test_hostile_template_files_are_refused(
+    make: Callable[[Path], object],
+    message: str,
+    tmp_path: Path,
+    root: Path,
+    run: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A template that is not a zip, names files outside itself, or unpacks to a bomb is refused; nothing is written."""
+    folder = tmp_path / "tpl"
+    shutil.copytree(SHIPPED_TEMPLATES, folder)
+    make(folder / "x.docx")
+    _catalogue(folder)
+    monkeypatch.setenv("MOU_TEMPLATES", str(folder))
+    before = tree_hash(root)
+    result = run("render", SLUG)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {folder / 'x.docx'} (file): {message}\n"
+    assert tree_hash(root) == before
+
+
+def _zip_with(path: Path, members: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ cycler.__init__.__globals__ }}", "__globals__: access to underscore attributes is not allowed in templates"),
+        ("{% for x in range(10**9) %}x{% endfor %}", "range: not in the agreement model"),
+    ],
+    ids=["globals", "huge-range"],
+)
+def test_template_expressions_reaching_python_are_refused(
+    body: str, message: str, tmp_path: Path, run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Expressions that reach Python internals or loop without bound never run."""
+    folder = _custom_templates(tmp_path, body, monkeypatch)
+    result = run("render", SLUG)
+    assert result.exit_code == 1
+    assert f"Error: {folder / 'x.docx'} (word/document.xml): {message}" in result.stderr
+
+
+def test_sandbox_bounds_range_at_run_time() -> None:
+    """Even past the static check, the sandboxed environment refuses a huge range."""
+    from workflow.render import environment
+
+    with pytest.raises(OverflowError):
+        environment().from_string("{% for x in range(10**9) %}{% endfor %}").render()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from workflow.catalogue import templates_dir
 from workflow.errors import MouError
 from workflow.schema import Reader, field
 from workflow.yamlsafe import load as load_yaml
@@ -169,12 +170,12 @@ def load_process(name: str) -> Process:
         for folder in folders():
             path = folder / f"{name}.yaml"
             if path.is_file():
-                return _load(path)
+                return _load(path, templates_dir())  # checked against the catalogue in use
     raise UnknownProcess(name, available())
 
 
 @cache
-def _load(path: Path) -> Process:
+def _load(path: Path, templates: Path) -> Process:
     return load_process_file(path)
 
 

@@ -109,6 +109,8 @@ def render_bytes(spec: DocumentSpec, context: dict[str, Any], images: Callable[[
         raise TemplateProblem(name, "", f"template error: {err.message}") from err
     except _FilterFailed as err:
         raise TemplateProblem(name, "", str(err)) from err
+    except OverflowError as err:  # the sandbox bounds range(); a template asking for more is refused
+        raise TemplateProblem(name, "", f"refused by the sandbox: {err}") from err
     props = tpl.docx.core_properties  # set after render: templating properties double-escapes them
     props.title = spec.title
     props.subject = str(context["document"]["subject"])
