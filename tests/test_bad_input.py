@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -295,3 +297,95 @@ def test_path_like_slugs_are_refused(slug: str, root: Path, run: Callable[..., R
         assert result.exit_code == 1
         assert result.stderr.startswith(f"Error: invalid slug {slug!r}: use 3-64 lower-case letters")
     assert tree_hash(root.parent) == before
+
+
+def _text_fields() -> list[tuple[str, int]]:
+    """(field path, line) of every text value written in the example file."""
+    from workflow.context import leaf_types
+    from workflow.schema import strip_optional
+    from workflow.yamlsafe import load as load_yaml
+
+    doc = load_yaml(EXAMPLE_FILE)
+    out: list[tuple[str, int]] = []
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{path}.{k}" if path else k)
+        elif isinstance(value, list):
+            for i, v in enumerate(value, 1):
+                walk(v, f"{path}[{i}]")
+        elif isinstance(value, str) and path in doc.lines:
+            out.append((path, doc.lines[path]))
+
+    walk(doc.data, "")
+    types = leaf_types()
+    return [(f, n) for f, n in out if strip_optional(types.get(re.sub(r"\[\d+\]", "[]", f))) is str]
+
+
+EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "agreements" / SLUG / "agreement.yaml"
+TEXT_FIELDS = _text_fields()
+_LINE = re.compile(r"^(\s*(?:- )?)(?:([A-Za-z_]\w*):(?:\s|$))?")
+
+
+def _set_line(text: str, line: int, value: str) -> str:
+    lines = text.split("\n")
+    match = _LINE.match(lines[line - 1])
+    assert match is not None
+    lead, key = match.group(1), match.group(2)
+    lines[line - 1] = f"{lead}{key}: {value}" if key else f"{lead}{value}"
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("field", "line"), TEXT_FIELDS, ids=[f for f, _ in TEXT_FIELDS])
+def test_control_character_in_any_text_field_is_named(
+    field: str, line: int, yaml_file: Path, root: Path, run: Callable[..., Result]
+) -> None:
+    """A character XML 1.0 forbids, in any text field, is refused naming that field and line; nothing is written."""
+    yaml_file.write_text(_set_line(yaml_file.read_text(encoding="utf-8"), line, '"A\\x0bB"'), encoding="utf-8")
+    before = tree_hash(root)
+    result = run("render", SLUG)
+    assert result.exit_code == 1
+    message = "contains the control character U+000B at position 2, expected printable text"
+    assert result.stderr == f"Error: {yaml_file}:{line}: {field}: {message}\n"
+    assert tree_hash(root) == before
+
+
+def test_xml_special_rtl_and_combining_text_in_every_field_renders_exactly(
+    yaml_file: Path, root: Path, run: Callable[..., Result]
+) -> None:
+    """Every text field carrying & < > quotes, Arabic and a combining accent renders, and the .docx stays valid."""
+    import zipfile
+
+    from lxml import etree
+
+    from tests.conftest import docx_text
+
+    text = yaml_file.read_text(encoding="utf-8")
+    marker = "A & B <C> 'D' \"E\" \u0645\u062d\u0645\u062f e\u0301"
+    for field, line in TEXT_FIELDS:
+        if (
+            field.split(".")[-1] in {"title", "party_labels", "timezone", "cadence", "kind", "data_source", "process"}
+            or "roles" in field
+        ):
+            continue  # enumerations and names of other things: not free text
+        original = yaml_file.read_text(encoding="utf-8").split("\n")[line - 1]
+        body = original.split(": ", 1)[1] if ": " in original else original.split("- ", 1)[1]
+        value = body.split("  #")[0].strip()
+        text = _set_line(text, line, json.dumps(value.strip("'\"") + " " + marker, ensure_ascii=False))
+    yaml_file.write_text(text, encoding="utf-8")
+    result = run("render", SLUG, "--stage", "fgd", "--stage", "draft_kb")
+    assert result.exit_code == 0, result.stderr
+    for path in (root / SLUG / "documents").rglob("*.docx"):
+        with zipfile.ZipFile(path) as zf:
+            etree.fromstring(zf.read("word/document.xml"))
+        assert "A & B <C> 'D' \"E\" \u0645\u062d\u0645\u062f e\u0301" in docx_text(path)
+
+
+def test_very_long_text_is_refused(yaml_file: Path, run: Callable[..., Result]) -> None:
+    """A name of 5.000 characters is refused with the limit."""
+    text = yaml_file.read_text(encoding="utf-8")
+    line = text[: text.index("  venue:")].count("\n") + 1
+    yaml_file.write_text(_set_line(text, line, "x" * 5000), encoding="utf-8")
+    result = run("check", SLUG)
+    assert result.stderr == f"Error: {yaml_file}:{line}: fgd.venue: is 5,000 characters long, expected at most 4,000\n"

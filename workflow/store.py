@@ -21,9 +21,12 @@ AGREEMENT_FILE = "agreement.yaml"
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
 def check_slug(slug: str) -> str:
     """Return ``slug`` if it is a plain folder name such as ``buton-bpjstk-2025``, else raise."""
-    if not (3 <= len(slug) <= 64 and _SLUG.match(slug)):
+    if not (3 <= len(slug) <= 64 and _SLUG.match(slug)) or slug.split("-")[0] in _WINDOWS_RESERVED:
         raise InvalidSlug(slug)
     return slug
 
@@ -35,8 +38,11 @@ class Store:
         self.root = root
 
     def folder(self, slug: str) -> Path:
-        """The folder of one agreement (the slug is checked, so it cannot escape the root)."""
-        return self.root / check_slug(slug)
+        """The folder of one agreement (the slug is checked, and a symlink may not lead out of the root)."""
+        path = self.root / check_slug(slug)
+        if path.is_symlink() and not path.resolve().is_relative_to(self.root.resolve()):
+            raise MouError(f"{path} is a link to {path.resolve()}, outside {self.root}; agreements must live inside it")
+        return path
 
     def agreement_file(self, slug: str) -> Path:
         """``agreement.yaml`` of an existing agreement."""
