@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from pathlib import Path
 
 import pytest
@@ -24,10 +26,8 @@ def test_any_bytes_as_agreement_give_a_domain_error_or_an_agreement(tmp_path: Pa
     """Random bytes never raise anything but MouError."""
     path = tmp_path / "agreement.yaml"
     path.write_bytes(data)
-    try:
+    with contextlib.suppress(MouError):  # a domain error is the allowed answer; anything else fails the test
         load_file(path)
-    except MouError:
-        pass
 
 
 @FUZZ
@@ -52,10 +52,8 @@ def test_mutated_example_gives_a_domain_error_or_an_agreement(tmp_path: Path, da
                 lines.insert(i, new)
     path = tmp_path / "agreement.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    try:
+    with contextlib.suppress(MouError):  # a domain error is the allowed answer; anything else fails the test
         load_file(path)
-    except MouError:
-        pass
 
 
 @FUZZ
@@ -65,10 +63,8 @@ def test_any_bytes_as_history_give_a_domain_error_or_a_history(tmp_path: Path, d
     folder = tmp_path / "h"
     folder.mkdir(exist_ok=True)
     (folder / history.HISTORY_FILE).write_bytes(data)
-    try:
+    with contextlib.suppress(MouError):
         history.check_chain(folder)
-    except MouError:
-        pass
 
 
 @pytest.mark.parametrize("name", ["con", "nul-2026", "aux", "com1-buton", "lpt9"])
@@ -97,6 +93,9 @@ def test_symlink_out_of_the_root_is_refused(root: Path, tmp_path: Path) -> None:
     for args in (["render", "bocor-2026"], ["status", "bocor-2026"], ["check", "bocor-2026"]):
         result = CliRunner().invoke(cli.main, ["--root", str(root), *args])
         assert result.exit_code == 1
-        assert result.stderr == f"Error: {root / 'bocor-2026'} is a link to {outside}, outside {root}; agreements must live inside it\n"
+        assert (
+            result.stderr
+            == f"Error: {root / 'bocor-2026'} is a link to {outside}, outside {root}; agreements must live inside it\n"
+        )
     assert tree_hash(outside) == before
     assert SLUG in CliRunner().invoke(cli.main, ["--root", str(root), "list"]).stdout

@@ -48,7 +48,7 @@ def archive(store: Store, slug: str, actor: str | None = None) -> list[Archived]
 
     who = actor or os.environ.get("MOU_ACTOR") or "mou"
     written: list[Archived] = []
-    with store.lock(slug):
+    with store.writing(slug):
         snap = snapshot(store, slug)
         done = {a["path"].split("/")[1] for e in snap.entries if e["event"] == ARCHIVE_EVENT for a in e["artifacts"]}
         signed = signature_entries(snap.entries)

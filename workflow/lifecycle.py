@@ -208,7 +208,7 @@ def advance(
 ) -> dict[str, Any]:
     """Fire ``trigger`` as ``actor``: refuse with every reason, or render (if the event says so) and record."""
     name = resolve_actor(actor)
-    with store.lock(slug):
+    with store.writing(slug):
         snap = snapshot(store, slug)
         event = snap.process.event(trigger)
         allowed = [e.trigger for e in snap.process.events_from(snap.state)]
@@ -248,7 +248,7 @@ def record_render(store: Store, slug: str, stages: list[str] | None, out: Path |
     from workflow.render import render_stage
 
     who = actor or os.environ.get("MOU_ACTOR") or getpass.getuser()
-    with store.lock(slug):
+    with store.writing(slug):
         snap = snapshot(store, slug)
         if not stages:
             current = snap.process.state(snap.state).stage
@@ -406,11 +406,12 @@ def verify(store: Store, slug: str) -> Verified:
                     slug, len(found), state, f"{path}:{n}: entry {n}: {a['path']} does not match its recorded SHA-256"
                 )
             recorded[a["path"]] = a["sha256"]
-    docs = folder / "documents"
-    unrecorded = (
-        sorted(str(p.relative_to(folder)) for p in docs.rglob("*") if p.is_file() and str(p.relative_to(folder)) not in recorded)
-        if docs.is_dir()
-        else []
+    unrecorded = sorted(
+        str(p.relative_to(folder))
+        for sub in ("documents", "signed", "reviews", "participants")
+        if (folder / sub).is_dir()
+        for p in (folder / sub).rglob("*")
+        if p.is_file() and str(p.relative_to(folder)) not in recorded
     )
     if unrecorded:
         return Verified(slug, len(found), state, f"{folder}: {unrecorded[0]} is not recorded in the history")

@@ -61,7 +61,7 @@ def log(
         raise MouError(f"unknown milestone {kind!r}; expected one of {', '.join(KINDS)}")
     name = resolve_actor(actor)
     when = when or today()
-    with store.lock(slug):
+    with store.writing(slug):
         snap = snapshot(store, slug)
         a = effective(snap)
         reasons: list[str] = []

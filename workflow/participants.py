@@ -1,7 +1,7 @@
 """The list of workers covered (from P3KE): import with validation, masked listing.
 
 NIK is personal data (UU 27/2022 tentang Pelindungan Data Pribadi): the full list lives only in
-``agreements/<slug>/participants.csv``; every listing and report masks NIK unless asked otherwise.
+``agreements/<slug>/participants/``; every listing and report masks NIK unless asked otherwise.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from pathlib import Path
 from workflow import history
 from workflow.errors import InvalidData, MouError, Problem
 from workflow.lifecycle import _entry, snapshot
-from workflow.store import Store, write_atomic
+from workflow.store import Store, write_new
 
-PARTICIPANTS_FILE = "participants.csv"
+PARTICIPANTS_DIR = "participants"
+"""Each import or replacement writes a new ``participants/peserta-vN.csv``; the highest N is the list in force."""
 COLUMNS = ("nik", "nama", "desa", "kecamatan", "pekerjaan", "mulai")
 """NIK (16 digits), name, village, kecamatan, occupation, start of cover (YYYY-MM-DD)."""
 IMPORT_EVENT = "log:participants"
@@ -127,13 +128,11 @@ def import_participants(
     except (OSError, UnicodeDecodeError) as err:
         raise MouError(f"{source}: cannot read as UTF-8 CSV ({err})") from err
     who = actor or os.environ.get("MOU_ACTOR") or "mou"
-    with store.lock(slug):
+    with store.writing(slug):
         snap = snapshot(store, slug)
         a = snap.agreement
         people = parse(source, text, a.coverage.workers, a.term.start, a.term.end, progress)
-        target = snap.folder / PARTICIPANTS_FILE
-        write_atomic(target, _csv(people).encode("utf-8"))
-        artifact = {"path": PARTICIPANTS_FILE, "sha256": history.sha256_file(target)}
+        artifact = _write_version(snap.folder, people)
         note = f"{len(people)} peserta dari {source.name}"
         entry = _entry(snap, who, None, IMPORT_EVENT, snap.state, note, None, [artifact], {"count": len(people)})
         history.append(snap.folder, snap.entries, entry)
@@ -149,11 +148,29 @@ def _csv(people: list[Participant]) -> str:
     return buf.getvalue()
 
 
+def _versions(folder: Path) -> list[tuple[int, Path]]:
+    found = []
+    for p in (folder / PARTICIPANTS_DIR).glob("peserta-v*.csv"):
+        number = p.stem.removeprefix("peserta-v")
+        if number.isdigit():
+            found.append((int(number), p))
+    return sorted(found)
+
+
+def _write_version(folder: Path, people: list[Participant]) -> dict[str, str]:
+    """Write the list as the next version, never replacing one; return its history artifact."""
+    n = (_versions(folder)[-1][0] if _versions(folder) else 0) + 1
+    target = folder / PARTICIPANTS_DIR / f"peserta-v{n}.csv"
+    write_new(target, _csv(people).encode("utf-8"))
+    return {"path": str(target.relative_to(folder)), "sha256": history.sha256_file(target)}
+
+
 def load_participants(folder: Path) -> list[Participant]:
-    """The imported list of an agreement (empty before any import)."""
-    path = folder / PARTICIPANTS_FILE
-    if not path.is_file():
+    """The list in force: the latest version (empty before any import)."""
+    versions = _versions(folder)
+    if not versions:
         return []
+    path = versions[-1][1]
     rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
     return [
         Participant(r["nik"], r["nama"], r["desa"], r["kecamatan"], r["pekerjaan"], date.fromisoformat(r["mulai"])) for r in rows
@@ -189,7 +206,7 @@ def replace_participant(
         raise MouError(f"reason {reason!r} is not one of {', '.join(REASONS)}")
     who = actor or os.environ.get("MOU_ACTOR") or "mou"
     when = when or today()
-    with store.lock(slug):
+    with store.writing(slug):
         snap = snapshot(store, slug)
         people = load_participants(snap.folder)
         index = next((i for i, p in enumerate(people) if p.nik == old_nik), None)
@@ -205,11 +222,9 @@ def replace_participant(
         checked = parse(source, text, a.coverage.workers, a.term.start, a.term.end)
         incoming = checked[-1]
         people[index] = incoming
-        target = snap.folder / PARTICIPANTS_FILE
-        write_atomic(target, _csv(people).encode("utf-8"))
+        artifact = _write_version(snap.folder, people)
         data = {"out": mask(old_nik), "in": mask(incoming.nik), "reason": reason, "date": when.isoformat()}
         note = f"{mask(old_nik)} ({reason}) diganti {incoming.nama}"
-        artifact = {"path": PARTICIPANTS_FILE, "sha256": history.sha256_file(target)}
         history.append(
             snap.folder, snap.entries, _entry(snap, who, "tim_teknis", REPLACE_EVENT, snap.state, note, None, [artifact], data)
         )

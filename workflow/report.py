@@ -139,7 +139,7 @@ def report(
         raise MouError(f"recommendation {recommendation!r} is not one of {', '.join(RECOMMENDATIONS)}")
     start, end, label = period_bounds(period)
     who = actor or os.environ.get("MOU_ACTOR") or "mou"
-    with store.lock(slug):
+    with store.writing(slug):
         snap = snapshot(store, slug)
         k = kpis_of(snap, end)
         logs = [e for e in snap.entries if e["event"].startswith(LOG_PREFIX)]

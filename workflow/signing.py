@@ -120,7 +120,7 @@ def sign(
     spec = KINDS[kind]
     name = resolve_actor(actor)
     when = when or today()
-    with store.lock(slug):
+    with store.writing(slug):
         snap = snapshot(store, slug)
         trigger = next((t for t in spec.events if snap.process.event(t)), spec.events[0])
         event = snap.process.event(trigger)

@@ -82,9 +82,66 @@ class Store:
         finally:
             os.close(fd)  # closing the descriptor releases the lock
 
+    @contextmanager
+    def writing(self, slug: str) -> Iterator[None]:
+        """Hold the lock and first clear what a killed writer left: see ``recover``."""
+        with self.lock(slug):
+            recover(self.folder(slug))
+            yield
+
     def documents_dir(self, slug: str, stage: str) -> Path:
         """Where the documents of one stage go by default."""
         return self.folder(slug) / "documents" / stage
+
+
+RECOVERED = ".recovered"
+TOOL_DIRS = ("documents", "signed", "reviews", "archive", "participants")
+
+
+def recover(folder: Path) -> list[Path]:
+    """Tidy after a writer killed mid-way; call under the lock. Returns what was moved or removed.
+
+    Temporary files (``.name.xxx.tmp``) and staging folders (``mou-bag-*``, ``mou-sign-*``) of a dead
+    writer are removed: they were never visible under a final name. Files under the tool's folders
+    that the history does not record (written just before the kill, before the history entry) are
+    moved, not deleted, to ``.recovered/`` so nothing is lost and `verify` stays clean.
+    """
+    import json
+    import shutil
+
+    touched: list[Path] = []
+    for tmp in folder.rglob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+        touched.append(tmp)
+    for staging in list(folder.glob("mou-bag-*")) + list(folder.glob("mou-sign-*")):
+        shutil.rmtree(staging, ignore_errors=True)
+        touched.append(staging)
+    log = folder / "history.jsonl"
+    recorded: set[str] = set()
+    if log.is_file():
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                recorded.update(a["path"] for a in json.loads(line).get("artifacts", []))
+            except (ValueError, AttributeError, TypeError, KeyError):
+                return touched  # a broken history is for `verify` to report, not for us to tidy around
+    for sub in TOOL_DIRS:
+        base = folder / sub
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            rel = str(path.relative_to(folder))
+            if path.is_file() and rel not in recorded and not _inside_recorded_bag(rel, recorded):
+                target = folder / RECOVERED / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                touched.append(path)
+    return touched
+
+
+def _inside_recorded_bag(rel: str, recorded: set[str]) -> bool:
+    """Files of an archive bag are recorded through the bag's manifests, not one by one."""
+    parts = rel.split("/")
+    return parts[0] == "archive" and len(parts) > 2 and f"archive/{parts[1]}/manifest-sha256.txt" in recorded
 
 
 def write_atomic(path: Path, data: bytes) -> None:
