@@ -77,6 +77,7 @@ def archive(store: Store, slug: str, actor: str | None = None) -> list[Archived]
             artifacts = [
                 {"path": f"archive/{name}.zip", "sha256": history.sha256_file(target.with_suffix(".zip"))},
                 {"path": f"archive/{name}/manifest-sha256.txt", "sha256": history.sha256_file(target / "manifest-sha256.txt")},
+                {"path": f"archive/{name}/manifest-sha512.txt", "sha256": history.sha256_file(target / "manifest-sha512.txt")},
                 {
                     "path": f"archive/{name}/tagmanifest-sha256.txt",
                     "sha256": history.sha256_file(target / "tagmanifest-sha256.txt"),
@@ -181,6 +182,8 @@ def verify_archives(store: Store, slug: str, entries: list[dict[str, Any]]) -> l
 
         try:
             bagit.Bag(str(bag_dir)).validate()
+        except (UnicodeDecodeError, ValueError) as err:  # bagit reads a damaged manifest as text and fails
+            problems.append(f"{bag_dir}: bag does not validate: a tag file is not readable text ({err})")
         except bagit.BagError as err:
             details = getattr(err, "details", None) or []
             what = "; ".join(_detail(d) for d in details) or str(err)

@@ -1,14 +1,38 @@
-"""Indonesian formatting for legal text: terbilang, rupiah, counts and dates (DOMAIN.md §6).
+"""Indonesian wording for MoU text: numbers in words (terbilang), rupiah amounts, counts and dates.
 
-Pure standard library; babel and num2words serve only as test oracles.
+Standard library only; babel and num2words appear solely as oracles in the tests.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Final
 
-NAMA_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-NAMA_BULAN = (
+__all__ = [
+    "LIMIT",
+    "NAMA_BULAN",
+    "NAMA_HARI",
+    "angka",
+    "bilangan",
+    "bulan_tahun",
+    "hari_tanggal",
+    "nama_bulan",
+    "nama_hari",
+    "rupiah",
+    "rupiah_lengkap",
+    "rupiah_terbilang",
+    "tanggal",
+    "tanggal_angka_kata",
+    "tanggal_kata",
+    "terbilang",
+]
+
+# terbilang covers 0 up to and including 999 triliun.
+LIMIT: Final[int] = 10**15
+
+# Monday first, matching date.weekday(); "Jumat" is the KBBI spelling (not "Jum'at").
+NAMA_HARI: Final[tuple[str, ...]] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+NAMA_BULAN: Final[tuple[str, ...]] = (
     "Januari",
     "Februari",
     "Maret",
@@ -22,133 +46,143 @@ NAMA_BULAN = (
     "November",
     "Desember",
 )
-_DIGITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
-_SCALES = ("", "ribu", "juta", "miliar", "triliun")
-LIMIT = 10**15
+
+# Index = digit; index 0 is never spoken inside a number.
+_UNITS: Final[tuple[str, ...]] = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+# (value of the scale, word), largest first; "miliar" is the KBBI form, never "milyar".
+_SCALES: Final[tuple[tuple[int, str], ...]] = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu"))
 
 
-def _check_int(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"expected an integer, got {type(n).__name__} {n!r}")
-    return n
+def _require_int(value: object, caller: str) -> int:
+    """Return value if it is a real int (bool excluded), else raise TypeError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{caller}() expects an int, got {type(value).__name__} {value!r}")
+    return value
 
 
-def _below_thousand(n: int) -> list[str]:
+def _require_date(value: object, caller: str) -> date:
+    """Return the date part of a date or datetime, else raise TypeError."""
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, date):
+        raise TypeError(f"{caller}() expects a datetime.date, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _group_words(n: int) -> list[str]:
+    """Words for 1 <= n <= 999, using the 'se-' forms seratus, sepuluh and sebelas."""
     words: list[str] = []
     hundreds, rest = divmod(n, 100)
     if hundreds == 1:
         words.append("seratus")
-    elif hundreds:
-        words += [_DIGITS[hundreds], "ratus"]
-    tens, ones = divmod(rest, 10)
+    elif hundreds > 1:
+        words.extend((_UNITS[hundreds], "ratus"))
     if rest == 10:
         words.append("sepuluh")
     elif rest == 11:
         words.append("sebelas")
-    elif tens == 1:
-        words += [_DIGITS[ones], "belas"]
+    elif 12 <= rest <= 19:
+        words.extend((_UNITS[rest - 10], "belas"))
     else:
+        tens, ones = divmod(rest, 10)
         if tens:
-            words += [_DIGITS[tens], "puluh"]
+            words.extend((_UNITS[tens], "puluh"))
         if ones:
-            words.append(_DIGITS[ones])
+            words.append(_UNITS[ones])
     return words
 
 
 def terbilang(n: int) -> str:
-    """Integer in Indonesian words, 0 to 999 triliun: 1_001_000 -> 'satu juta seribu'."""
-    _check_int(n)
-    if n < 0 or n >= LIMIT:
-        raise ValueError(f"expected an integer from 0 to {LIMIT - 1}, got {n}")
+    """Spell out 0 <= n < 10**15 in Indonesian words, e.g. 1_001_000 -> 'satu juta seribu'."""
+    n = _require_int(n, "terbilang")
+    if not 0 <= n < LIMIT:
+        raise ValueError(f"terbilang() expects an int from 0 to {LIMIT - 1} (below 10**15), got {n}")
     if n == 0:
         return "nol"
     words: list[str] = []
-    for power in range(len(_SCALES) - 1, -1, -1):
-        block = n // 1000**power % 1000
-        if not block:
-            continue
-        if power == 1 and block == 1:
-            words.append("seribu")  # in every position: "satu juta seribu", never "satu ribu"
-        else:
-            words += _below_thousand(block)
-            if power:
-                words.append(_SCALES[power])
+    remainder = n
+    for scale, scale_word in _SCALES:
+        group, remainder = divmod(remainder, scale)
+        if group == 1 and scale_word == "ribu":
+            # A thousands group of exactly one is "seribu" wherever it stands; "juta" and up keep "satu".
+            words.append("seribu")
+        elif group:
+            words.extend(_group_words(group))
+            words.append(scale_word)
+    if remainder:
+        words.extend(_group_words(remainder))
     return " ".join(words)
 
 
 def angka(n: int) -> str:
-    """Integer with '.' between thousands: 201600000 -> '201.600.000'."""
-    _check_int(n)
+    """Write an int with '.' as the thousands separator, e.g. 201600000 -> '201.600.000'."""
+    n = _require_int(n, "angka")
     return f"{n:,}".replace(",", ".")
 
 
 def rupiah(n: int, *, decimals: bool = True) -> str:
-    """'Rp201.600.000,00' (or 'Rp201.600.000' without decimals)."""
-    _check_int(n)
+    """Write a non-negative rupiah amount as 'Rp201.600.000,00' (or 'Rp201.600.000' without decimals)."""
+    n = _require_int(n, "rupiah")
     if n < 0:
-        raise ValueError(f"expected an amount of at least 0, got {n}")
-    return f"Rp{angka(n)}" + (",00" if decimals else "")
+        raise ValueError(f"rupiah() expects a non-negative amount (0 or more), got {n}")
+    return f"Rp{angka(n)},00" if decimals else f"Rp{angka(n)}"
 
 
 def rupiah_terbilang(n: int) -> str:
-    """'dua ratus satu juta enam ratus ribu rupiah'."""
+    """Spell out a rupiah amount, e.g. 'dua ratus satu juta enam ratus ribu rupiah'."""
     return f"{terbilang(n)} rupiah"
 
 
 def rupiah_lengkap(n: int) -> str:
-    """'Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)'."""
+    """Write an amount in figures and words: 'Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)'."""
     return f"{rupiah(n)} ({rupiah_terbilang(n)})"
 
 
 def bilangan(n: int, satuan: str = "") -> str:
-    """'1.000 (seribu) orang', '12 (dua belas) bulan', '2 (dua)'."""
+    """Write a count in figures and words with an optional unit: '1.000 (seribu) orang', '2 (dua)'."""
     text = f"{angka(n)} ({terbilang(n)})"
-    return f"{text} {satuan}" if satuan else text
-
-
-def _check_date(d: object) -> date:
-    if not isinstance(d, date):
-        raise TypeError(f"expected a date, got {type(d).__name__} {d!r}")
-    return d
+    unit = satuan.strip()
+    return f"{text} {unit}" if unit else text
 
 
 def nama_hari(d: date) -> str:
-    """Day name derived from the date: 2025-05-28 -> 'Rabu'."""
-    return NAMA_HARI[_check_date(d).weekday()]
+    """Name the weekday of a date, e.g. 2025-05-28 -> 'Rabu'."""
+    return NAMA_HARI[_require_date(d, "nama_hari").weekday()]
 
 
 def nama_bulan(month: int) -> str:
-    """Month name: 5 -> 'Mei'."""
-    _check_int(month)
+    """Name a month given as 1..12, e.g. 5 -> 'Mei'."""
+    month = _require_int(month, "nama_bulan")
     if not 1 <= month <= 12:
-        raise ValueError(f"expected a month from 1 to 12, got {month}")
+        raise ValueError(f"nama_bulan() expects a month from 1 to 12, got {month}")
     return NAMA_BULAN[month - 1]
 
 
 def tanggal(d: date) -> str:
-    """'28 Mei 2025'."""
-    _check_date(d)
+    """Write a date as '28 Mei 2025' (no leading zero on the day)."""
+    d = _require_date(d, "tanggal")
     return f"{d.day} {NAMA_BULAN[d.month - 1]} {d.year}"
 
 
 def hari_tanggal(d: date) -> str:
-    """'Rabu, 28 Mei 2025'."""
-    return f"{nama_hari(d)}, {tanggal(d)}"
+    """Write a date with its weekday: 'Rabu, 28 Mei 2025'."""
+    d = _require_date(d, "hari_tanggal")
+    return f"{NAMA_HARI[d.weekday()]}, {tanggal(d)}"
 
 
 def tanggal_kata(d: date) -> str:
-    """Opening-line date: 'Rabu tanggal dua puluh delapan bulan Mei tahun dua ribu dua puluh lima'."""
-    _check_date(d)
-    return f"{nama_hari(d)} tanggal {terbilang(d.day)} bulan {NAMA_BULAN[d.month - 1]} tahun {terbilang(d.year)}"
+    """Spell a date for an opening line: 'Rabu tanggal dua puluh delapan bulan Mei tahun dua ribu dua puluh lima'."""
+    d = _require_date(d, "tanggal_kata")
+    return f"{NAMA_HARI[d.weekday()]} tanggal {terbilang(d.day)} bulan {NAMA_BULAN[d.month - 1]} tahun {terbilang(d.year)}"
 
 
 def tanggal_angka_kata(d: date) -> str:
-    """'28 Mei 2025 (dua puluh delapan Mei dua ribu dua puluh lima)'."""
-    _check_date(d)
+    """Write a date in figures then words: '28 Mei 2025 (dua puluh delapan Mei dua ribu dua puluh lima)'."""
+    d = _require_date(d, "tanggal_angka_kata")
     return f"{tanggal(d)} ({terbilang(d.day)} {NAMA_BULAN[d.month - 1]} {terbilang(d.year)})"
 
 
 def bulan_tahun(d: date) -> str:
-    """'Juli 2025'."""
-    _check_date(d)
+    """Write the month and year of a date: 'Juli 2025'."""
+    d = _require_date(d, "bulan_tahun")
     return f"{NAMA_BULAN[d.month - 1]} {d.year}"
