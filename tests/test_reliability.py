@@ -153,10 +153,8 @@ def test_four_racing_advances_apply_once(demo_root: Path, tmp_path: Path) -> Non
     assert sorted(code for code, _ in results) == [0, 1, 1, 1]
     for code, err in results:
         if code:
-            assert (
-                err
-                == f"Error: {SLUG}: event 'near_expiry' is not allowed in state expiring; allowed now: record_monitoring, amend, complete, extend\n"
-            )
+            allowed = "record_monitoring, amend, complete, extend"
+            assert err == f"Error: {SLUG}: event 'near_expiry' is not allowed in state expiring; allowed now: {allowed}\n"
     assert verify(Store(root), SLUG).problem is None
 
 
