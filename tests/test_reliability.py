@@ -81,31 +81,35 @@ def test_two_hundred_kills_never_break_an_agreement(demo_root: Path, tmp_path: P
         ("sign", ready, ["sign", SLUG, "--file", str(scan), "--date", "2025-06-24"], sign_env),
     ]
     kills = {name: 0 for name, *_ in commands}
-    completed_before_kill = 0
-    for round_no in range(200):
-        name, where, args, env = commands[round_no % len(commands)]
+    duration = {name: 0.5 for name, *_ in commands}  # learned from each rerun, so kills land mid-command
+    finished_first = rounds = 0
+    while sum(kills.values()) < 200:
+        assert rounds < 800, f"only {sum(kills.values())} kills in {rounds} rounds"
+        name, where, args, env = commands[rounds % len(commands)]
+        rounds += 1
         proc = _mou(where, *args, env=env)
-        time.sleep(rng.uniform(0.05, 0.9 if name in {"sign", "archive"} else 0.5))
+        time.sleep(rng.uniform(0.2, 1.0) * duration[name])
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills[name] += 1
         else:
-            completed_before_kill += 1
+            finished_first += 1
         proc.wait()
         if name == "sign" and verify(Store(ready), SLUG).state == "kb_signed":
             shutil.rmtree(ready)
             shutil.copytree(pristine, ready)
+        started = time.monotonic()
         rerun = _mou(where, *args, env=env)
-        rerun.wait(timeout=120)
+        assert rerun.wait(timeout=120) == 0 or name == "archive", (rounds, name)
+        duration[name] = time.monotonic() - started
         checked = verify(Store(where), SLUG)
-        assert checked.problem is None, (round_no, name, checked.problem)
-        assert _leftovers(where / SLUG) == [], (round_no, name)
+        assert checked.problem is None, (rounds, name, checked.problem)
+        assert _leftovers(where / SLUG) == [], (rounds, name)
         if name == "sign" and checked.state == "kb_signed":
             shutil.rmtree(ready)
             shutil.copytree(pristine, ready)
-    print(f"\nkills by command: {kills}; runs that finished before their kill: {completed_before_kill}")
-    assert sum(kills.values()) + completed_before_kill == 200
-    assert sum(kills.values()) >= 150
+    print(f"\nkills by command: {kills}; rounds {rounds}; runs that finished before their kill: {finished_first}")
+    assert min(kills.values()) >= 10  # every command was killed mid-way many times
 
 
 WRITER = """
