@@ -107,3 +107,17 @@ def walk_to_review(root: Path, *, approve: bool, **kw: Any) -> None:
     steps += [("approve_kb", HUKUM), ("ready_to_sign", TKKSD)] if approve else [("request_kb_changes", HUKUM)]
     for event, actor in steps:
         advance(store, SLUG, event, actor, **kw)
+
+
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One `mou demo` run for the session (signed, archived, a quarter of monitoring): copy before changing it.
+
+    The demo signs with PDF/A, so it needs LibreOffice; without it these tests skip (CI requires it).
+    """
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        pytest.skip("LibreOffice (soffice) not installed")
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    result = CliRunner().invoke(cli.main, ["demo", "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return out

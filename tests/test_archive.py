@@ -20,13 +20,10 @@ pytestmark = [pytest.mark.slow, needs_soffice]
 SLUG = "buton-bpjstk-2025"
 
 
-@pytest.fixture(scope="module")
-def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo run (signed and archived), shared read-only; tests that tamper copy it first."""
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    result = CliRunner().invoke(cli.main, ["demo", "--out", str(out)], catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
-    return out / "agreements"
+@pytest.fixture
+def demo_root(demo_out: Path) -> Path:
+    """The session's demo run (see conftest)."""
+    return demo_out / "agreements"
 
 
 @pytest.fixture

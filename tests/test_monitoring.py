@@ -18,13 +18,10 @@ from workflow.participants import mask, nik_problem, synthetic
 GOOD = "7401064501850001"  # Sulawesi Tenggara, Buton, a woman born 5 January 1985
 
 
-@pytest.fixture(scope="module")
-def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo run once (through the 2025-Q3 report), shared read-only."""
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    result = CliRunner().invoke(cli.main, ["demo", "--out", str(out)], catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
-    return out / "agreements"
+@pytest.fixture
+def demo_root(demo_out: Path) -> Path:
+    """The session's demo run (see conftest)."""
+    return demo_out / "agreements"
 
 
 @pytest.fixture

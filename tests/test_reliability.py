@@ -12,9 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-import cli
 from tests.conftest import EXAMPLE, PROJECT, SLUG, walk_to_review
 from workflow.demo import DEMO_DAY, OPD, TKKSD, fill_examples, stand_in_pdf
 from workflow.lifecycle import verify
@@ -24,13 +22,10 @@ pytestmark = pytest.mark.slow
 ENV = {**os.environ, "PYTHONPATH": str(PROJECT), "MOU_ACTOR": OPD}
 
 
-@pytest.fixture(scope="module")
-def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo run once: signed, archived, a quarter of monitoring."""
-    out = tmp_path_factory.mktemp("demo") / "demo"
-    result = CliRunner().invoke(cli.main, ["demo", "--out", str(out)], catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
-    return out
+@pytest.fixture
+def demo_root(demo_out: Path) -> Path:
+    """The session's demo run (see conftest)."""
+    return demo_out
 
 
 def _copy(demo_root: Path, tmp_path: Path) -> Path:
