@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.catalogue import DocumentSpec, load_catalogue, shown, templates_dir
+from workflow.compiled import UnsafeTemplate, safe_members
 from workflow.context import schema_paths
 from workflow.errors import InvalidData
 from workflow.model import Agreement
@@ -27,14 +28,6 @@ _CURLY = "\u2018\u2019\u201c\u201d"
 _CELL = re.compile(r"<w:tc[ >].*?</w:tc>", re.S)
 _PLAIN_FOR = re.compile(r"\{%-?\s*for\s")
 _LOOP = "@loop"
-MAX_UNPACKED = 64 * 1024 * 1024
-"""A Word template unpacks to a few megabytes; far more is a zip bomb."""
-
-
-class UnsafeTemplate(Exception):
-    """A template file that must not be opened: a zip bomb, or member names escaping the document."""
-
-
 _PARA = re.compile(r"<w:p[ >].*?</w:p>", re.S)
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 
@@ -59,12 +52,7 @@ def template_parts(path: Path) -> list[tuple[str, str, str]]:
 
     patcher = DocxTemplate(path)
     with zipfile.ZipFile(path) as zf:
-        unsafe = [i.filename for i in zf.infolist() if i.filename.startswith(("/", "\\")) or ".." in i.filename.split("/")]
-        if unsafe:
-            raise UnsafeTemplate(f"member name {unsafe[0]!r} points outside the document")
-        total = sum(i.file_size for i in zf.infolist())
-        if total > MAX_UNPACKED:
-            raise UnsafeTemplate(f"unpacks to {total:,} bytes, expected at most {MAX_UNPACKED:,} (a zip bomb?)")
+        safe_members(zf)
         names = sorted(n for n in zf.namelist() if _PARTS.match(n))
         raws = [(n, zf.read(n).decode("utf-8")) for n in names]
     return [(n, raw, patcher.patch_xml(raw)) for n, raw in raws]

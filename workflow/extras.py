@@ -28,7 +28,7 @@ class MilestoneRow:
 
 @dataclass(frozen=True)
 class Charts:
-    """The report's images (docxtpl InlineImage objects)."""
+    """The report's images (``workflow.compiled.Picture`` values placed inline)."""
 
     enrolment: Any
     budget: Any

@@ -1,12 +1,12 @@
 """Fill the Word templates of a stage from an agreement: strict, sandboxed, autoescaped.
 
-docxtpl, lxml and Jinja are imported here and only here, so commands that do not render start fast.
+docxtpl, lxml and Jinja are imported here and in workflow.compiled only, so commands that do not render start fast.
 """
 
 from __future__ import annotations
 
 import functools
-import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +22,8 @@ from workflow.store import Store, write_new
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
+
+    from workflow.compiled import Pictures
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "angka": formatting.angka,
@@ -85,22 +87,27 @@ class Rendered:
     version: int
 
 
-def render_bytes(spec: DocumentSpec, context: dict[str, Any], images: Callable[[Any], dict[str, Any]] | None = None) -> bytes:
+def render_bytes(
+    spec: DocumentSpec, context: dict[str, Any], images: Callable[[Pictures], dict[str, Any]] | None = None
+) -> bytes:
     """Render one catalogue document to .docx bytes (nothing is written).
 
-    ``images(tpl)`` returns docxtpl InlineImage values, which need the template object; they go
-    into ``context["report"]["charts"]``.
+    The template is compiled once per process (``workflow.compiled``). ``images(pictures)`` returns
+    the values of ``context["report"]["charts"]``, made with ``pictures.add(png, width_mm)``.
     """
-    from docxtpl import DocxTemplate
     from jinja2 import TemplateError, UndefinedError
     from jinja2.exceptions import SecurityError
 
-    tpl = DocxTemplate(templates_dir() / spec.template)
-    name = shown(templates_dir() / spec.template)
+    from workflow.compiled import Pictures, RenderedXmlInvalid, UnsafeTemplate, compiled
+
+    path = templates_dir() / spec.template
+    name = shown(path)
+    pictures = Pictures()
     if images is not None:
-        context["report"]["charts"] = images(tpl)
+        context["report"]["charts"] = images(pictures)
+    core = {"title": spec.title, "subject": str(context["document"]["subject"]), "author": "mou"}
     try:
-        tpl.render(context, jinja_env=environment(), autoescape=True)
+        return compiled(path, environment()).render(context, core=core, pictures=pictures)
     except SecurityError as err:
         raise TemplateProblem(name, "", f"unsafe expression refused: {err}") from err
     except UndefinedError as err:
@@ -111,33 +118,10 @@ def render_bytes(spec: DocumentSpec, context: dict[str, Any], images: Callable[[
         raise TemplateProblem(name, "", str(err)) from err
     except OverflowError as err:  # the sandbox bounds range(); a template asking for more is refused
         raise TemplateProblem(name, "", f"refused by the sandbox: {err}") from err
-    props = tpl.docx.core_properties  # set after render: templating properties double-escapes them
-    props.title = spec.title
-    props.subject = str(context["document"]["subject"])
-    props.author = "mou"
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return reproducible_zip(buf.getvalue())
-
-
-_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
-
-
-def reproducible_zip(data: bytes) -> bytes:
-    """The same .docx with fixed entry timestamps and attributes, so equal inputs give equal bytes.
-
-    Word and LibreOffice ignore zip timestamps; the member order is kept ([Content_Types].xml first).
-    """
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    except (RenderedXmlInvalid, UnsafeTemplate) as err:
+        raise TemplateProblem(name, "", str(err)) from err
+    except (OSError, zipfile.BadZipFile, KeyError, UnicodeDecodeError, ValueError) as err:
+        raise TemplateProblem(name, "", f"cannot read the template: {err}") from err
 
 
 def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None = None) -> list[Rendered]:

@@ -128,9 +128,6 @@ def report(
     actor: str | None = None,
 ) -> tuple[Any, Kpis]:
     """Render the period's report as a new version, recorded in the history; return it and its KPIs."""
-    from docx.shared import Mm
-    from docxtpl import InlineImage
-
     from workflow.catalogue import load_catalogue
     from workflow.context import build_context
     from workflow.render import Rendered, next_version, render_bytes
@@ -160,11 +157,8 @@ def report(
         version = next_version(folder, f"{spec.name}-{period}")
         enrolment_png, budget_png = charts(k)
 
-        def images(tpl: Any) -> dict[str, Any]:
-            return {
-                "enrolment": InlineImage(tpl, io.BytesIO(enrolment_png), width=Mm(150)),
-                "budget": InlineImage(tpl, io.BytesIO(budget_png), width=Mm(150)),
-            }
+        def images(pictures: Any) -> dict[str, Any]:
+            return {"enrolment": pictures.add(enrolment_png, 150), "budget": pictures.add(budget_png, 150)}
 
         ctx = build_context(
             snap.agreement.effective(sum(1 for e in snap.entries if e["event"] == "sign_amendment")), version=version
