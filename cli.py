@@ -157,7 +157,7 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("slug")
+@click.argument("slug", required=False)
 @click.option(
     "--stage", "stages", multiple=True, metavar="STAGE", help="Stage to render (repeatable; default: the current state's)."
 )
@@ -166,22 +166,67 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Export under DIR/<stage>/ instead of the agreement's documents/ folder (not recorded in the history).",
 )
+@click.option("--all", "every", is_flag=True, help="Render every agreement under the root (templates compiled once).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="With --all: worker processes (one per core is fastest).",
+)
 @click.option("--as", "actor", metavar="NAME", help="Who renders (default: MOU_ACTOR, else your login name).")
 @click.pass_context
-def render(ctx: click.Context, slug: str, stages: tuple[str, ...], out: Path | None, actor: str | None) -> None:
+def render(
+    ctx: click.Context, slug: str | None, stages: tuple[str, ...], out: Path | None, every: bool, workers: int, actor: str | None
+) -> None:
     """Render the documents of the current stage (or --stage) as new versions v1, v2, ...
 
     Never overwrites a version; each render is recorded in the history with every file's SHA-256.
+    With --all, every agreement is rendered the same way (each one whole or not at all); a progress
+    bar shows on a terminal, and failures are listed at the end.
 
     \b
     Example:
         mou render buton-bpjstk-2025 --stage draft_kb
         mou render buton-bpjstk-2025 --stage fgd --out /tmp/fgd
+        mou render --all --stage fgd --workers 2
     """
+    if every:
+        if slug or out:
+            raise MouError("--all renders every agreement in place: give no SLUG and no --out")
+        _render_all(ctx, list(stages) or None, workers, actor)
+        return
+    if not slug:
+        raise MouError("say which agreement to render (mou render SLUG), or --all for every one")
     from workflow.lifecycle import record_render
 
     for doc in record_render(_store(ctx), slug, list(stages) or None, out, actor):
         click.echo(f"{doc.title} (v{doc.version}): {doc.path}")
+
+
+def _render_all(ctx: click.Context, stages: list[str] | None, workers: int, actor: str | None) -> None:
+    from workflow.batch import render_all
+
+    store = _store(ctx)
+    slugs = list(store.slugs())
+    if not slugs:
+        raise MouError(f"no agreements under {store.root}")
+    if sys.stderr.isatty():  # the bar only where a person watches; logs and pipes get the summary alone
+        with click.progressbar(length=len(slugs), label="Rendering", file=sys.stderr, show_pos=True, show_eta=True) as bar:
+            outcomes = render_all(store, slugs, stages, actor, workers=workers, progress=lambda _o: bar.update(1))
+    else:
+        outcomes = render_all(store, slugs, stages, actor, workers=workers)
+    failed = [o for o in outcomes if o.error]
+    for o in outcomes:
+        if not o.error:
+            versions = sorted({v for _t, v, _p in o.documents})
+            click.echo(f"{o.slug}: {len(o.documents)} documents (v{', v'.join(map(str, versions))})")
+    done = sum(len(o.documents) for o in outcomes)
+    click.echo(f"{done} documents of {len(outcomes) - len(failed)} agreements rendered")
+    if failed:
+        for o in failed:
+            click.echo(f"{o.slug}: {o.error}", err=True)
+        raise MouError(f"{len(failed)} of {len(outcomes)} agreements were not rendered (listed above); the others were")
 
 
 @main.command()

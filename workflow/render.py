@@ -130,12 +130,10 @@ def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None
     Templates are checked and every document rendered in memory first, so a failure writes nothing.
     Callers hold the agreement's lock (see ``workflow.lifecycle.record_render``).
     """
-    from workflow.check import check_template
-
     stage = load_catalogue().stage(stage_name)
     if stage.name in MADE_BY:
         raise MouError(f"documents of stage {stage.name} are made by `{MADE_BY[stage.name]}`, which supplies their figures")
-    issues = [i for d in stage.documents for i in check_template(templates_dir() / d.template, d)]
+    issues = [i for d in stage.documents for i in checked(templates_dir() / d.template, d)]
     if issues:
         raise TemplateCheckFailed([str(i) for i in issues])
     for spec in stage.documents:
@@ -155,6 +153,23 @@ def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None
             raise MouError(f"{path} appeared while rendering; run the command again") from err
         written.append(Rendered(stage.name, title, path, version))
     return written
+
+
+_CHECKED: dict[tuple[str, int, int, str, tuple[str, ...]], list[Any]] = {}
+
+
+def checked(path: Path, spec: DocumentSpec) -> list[Any]:
+    """``check_template`` of ``path``, from this process's cache while the file is unchanged (batches check once)."""
+    from workflow.check import check_template
+
+    try:
+        stat = path.stat()
+    except OSError:
+        return check_template(path, spec)
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, spec.name, tuple(spec.needs))
+    if key not in _CHECKED:
+        _CHECKED[key] = check_template(path, spec)
+    return _CHECKED[key]
 
 
 def next_version(folder: Path, stem: str) -> int:
