@@ -496,18 +496,51 @@ def diagram(ctx: click.Context, slug: str | None, fmt: str, process_name: str | 
 @click.argument("old", metavar="vA")
 @click.argument("new", metavar="vB")
 @click.option("--document", "name", metavar="NAME", help="Which document (default: the latest versioned one).")
+@click.option(
+    "--docx",
+    "docx_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a Word redline: vB with every change since vA as a tracked change (never replaces a file).",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a side-by-side HTML page of both versions for reviewers without Word.",
+)
+@click.option("--as", "actor", metavar="NAME", help="Author of the tracked changes (default: MOU_ACTOR, else your login name).")
 @click.pass_context
-def diff(ctx: click.Context, slug: str, old: str, new: str, name: str | None) -> None:
-    """Show what changed between two draft versions, paragraph by paragraph.
+def diff(
+    ctx: click.Context,
+    slug: str,
+    old: str,
+    new: str,
+    name: str | None,
+    docx_file: Path | None,
+    html_file: Path | None,
+    actor: str | None,
+) -> None:
+    """Show what changed between two draft versions, paragraph by paragraph; optionally as a redline.
+
+    With --docx or --html the files are written, checked (accepting every change gives vB, rejecting
+    every change gives vA) and recorded in the history with their SHA-256.
 
     \b
     Example:
         mou diff buton-bpjstk-2025 v1 v2
+        mou diff buton-bpjstk-2025 v2 v3 --docx redline-v2-v3.docx --html redline-v2-v3.html
     """
-    from workflow.diff import diff_versions
+    from workflow.diff import compare
 
-    for line in diff_versions(_store(ctx), slug, old, new, name):
-        click.echo(line)
+    result = compare(_store(ctx), slug, old, new, name, docx=docx_file, html=html_file, actor=actor)
+    colours = {"+": "green", "-": "red", "@": "cyan"}
+    for line in result.lines:
+        bold = line.startswith(("+++", "---"))
+        click.echo(click.style(line, fg=None if bold else colours.get(line[:1]), bold=bold))  # plain when not a terminal
+    for w in result.written:
+        click.echo(f"{w.path}  sha256 {w.sha256[:16]}")
+    if result.entry is not None:
+        click.echo(f"Recorded in the history: {result.entry['event']} by {result.entry['actor']} [entry {result.entry['seq']}]")
 
 
 @main.group()

@@ -26,7 +26,8 @@ from workflow.store import Store, write_new
 RENDER_EVENT = "render"
 ARCHIVE_EVENT = "archive"  # recorded by workflow.archive; like a render, it does not move the state
 LOG_PREFIX = "log:"  # milestones recorded by workflow.monitoring (log:payment, log:claim, ...); no state change
-RECORD_ONLY = {RENDER_EVENT, ARCHIVE_EVENT, "report"}
+REDLINE_EVENT = "redline"  # recorded by workflow.diff: a tracked-changes comparison of two drafts, sent for review
+RECORD_ONLY = {RENDER_EVENT, ARCHIVE_EVENT, REDLINE_EVENT, "report"}
 """Entries that record work without moving the state (replay passes over them)."""
 
 
