@@ -90,8 +90,20 @@ class RedlineFailed(MouError):
         self.document, self.which = document, which
         super().__init__(
             f"{document}: the redline does not reproduce {which} when its changes are "
-            f"{'accepted' if which.endswith('newer') else 'rejected'}; nothing written (please report this as a bug)"
+            f"{'accepted' if 'newer' in which else 'rejected'}; nothing written (please report this as a bug)"
         )
+
+
+def checked_redline(old: bytes, new: bytes, author: str, date: str, what: str = "document") -> bytes:
+    """The redline of two .docx versions; refused unless accepting every change gives the newer text, rejecting the older."""
+    from workflow.redline import redline, resolve, text_lines
+
+    red = redline(old, new, author=author, date=date)
+    if text_lines(resolve(red, accept=True)) != text_lines(new):
+        raise RedlineFailed(what, "the newer version")
+    if text_lines(resolve(red, accept=False)) != text_lines(old):
+        raise RedlineFailed(what, "the older version")
+    return red
 
 
 class OutputExists(MouError):
@@ -171,14 +183,8 @@ def compare(
     va, vb = f"v{_version(old)}", f"v{_version(new)}"
     data: dict[str, bytes] = {}
     if docx is not None:
-        from workflow.redline import redline, resolve
-
-        red = redline(left.read_bytes(), right.read_bytes(), author=who, date=when.isoformat().replace("+00:00", "Z"))
-        if document_lines(resolve(red, accept=True)) != new_lines:
-            raise RedlineFailed(f"{stem} {va} -> {vb}", f"{vb}, the newer")
-        if document_lines(resolve(red, accept=False)) != old_lines:
-            raise RedlineFailed(f"{stem} {va} -> {vb}", f"{va}, the older")
-        data["docx"] = red
+        stamp = when.isoformat().replace("+00:00", "Z")
+        data["docx"] = checked_redline(left.read_bytes(), right.read_bytes(), who, stamp, f"{stem} {va} -> {vb}")
     if html is not None:
         data["html"] = side_by_side(old_lines, new_lines, f"{stem}-{va}", f"{stem}-{vb}", who, when).encode("utf-8")
     return _record(store, slug, Comparison(lines), outputs, data, who, stem, (va, vb), (left, right))
