@@ -536,7 +536,7 @@ def diff(
     colours = {"+": "green", "-": "red", "@": "cyan"}
     for line in result.lines:
         bold = line.startswith(("+++", "---"))
-        click.echo(click.style(line, fg=None if bold else colours.get(line[:1]), bold=bold))  # plain when not a terminal
+        click.echo(click.style(line, fg=None if bold else colours.get(line[:1]), bold=bold or None))  # plain when not a terminal
     for w in result.written:
         click.echo(f"{w.path}  sha256 {w.sha256[:16]}")
     if result.entry is not None:

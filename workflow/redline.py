@@ -32,7 +32,7 @@ TBLGRID, GRIDCOL, GRIDSPAN, TBLPREX = _w("tblGrid"), _w("gridCol"), _w("gridSpan
 PROOF_ERR = _w("proofErr")
 _RUN_CONTAINERS = {_w("hyperlink"), _w("smartTag"), _w("sdtContent"), _w("customXml"), _w("fldSimple"), _w("sdt")}
 _STORY = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|\w+|\s+|[^\w\s]")  # 1.000, Rp16.800,00 and 000.8.3.3/001 stay whole
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 SIMILAR = 0.5
 """Two paragraphs (or rows) at least this similar are shown as one changed paragraph, else as deleted + inserted."""
@@ -45,7 +45,7 @@ def _etree() -> Any:
 
 
 def tokens(text: str) -> list[str]:
-    """Words, runs of white space and single punctuation marks: the units of a word-level diff."""
+    """Words, numbers, runs of white space and single punctuation marks: the units of a word-level diff."""
     return _TOKEN.findall(text)
 
 
@@ -329,6 +329,7 @@ def _container(old: Any, new: Any, rev: _Revisions) -> None:
             continue
         at_end = j2 == len(news) or news[j2].kind != "p"
         _region(olds[i1:i2], news[j1:j2], out, at_end, rev)
+    _settle(out)
     for o in out:
         if o.kind == "p" and o.mark:
             _mark_paragraph(o.el, o.mark, rev)
@@ -367,17 +368,13 @@ def _grid(tbl: Any) -> int:
 
 
 def _region(olds: list[_Block], news: list[_Block], out: list[_Out], at_end: bool, rev: _Revisions) -> None:
-    """Append the redline of a changed stretch of blocks to ``out``.
-
-    A deleted paragraph mark joins its paragraph to the next one, so a stretch that ends before a
-    table or the end of its container moves its mark revision to the paragraph before it, as Word does.
-    """
+    """Append the redline of a changed stretch of blocks to ``out``; at the end of a container (``at_end``)
+    its last old and new paragraphs are shown as one changed paragraph (see ``_settle``)."""
     pairs = pair_similar(olds, news, _similar_blocks)
     if at_end and olds and news and olds[-1].kind == news[-1].kind == "p":
         last_i, last_j = len(olds) - 1, len(news) - 1
         if not pairs or (pairs[-1][0] != last_i and pairs[-1][1] != last_j):
             pairs.append((last_i, last_j))  # the container's last paragraph stays one changed paragraph
-    start = len(out)
     i = j = 0
     for pi, pj in [*pairs, (len(olds), len(news))]:
         for b in olds[i:pi]:
@@ -388,13 +385,41 @@ def _region(olds: list[_Block], news: list[_Block], out: list[_Out], at_end: boo
             out += _changed(olds[pi], news[pj], rev)
         i, j = pi + 1, pj + 1
     out[:] = [o for o in out if o.el is not None]
-    if at_end and len(out) > start and out[-1].kind == "p" and out[-1].mark:
-        first = len(out) - 1
-        while first > start and out[first - 1].kind == "p" and out[first - 1].mark == out[-1].mark:
-            first -= 1
-        before = out[first - 1] if first > 0 else None
-        if before is not None and before.kind == "p" and before.mark is None:
-            before.mark, out[-1].mark = out[-1].mark, None
+
+
+def _settle(out: list[_Out]) -> None:
+    """Move mark revisions off the last paragraph before a table or the end of the container.
+
+    A deleted (or, on rejection, inserted) paragraph mark joins its paragraph to the next one, which
+    cannot be a table or nothing. So the last paragraph of such a stretch keeps its mark: a deleted
+    and an inserted paragraph there become one paragraph holding both, and otherwise the paragraph
+    before takes the revision, as Word does when the last paragraph of a document is deleted.
+    """
+    i = 0
+    while i < len(out):
+        if out[i].kind != "p":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(out) and out[j + 1].kind == "p":
+            j += 1
+        mark = out[j].mark
+        if mark:
+            s = j
+            while s > i and out[s - 1].mark:
+                s -= 1
+            other = [k for k in range(s, j) if out[k].mark != mark]
+            if other:
+                gone, last = out[other[-1]].el, out[j].el
+                at = 1 if last.find(PPR) is not None else 0
+                for child in reversed([c for c in gone if c.tag != PPR]):
+                    last.insert(at, child)
+                out[j].mark = None
+                del out[other[-1]]
+                j -= 1
+            elif s > i:
+                out[s - 1].mark, out[j].mark = mark, None
+        i = j + 1
 
 
 def _deleted(b: _Block, rev: _Revisions) -> _Out:
