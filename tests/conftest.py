@@ -51,10 +51,16 @@ def run(root: Path) -> Callable[..., Result]:
     return invoke
 
 
+@pytest.fixture(scope="session")
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("mou-cache")
+
+
 @pytest.fixture(autouse=True)
-def _no_custom_templates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _no_custom_templates(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path) -> Iterator[None]:
     monkeypatch.delenv("MOU_TEMPLATES", raising=False)
     monkeypatch.delenv("MOU_ROOT", raising=False)
+    monkeypatch.setenv("MOU_CACHE", str(_cache_dir))  # the user's ~/.cache stays untouched by the tests
     yield
 
 

@@ -36,7 +36,7 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
 
 def test_usage_error_exits_2() -> None:
     """A missing argument is a usage error: exit 2, not 1."""
-    result = CliRunner().invoke(cli.main, ["render"])
+    result = CliRunner().invoke(cli.main, ["advance"])
     assert result.exit_code == 2
     assert "Missing argument 'SLUG'" in result.stderr
 

@@ -35,3 +35,26 @@ def test_reading_commands_import_nothing_heavy(args: list[str], root: Path) -> N
         check=True,
     )
     assert json.loads(proc.stderr.strip().splitlines()[-1]) == []
+
+
+def _modules(args: list[str], root: Path, wanted: tuple[str, ...]) -> list[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=wanted), json.dumps(["--root", str(root), *args])],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return list(json.loads(proc.stderr.strip().splitlines()[-1]))
+
+
+def test_help_imports_neither_the_model_nor_yaml(root: Path) -> None:
+    """`mou --help` loads click and the command table, not the agreement model or PyYAML."""
+    assert _modules(["--help"], root, ("yaml", "workflow.model", "workflow.schema", "transitions")) == []
+
+
+def test_files_read_before_are_not_parsed_again(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second `mou status` takes the agreement, process and catalogue from the cache: PyYAML stays unloaded."""
+    monkeypatch.setenv("MOU_CACHE", str(tmp_path / "empty-cache"))
+    assert _modules(["status", SLUG], root, ("yaml",)) == ["yaml"]  # first read parses and fills the cache
+    assert _modules(["status", SLUG], root, ("yaml",)) == []

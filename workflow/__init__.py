@@ -6,10 +6,7 @@ docxtpl, lxml and Jinja load only when a document is rendered or a template chec
 
 from __future__ import annotations
 
-from workflow.agreements import load, load_file, new, skeleton
-from workflow.errors import InvalidData, MouError, Problem
-from workflow.model import Agreement
-from workflow.store import Store
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -25,3 +22,24 @@ __all__ = [
     "new",
     "skeleton",
 ]
+
+_WHERE = {
+    "Agreement": "workflow.model",
+    "InvalidData": "workflow.errors",
+    "MouError": "workflow.errors",
+    "Problem": "workflow.errors",
+    "Store": "workflow.store",
+    "load": "workflow.agreements",
+    "load_file": "workflow.agreements",
+    "new": "workflow.agreements",
+    "skeleton": "workflow.agreements",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public names, imported on first use: ``import workflow.errors`` stays cheap (PEP 562)."""
+    if name in _WHERE:
+        import importlib
+
+        return getattr(importlib.import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'workflow' has no attribute {name!r}")

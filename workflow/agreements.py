@@ -27,29 +27,38 @@ class Loaded:
 def load_file(path: Path) -> Agreement:
     """Parse and validate one ``agreement.yaml``, its process and people's roles included.
 
-    Raises InvalidData listing every problem.
+    Raises InvalidData listing every problem. A file read before with the same bytes comes from the
+    per-user cache (``workflow.cache``); its process and roles are checked every time.
     """
+    from workflow.cache import cached
     from workflow.process import UnknownProcess, load_process
+    from workflow.yamlsafe import decode, read_bytes
 
-    doc = load_yaml(path)
-    agreement = Reader(doc).read(Agreement)
+    raw = read_bytes(path)
+    agreement = cached("agreement", raw, lambda: Reader(load_yaml(path, decode(path, raw))).read(Agreement))
     try:
         roles = {r.name for r in load_process(agreement.process).roles}
     except UnknownProcess as err:
-        raise InvalidData([Problem(path, doc.line("process"), "process", str(err))]) from err
-    problems = [
-        Problem(
-            path,
-            doc.line(f"people[{i}].roles[{j}]"),
-            f"people[{i}].roles[{j}]",
-            f"{role} is not a role of process {agreement.process}, expected one of {', '.join(sorted(roles))}",
-        )
+        raise InvalidData([Problem(path, load_yaml(path).line("process"), "process", str(err))]) from err
+    bad = [
+        (i, j, role)
         for i, person in enumerate(agreement.people, 1)
         for j, role in enumerate(person.roles, 1)
         if role not in roles
     ]
-    if problems:
-        raise InvalidData(problems)
+    if bad:
+        doc = load_yaml(path)  # only now are line numbers needed
+        raise InvalidData(
+            [
+                Problem(
+                    path,
+                    doc.line(f"people[{i}].roles[{j}]"),
+                    f"people[{i}].roles[{j}]",
+                    f"{role} is not a role of process {agreement.process}, expected one of {', '.join(sorted(roles))}",
+                )
+                for i, j, role in bad
+            ]
+        )
     return agreement
 
 

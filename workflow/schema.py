@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import types
 import typing
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
@@ -34,6 +36,12 @@ def meta(doc: str, *, label: str = "", lo: int | None = None, hi: int | None = N
 def field(doc: str, *, label: str = "", lo: int | None = None, hi: int | None = None, **kw: Any) -> Any:
     """A dataclass field carrying schema metadata."""
     return dataclasses.field(metadata=meta(doc, label=label, lo=lo, hi=hi), **kw)
+
+
+@functools.cache
+def _layout(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field[Any]]]:
+    """(type hints, init fields) of a model class, resolved once per process: resolving is slow."""
+    return get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls) if f.init}
 
 
 def is_optional(tp: Any) -> bool:
@@ -97,7 +105,7 @@ class Reader:
             raise InvalidData(sorted(self.problems, key=lambda p: (p.line or 0, p.field)))
         return typing.cast(T, value)
 
-    def value(self, tp: Any, raw: Any, fpath: str, md: dict[str, Any]) -> Any:
+    def value(self, tp: Any, raw: Any, fpath: str, md: Mapping[str, Any]) -> Any:
         """Check and convert one value against type ``tp``; None on failure (problem recorded)."""
         if raw is None:
             if is_optional(tp):
@@ -139,8 +147,7 @@ class Reader:
         if not isinstance(raw, dict):
             self.fail(fpath or "(top level)", f"{_shown(raw)} is not a mapping, expected a mapping of fields")
             return None
-        hints = get_type_hints(cls)
-        fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+        hints, fields = _layout(cls)
         for key in raw:
             if key not in fields:
                 near = difflib.get_close_matches(key, fields, n=1)
@@ -164,7 +171,7 @@ class Reader:
                     ok = False
                 continue
             before = len(self.problems)
-            kwargs[name] = self.value(hints[name], raw[name], child, dict(f.metadata))
+            kwargs[name] = self.value(hints[name], raw[name], child, f.metadata)
             ok = ok and len(self.problems) == before
         if not ok:
             return None
@@ -199,7 +206,7 @@ class Reader:
             return None
         return raw.strip()
 
-    def integer(self, raw: Any, fpath: str, md: dict[str, Any]) -> int | None:
+    def integer(self, raw: Any, fpath: str, md: Mapping[str, Any]) -> int | None:
         """A whole number within the field's bounds."""
         lo, hi = md.get("lo"), md.get("hi")
         if lo is not None and hi is not None:

@@ -206,20 +206,24 @@ def sign(
 
 def frozen_changes(store: Store, slug: str, entries: list[dict[str, Any]] | None = None) -> list[str]:
     """Each field a signed document used whose value has changed since the signature."""
-    snap = snapshot(store, slug)
-    found = entries if entries is not None else snap.entries
+    from workflow.agreements import load
+
+    found = entries if entries is not None else snapshot(store, slug).entries
+    signed_fields = [
+        (e, art) for e in found if (art := next((a for a in e["artifacts"] if a["path"].endswith("/" + FIELDS_FILE)), None))
+    ]
+    if not signed_fields:
+        return []
+    loaded, folder = load(store, slug), store.folder(slug)
+    ctx = build_context(loaded.agreement)
     out: list[str] = []
-    for e in found:
-        fields_art = next((a for a in e["artifacts"] if a["path"].endswith("/" + FIELDS_FILE)), None)
-        if fields_art is None:
-            continue
-        signed = json.loads((snap.folder / fields_art["path"]).read_text(encoding="utf-8"))
-        ctx = build_context(snap.agreement)
+    for e, fields_art in signed_fields:
+        signed = json.loads((folder / fields_art["path"]).read_text(encoding="utf-8"))
         for path, value in signed.items():
             now = plain(resolve(ctx, path))
             if now != value:
                 out.append(
-                    f"{snap.loaded.path}: {path}: signed as {_short(value)} in entry {e['seq']}, now {_short(now)}; "
+                    f"{loaded.path}: {path}: signed as {_short(value)} in entry {e['seq']}, now {_short(now)}; "
                     "a signed text changes only through an adendum"
                 )
     return out
