@@ -6,12 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint check templates preview schema-doc clean
+.PHONY: demo test lint check bench templates preview schema-doc clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q workflow cli.py  # as pip does for installed packages: start-up reads .pyc
 	@touch $(STAMP)
 
 demo: $(STAMP)
@@ -26,6 +27,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 check: lint test
+
+# Our paths beside stock docxtpl and LibreOffice in one run (about 8 minutes); writes docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python -m compileall -q workflow cli.py
+	$(BIN)/python -m bench --out docs/benchmarks.md
 
 templates: $(STAMP)
 	$(BIN)/python tools/build_templates.py

@@ -12,11 +12,13 @@ equals what stock docxtpl produces from the same template and data.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
 import threading
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jinja2 import Environment, Template
 
-_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry; equal inputs give equal bytes
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
@@ -112,14 +113,69 @@ class Compiled:
             rendered["word/_rels/document.xml.rels"] = pictures.relationships(dict(self.members)["word/_rels/document.xml.rels"])
             rendered["[Content_Types].xml"] = pictures.content_types(dict(self.members)["[Content_Types].xml"])
             extra = [(f"word/{target}", png) for _rid, target, png in pictures.items]
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, raw in [*self.members, *extra]:
-                info = zipfile.ZipInfo(name, date_time=_EPOCH)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, rendered.get(name, raw))
-        return out.getvalue()
+        packed = [_Packed.of(name, rendered[name]) if name in rendered else self.packed[name] for name, _raw in self.members]
+        return _zip(packed + [_Packed.of(name, data) for name, data in extra])
+
+    @functools.cached_property
+    def packed(self) -> dict[str, _Packed]:
+        """Every member compressed once: a render compresses only the parts it changed."""
+        return {name: _Packed.of(name, raw) for name, raw in self.members}
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """One zip member, deflated, with what its headers need."""
+
+    name: bytes
+    crc: int
+    size: int
+    data: bytes
+
+    @classmethod
+    def of(cls, name: str, raw: bytes) -> _Packed:
+        deflate = zlib.compressobj(6, zlib.DEFLATED, -15)  # raw deflate, zipfile's default level
+        return cls(name.encode("utf-8"), zlib.crc32(raw), len(raw), deflate.compress(raw) + deflate.flush())
+
+
+_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1980-01-01, the earliest date a zip entry can carry: equal inputs, equal bytes
+_MODE = 0o644 << 16
+
+
+def _zip(members: list[_Packed]) -> bytes:
+    """A plain zip (no zip64: a .docx is far below 4 GiB) of pre-compressed members, in order."""
+    out = bytearray()
+    central = bytearray()
+    for m in members:
+        offset = len(out)
+        flags = 0x800 if not m.name.isascii() else 0  # bit 11: the name is UTF-8
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, 0, _DOS_DATE, m.crc, len(m.data), m.size, len(m.name), 0)
+        out += m.name
+        out += m.data
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            (3 << 8) | 20,  # made by: Unix, zip 2.0
+            20,
+            flags,
+            8,
+            0,
+            _DOS_DATE,
+            m.crc,
+            len(m.data),
+            m.size,
+            len(m.name),
+            0,
+            0,
+            0,
+            0,
+            _MODE,
+            offset,
+        )
+        central += m.name
+    start = len(out)
+    out += central
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), start, 0)
+    return bytes(out)
 
 
 def _renumber_drawings(xml: str) -> str:
