@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
@@ -98,3 +99,71 @@ def test_pdfa_conversion_declares_part_2b(tmp_path: Path) -> None:
     (plain,) = to_pdf([doc], tmp_path / "p")
     assert pdfa_part(pdfa) == "2B"
     assert pdfa_part(plain) is None
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]  # pdftotext ends every page with a form feed
+
+
+class Converted(NamedTuple):
+    """One conversion of the test lampiran: the PDF and the text of its pages."""
+
+    pdf: Path
+    pages: list[str]
+
+
+@pytest.fixture(scope="module")
+def lampiran_1500(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Converted]:
+    """The KB with a 1.500-row lampiran, converted whole and in chunks of about 300 rows (once per module)."""
+    from docxtpl import DocxTemplate
+
+    import workflow.render
+    from bench.fixtures import lampiran_template, mou_context
+
+    folder = tmp_path_factory.mktemp("lampiran")
+    doc = DocxTemplate(str(lampiran_template()))
+    doc.render(mou_context(1500), jinja_env=workflow.render.environment(), autoescape=True)
+    source = folder / "kb-1500.docx"
+    doc.save(str(source))
+    (whole,) = to_pdf([source], folder / "whole", pdfa=True)  # 1.500 rows: below CHUNK_ABOVE
+    (chunked,) = to_pdf([source], folder / "chunked", pdfa=True, chunk_rows=300, chunk_above=0)
+    return {"whole": Converted(whole, _page_texts(whole)), "chunked": Converted(chunked, _page_texts(chunked))}
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_chunked_conversion_gives_the_pages_of_a_whole_conversion(lampiran_1500: dict[str, Converted]) -> None:
+    """Converted in chunks, a 1.500-row lampiran has the same pages, each with the same text, as converted whole."""
+    whole, chunked = lampiran_1500["whole"].pages, lampiran_1500["chunked"].pages
+    assert len(whole) > 60  # five chunks of about 10 pages after the KB's 16
+    assert len(chunked) == len(whole)
+    for number, (mine, theirs) in enumerate(zip(chunked, whole, strict=True), start=1):
+        assert mine == theirs, f"page {number} differs"
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_chunked_conversion_numbers_pages_continuously(lampiran_1500: dict[str, Converted]) -> None:
+    """The footer's page number runs 1, 2, 3 … across the chunk boundaries."""
+    footers = [page.strip().splitlines()[-1].strip() for page in lampiran_1500["chunked"].pages]
+    assert footers == [str(n) for n in range(1, len(footers) + 1)]
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_chunked_conversion_is_pdfa_2b_with_every_font_embedded(lampiran_1500: dict[str, Converted]) -> None:
+    """The merged PDF declares PDF/A-2b, has the trailer /ID and output intent PDF/A needs, and embeds every font."""
+    from pypdf import PdfReader
+
+    from workflow.pdf import pdfa_part
+
+    pdf = lampiran_1500["chunked"].pdf
+    assert pdfa_part(pdf) == "2B"
+    reader = PdfReader(pdf)
+    assert "/ID" in reader.trailer
+    assert reader.root_object["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    assert reader.metadata is not None and reader.metadata["/Producer"].startswith("LibreOffice")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts
+    assert all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column

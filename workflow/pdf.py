@@ -189,6 +189,8 @@ class _Split:
             raise ConversionFailed(f"{source.name} has no document body")
         blocks = [b for b in body if b.tag != _W + "sectPr"]
         tables = [b for b in blocks if b.tag == _W + "tbl"]
+        if not tables:  # the rows counted are in nested tables or content controls: nothing to cut
+            blocks = tables = [etree.Element(_W + "tbl")]
         self.table = max(tables, key=lambda t: len(t.findall(_W + "tr")))
         self.index = blocks.index(self.table)
         rows = self.table.findall(_W + "tr")
@@ -216,17 +218,23 @@ class _Split:
         # the section holding the table ends with the first sectPr at or after it
         later = [s for b in blocks[self.index :] for s in b.iter(_W + "sectPr")]
         governing = later[0] if later else final
-        if governing is None:
-            raise ConversionFailed(f"{source.name} has no section properties")
+        if governing is None:  # no section properties at all: LibreOffice's defaults, nothing to renumber
+            governing = final = etree.SubElement(body, _W + "sectPr")
         self.governing = governing
         self.section_after = bool(later)  # the governing sectPr sits in a paragraph after the table
         self.blocks_after = blocks[self.index + 1 :]
         self.index_after = next((i for i, b in enumerate(self.blocks_after) if governing in b.iter()), 0)
         first_start = sections[0].find(_W + "pgNumType") if sections else None
         self.first_page = int(first_start.get(_W + "start", "1")) if first_start is not None else 1
-        self.simple = not any(
-            s is not sections[0] and (n := s.find(_W + "pgNumType")) is not None and n.get(_W + "start") is not None
-            for s in sections
+        # cut only what is cut safely: numbering that restarts in a later section is not predicted, rows
+        # inside content controls would be copied into every chunk, and a vertical merge must not be cut
+        self.simple = (
+            not any(
+                s is not sections[0] and (n := s.find(_W + "pgNumType")) is not None and n.get(_W + "start") is not None
+                for s in sections
+            )
+            and all(c.tag in (_W + "tblPr", _W + "tblGrid", _W + "tr") for c in self.table)
+            and not any(b"vMerge" in r for r in self.row_xml)
         )
         # a chunk starts mid-section: its sectPr takes the header and footer references it would inherit
         self.inherited: list[bytes] = []
@@ -369,8 +377,7 @@ def _convert_chunked(binary: str, source: Path, outdir: Path, *, timeout: float,
     from concurrent.futures import ThreadPoolExecutor
 
     split = _Split(source)
-    if not split.simple:
-        # page numbers restarted in a later section: not predicted here, so convert the whole
+    if not split.simple or len(split.rows) <= 2 * chunk_rows:
         return _convert(binary, [source], outdir, timeout=timeout, pdfa=pdfa)[0]
     options: dict[str, object] = {"ExportBookmarksToPDFDestination": True}
     total = len(split.rows)

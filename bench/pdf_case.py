@@ -1,0 +1,54 @@
+"""Benchmark case: the PDF/A-2b of the KB with a long participant lampiran, our chunked path or one LibreOffice call."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from bench.fixtures import CACHE, lampiran_template, mou_context
+
+
+def rendered(rows: int) -> Path:
+    """The KB with ``rows`` lampiran rows rendered to .docx (cached in bench/.cache)."""
+    path = CACHE / f"pdf-case-{rows}.docx"
+    template = lampiran_template()
+    if path.is_file() and path.stat().st_mtime >= template.stat().st_mtime:
+        return path
+    from docxtpl import DocxTemplate
+
+    import workflow.render
+
+    doc = DocxTemplate(str(template))
+    doc.render(mou_context(rows), jinja_env=workflow.render.environment(), autoescape=True)
+    tmp = path.with_suffix(".tmp")
+    doc.save(str(tmp))
+    tmp.replace(path)
+    return path
+
+
+def bench_pdf(rows: int, stock: bool) -> float:
+    """Seconds for one PDF/A-2b conversion of the document with ``rows`` lampiran rows.
+
+    ``stock`` converts it in one LibreOffice call (superlinear: 273 s at 10.000 rows); otherwise
+    ``workflow.pdf.to_pdf`` chooses, which converts tables of more than ``CHUNK_ABOVE`` rows in chunks.
+    Rendering is not timed.
+    """
+    from workflow.pdf import to_pdf
+
+    source = rendered(rows)
+    with tempfile.TemporaryDirectory(prefix="mou-bench-pdf-") as out:
+        start = time.perf_counter()
+        if stock:
+            to_pdf([source], Path(out), pdfa=True, chunk_above=10**9)
+        else:
+            to_pdf([source], Path(out), pdfa=True)
+        return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    import sys
+
+    for arg in sys.argv[1:] or ["1000", "3000"]:
+        for is_stock in (False, True):
+            print(f"{arg} rows, {'stock' if is_stock else 'mou'}: {bench_pdf(int(arg), is_stock):.2f} s", flush=True)
