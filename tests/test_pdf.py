@@ -167,3 +167,32 @@ def test_chunked_conversion_is_pdfa_2b_with_every_font_embedded(lampiran_1500: d
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     assert fonts
     assert all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
+
+
+def test_only_documents_with_a_long_table_are_chunked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Documents whose tables stay under chunk_above rows go to LibreOffice together in one call; longer ones alone."""
+    from docx import Document
+
+    import workflow.pdf
+    from tests.conftest import make_docx
+
+    calls: list[tuple[str, list[str]]] = []
+
+    def fake_convert(binary: str, sources: list[Path], outdir: Path, **_: object) -> list[Path]:
+        calls.append(("whole", [s.name for s in sources]))
+        return [outdir / (s.stem + ".pdf") for s in sources]
+
+    def fake_chunked(binary: str, source: Path, outdir: Path, **_: object) -> Path:
+        calls.append(("chunked", [source.name]))
+        return outdir / (source.stem + ".pdf")
+
+    monkeypatch.setattr(workflow.pdf, "soffice", lambda: "soffice")
+    monkeypatch.setattr(workflow.pdf, "_convert", fake_convert)
+    monkeypatch.setattr(workflow.pdf, "_convert_chunked", fake_chunked)
+    short = make_docx(tmp_path / "surat.docx", ["Surat"], ["a", "b"])
+    doc = Document()
+    doc.add_table(rows=60, cols=2)
+    doc.save(str(tmp_path / "lampiran.docx"))
+    out = to_pdf([short, tmp_path / "lampiran.docx"], tmp_path / "pdf", chunk_rows=10, chunk_above=50)
+    assert [p.name for p in out] == ["surat.pdf", "lampiran.pdf"]
+    assert calls == [("whole", ["surat.docx"]), ("chunked", ["lampiran.docx"])]
