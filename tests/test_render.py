@@ -327,21 +327,6 @@ def test_sandbox_bounds_range_at_run_time() -> None:
         environment().from_string("{% for x in range(10**9) %}{% endfor %}").render()
 
 
-def _stock_docxtpl(template: Path, context: dict[str, object]) -> bytes:
-    """What stock docxtpl writes for the same template and data (the reference the fast path must equal)."""
-    import io
-
-    from docxtpl import DocxTemplate
-
-    from workflow.render import environment
-
-    tpl = DocxTemplate(template)
-    tpl.render(context, jinja_env=environment(), autoescape=True)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
-
-
 def _lines(data: bytes, tmp_path: Path, name: str) -> list[str]:
     from workflow.diff import document_lines
 
@@ -351,8 +336,9 @@ def _lines(data: bytes, tmp_path: Path, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("stage", "name"), DOCS, ids=[d[1] for d in DOCS])
-def test_compiled_render_equals_stock_docxtpl(stage: str, name: str, tmp_path: Path) -> None:
+def test_compiled_render_equalsstock_render(stage: str, name: str, tmp_path: Path) -> None:
     """Every shipped template: the compiled path's text (body, tables, headers) equals stock docxtpl's."""
+    from bench.__main__ import stock_render
     from tests.test_lifecycle import PKS
     from workflow.agreements import load_file
     from workflow.compiled import compiled
@@ -365,7 +351,7 @@ def test_compiled_render_equals_stock_docxtpl(stage: str, name: str, tmp_path: P
     template = SHIPPED_TEMPLATES / spec.template
     context = build_context(load_file(agreement_yaml), version=3)
     ours = compiled(template, environment()).render(context)
-    stock = _stock_docxtpl(template, context)
+    stock = stock_render(template, context)
     assert _lines(ours, tmp_path, "ours.docx") == _lines(stock, tmp_path, "stock.docx")
     assert len(_lines(ours, tmp_path, "ours.docx")) > 10
 
@@ -373,6 +359,7 @@ def test_compiled_render_equals_stock_docxtpl(stage: str, name: str, tmp_path: P
 @pytest.mark.parametrize("rows", [0, 1, 1000])
 def test_compiled_render_of_a_long_lampiran_equals_stock(rows: int, tmp_path: Path) -> None:
     """The benchmark's lampiran of participants renders to the same text as stock docxtpl, row for row."""
+    from bench.__main__ import stock_render
     from bench.fixtures import lampiran_template, mou_context
     from workflow.compiled import compiled
     from workflow.render import environment
@@ -382,7 +369,7 @@ def test_compiled_render_of_a_long_lampiran_equals_stock(rows: int, tmp_path: Pa
     for row in context["peserta"][:1]:  # XML-special characters, a newline and a tab in the first row
         row.update(nik="7401**********01", pekerjaan="Nelayan", **odd)
     ours = _lines(compiled(template, environment()).render(context), tmp_path, "ours.docx")
-    assert ours == _lines(_stock_docxtpl(template, context), tmp_path, "stock.docx")
+    assert ours == _lines(stock_render(template, context), tmp_path, "stock.docx")
     table = [line for line in ours if " | 7401**********" in line]
     assert len(table) == rows
     if rows:
