@@ -1,4 +1,7 @@
-"""Convert .docx to PDF with LibreOffice headless, one isolated profile per call."""
+"""Convert .docx to PDF with LibreOffice headless, one isolated profile per call.
+
+Documents with a very long table are converted in page-aligned chunks and merged (see ``to_pdf``).
+"""
 
 from __future__ import annotations
 
@@ -73,7 +76,9 @@ def to_pdf(
         done.update(zip(short, _convert(binary, short, outdir, timeout=timeout, pdfa=pdfa), strict=True))
     if long:
         for source in long:
-            done[source] = _convert_chunked(binary, source, outdir, timeout=timeout, pdfa=pdfa, chunk_rows=chunk_rows)
+            done[source] = _convert_chunked(
+                binary, source, outdir, timeout=timeout, pdfa=pdfa, chunk_rows=chunk_rows, chunk_above=chunk_above
+            )
     return [done[s] for s in sources]
 
 
@@ -153,19 +158,22 @@ def content_sha256(pdf: Path) -> str | None:
 
 # --- Chunked conversion of documents with a long table -------------------------------------------
 #
-# LibreOffice's .docx import (writerfilter) is superlinear in the length of one table: 1.000 rows 3,7 s,
-# 2.000 rows 8,7 s, 10.000 rows 273 s; no single table property (style, layout, header rows, cell
-# properties) changes that. Rows after a page top lay out the same whatever precedes that page, so the
-# document is cut into chunks that each start at a page top of the whole document's layout: chunk 0 is
-# everything before the table plus its first rows, and tells where its pages start and how many rows a
-# page holds; the other chunks are predicted from that, converted two LibreOffice processes at once,
-# and each is checked against the one before it (the row it starts with must begin a page there, with
-# the page number it was given). A chunk that fails the check is converted again from the right row.
+# LibreOffice's .docx import is superlinear in the length of one table (1.000 rows 3,6 s, 2.000 rows
+# 8,7 s, 3.000 rows 20 s, 10.000 rows 273 s); no single property of the table (style, fixed layout,
+# header row, cell or paragraph properties) changes that, and a table without any properties is as
+# superlinear. Rows after a clean page top (a page that starts with a whole row: rows may split across
+# pages) lay out the same whatever precedes that page, so the document is cut into chunks that each
+# start at a clean top of the whole document's layout, numbered with w:pgNumType w:start. Chunk 0 is
+# everything before the table plus its first rows; its pages show how often the layout repeats, which
+# predicts the other chunks; they are converted in two LibreOffice processes at once, and each is checked
+# against the chunk before it: bookmarks on the overlapping rows, exported as PDF destinations, must show
+# that its first row starts a page there cleanly, with the number it was given. A chunk that fails the
+# check is converted again from the right row.
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MARK = "mouRow"
-_MARK_NAME = re.compile(_MARK + r"(\d+)(s|e\d+)")
 """Prefix of the bookmarks put on rows; exported as PDF named destinations, they give each row's page."""
+_MARK_NAME = re.compile(_MARK + r"(\d+)(s|e\d+)")  # mouRow12s opens row 12, mouRow12e3 closes its cell 3
 
 
 _FIRST_PARAGRAPH = re.compile(rb"(<w:p\b[^>]*?(?<!/)>(?:<w:pPr>.*?</w:pPr>|<w:pPr/>)?)", re.S)
@@ -227,14 +235,15 @@ class _Split:
         first_start = sections[0].find(_W + "pgNumType") if sections else None
         self.first_page = int(first_start.get(_W + "start", "1")) if first_start is not None else 1
         # cut only what is cut safely: numbering that restarts in a later section is not predicted, rows
-        # inside content controls would be copied into every chunk, and a vertical merge must not be cut
+        # inside content controls would be copied into every chunk, a vertical merge must not be cut, and a
+        # cell ending in a nested table or content control would hide where its row ends
         self.simple = (
             not any(
                 s is not sections[0] and (n := s.find(_W + "pgNumType")) is not None and n.get(_W + "start") is not None
                 for s in sections
             )
             and all(c.tag in (_W + "tblPr", _W + "tblGrid", _W + "tr") for c in self.table)
-            and not any(b"vMerge" in r for r in self.row_xml)
+            and not any(b"vMerge" in r or b"<w:tbl" in r or b"<w:sdt" in r for r in self.row_xml)
         )
         # a chunk starts mid-section: its sectPr takes the header and footer references it would inherit
         self.inherited: list[bytes] = []
@@ -299,7 +308,7 @@ class _Split:
 
     def _row(self, i: int) -> bytes:
         """Row ``i`` with a bookmark opening its first paragraph and one closing each cell."""
-        ids = iter(range(1_000_000 + 16 * i, 1_000_000 + 16 * (i + 1)))
+        ids = iter(range(1_000_000 + 64 * i, 1_000_000 + 64 * (i + 1)))
 
         def mark(name: str) -> bytes:
             n = next(ids, 0)
@@ -372,12 +381,14 @@ class _Marks:
         return sorted(r for r, p in self.starts.items() if r - 1 in self.ends and self.ends[r - 1] < p)
 
 
-def _convert_chunked(binary: str, source: Path, outdir: Path, *, timeout: float, pdfa: bool, chunk_rows: int) -> Path:
+def _convert_chunked(
+    binary: str, source: Path, outdir: Path, *, timeout: float, pdfa: bool, chunk_rows: int, chunk_above: int
+) -> Path:
     """Convert ``source`` in page-aligned chunks of its longest table and merge them into ``outdir``."""
     from concurrent.futures import ThreadPoolExecutor
 
     split = _Split(source)
-    if not split.simple or len(split.rows) <= 2 * chunk_rows:
+    if not split.simple or len(split.rows) <= max(chunk_above, 2 * chunk_rows):
         return _convert(binary, [source], outdir, timeout=timeout, pdfa=pdfa)[0]
     options: dict[str, object] = {"ExportBookmarksToPDFDestination": True}
     total = len(split.rows)
@@ -397,9 +408,12 @@ def _convert_chunked(binary: str, source: Path, outdir: Path, *, timeout: float,
         doc0 = split.write(work / "c0.docx", 0, first_stop, page=None, marked=marked)
         prev = _Marks(convert([doc0])[0], split.first_page)
         tops = prev.clean_tops()
-        if first_stop >= total or len(tops) < 2:
+        if first_stop >= total or not tops:
             return whole()
-        period_rows, period_pages = tops[-1] - tops[-2], prev.starts[tops[-1]] - prev.starts[tops[-2]]
+        if len(tops) >= 2:
+            period_rows, period_pages = tops[-1] - tops[-2], prev.starts[tops[-1]] - prev.starts[tops[-2]]
+        else:  # pages seldom start clean: guess, and let the checks below convert again where it was wrong
+            period_rows, period_pages = max(1, chunk_rows // 4), 1
         repeat = max(1, chunk_rows // period_rows)
         overlap = period_rows + 2  # enough to find the next clean top past a mispredicted one
 
@@ -419,7 +433,7 @@ def _convert_chunked(binary: str, source: Path, outdir: Path, *, timeout: float,
                         start,
                         end,
                         page=number,
-                        marked=range(max(start, end - overlap - 1), end),
+                        marked=range(max(start, end - overlap - 1), end) if end < total else range(0),
                     )
                 )
             workers = max(1, min(2, os.cpu_count() or 1, len(docs)))
@@ -462,7 +476,7 @@ def _merge(parts: list[tuple[_Marks, int, int]], target: Path, *, pdfa: bool) ->
     which the standard allows at conformance level B.
     """
     from pypdf import PdfWriter
-    from pypdf.generic import NameObject
+    from pypdf.generic import ArrayObject, NameObject, NullObject, NumberObject
 
     first = parts[0][0].reader
     writer = PdfWriter()
@@ -478,6 +492,12 @@ def _merge(parts: list[tuple[_Marks, int, int]], target: Path, *, pdfa: bool) ->
     for page in writer.pages:
         if "/StructParents" in page:
             del page["/StructParents"]  # its structure tree is not carried over
+    if "/OpenAction" in root:  # LibreOffice opens at the top of page 1
+        first_page = writer.pages[0].indirect_reference
+        zero = NumberObject(0)
+        writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+            [first_page, NameObject("/XYZ"), NullObject(), NullObject(), zero]
+        )
     writer.metadata = first.metadata
     writer.pdf_header = first.pdf_header
     writer.generate_file_identifiers()  # PDF/A requires the trailer's /ID
