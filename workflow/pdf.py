@@ -5,6 +5,7 @@ Documents with a very long table are converted in page-aligned chunks and merged
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -410,10 +411,13 @@ def _convert_chunked(
         tops = prev.clean_tops()
         if first_stop >= total or not tops:
             return whole()
-        if len(tops) >= 2:
-            period_rows, period_pages = tops[-1] - tops[-2], prev.starts[tops[-1]] - prev.starts[tops[-2]]
-        else:  # pages seldom start clean: guess, and let the checks below convert again where it was wrong
-            period_rows, period_pages = max(1, chunk_rows // 4), 1
+        # in a table of rows of one height the layout repeats: the gap between clean tops predicts all
+        # chunks, converted at once; rows of varying height make every prediction wrong, so those tables
+        # are converted one chunk after the other, each from the last clean top of the one before it
+        gaps = {b - a for a, b in itertools.pairwise(tops)}
+        regular = len(gaps) == 1
+        period_rows = tops[-1] - tops[-2] if regular else 1
+        period_pages = prev.starts[tops[-1]] - prev.starts[tops[-2]] if regular else 1
         repeat = max(1, chunk_rows // period_rows)
         overlap = period_rows + 2  # enough to find the next clean top past a mispredicted one
 
@@ -422,10 +426,10 @@ def _convert_chunked(
             step = repeat * period_rows
             return [(r, number + k * repeat * period_pages) for k, r in enumerate(range(start, total, step))]
 
-        def run(chunks: list[tuple[int, int]], count: int) -> list[_Marks | None]:
-            """Convert the first ``count`` of ``chunks``, in two LibreOffice processes at once."""
+        def run(chunks: list[tuple[int, int]]) -> list[_Marks]:
+            """Convert ``chunks``, in two LibreOffice processes at once."""
             docs = []
-            for k, (start, number) in enumerate(chunks[:count]):
+            for k, (start, number) in enumerate(chunks):
                 end = min(total, chunks[k + 1][0] + overlap) if k + 1 < len(chunks) else total
                 docs.append(
                     split.write(
@@ -440,31 +444,33 @@ def _convert_chunked(
             groups = [docs[i::workers] for i in range(workers)]
             with ThreadPoolExecutor(workers) as pool:
                 pdfs = dict(zip([d for g in groups for d in g], [p for ps in pool.map(convert, groups) for p in ps], strict=True))
-            marks: list[_Marks | None] = [_Marks(pdfs[d], n) for d, (_s, n) in zip(docs, chunks, strict=False)]
-            return marks + [None] * (len(chunks) - count)
+            return [_Marks(pdfs[d], n) for d, (_s, n) in zip(docs, chunks, strict=True)]
 
-        chunks = plan(tops[-1], prev.number + prev.starts[tops[-1]])
-        results = run(chunks, len(chunks))
-        replans = 0
         kept: list[tuple[_Marks, int, int]] = []
-        k = 0
-        while k < len(chunks):
-            # the chunk must start on a clean top of the (correct) chunk before it, with that page's number
-            start = next((t for t in prev.clean_tops() if t >= chunks[k][0]), None)
-            if start is None:
-                return whole()  # no clean page top within the overlap: rows taller than it
+        tail = max(chunk_rows // 2, 60)  # rows marked where the next chunk's start is looked for
+        prev_start, prev_end = 0, first_stop
+        if regular:
+            chunks = plan(tops[-1], prev.number + prev.starts[tops[-1]])
+            results = run(chunks)
+            for k, (start, number) in enumerate(chunks):
+                # the chunk must start on a clean top of the (correct) chunk before it, with that page's number
+                if start not in prev.clean_tops() or prev.number + prev.starts[start] != number:
+                    break  # mispredicted: the period changed; go on one chunk at a time from prev
+                kept.append((prev, 0, prev.starts[start]))
+                prev, prev_start = results[k], start
+                prev_end = min(total, chunks[k + 1][0] + overlap) if k + 1 < len(chunks) else total
+        # one chunk after the other, each from the last clean top the one before it shows
+        while prev_end < total:
+            found = [t for t in prev.clean_tops() if t > prev_start]
+            if not found:
+                return whole()  # no page starts with a whole row in the rows looked at: rows taller than that
+            start = found[-1]
             number = prev.number + prev.starts[start]
-            marks = results[k]
-            if marks is None or (start, number) != chunks[k]:
-                # mispredicted (rows of varying height): plan the rest again from the real top; after two
-                # such plans convert one chunk at a time, so irregular tables cost at most one extra pass
-                replans += 1
-                chunks = chunks[:k] + plan(start, number)
-                results = results[:k] + run(chunks[k:], len(chunks) - k if replans <= 2 else 1)
-                continue
             kept.append((prev, 0, prev.starts[start]))
-            prev = marks
-            k += 1
+            end = min(total, start + 2 * chunk_rows)
+            marked = range(max(start, end - tail), end) if end < total else range(0)
+            doc = split.write(work / f"s{start}-{number}.docx", start, end, page=number, marked=marked)
+            prev, prev_start, prev_end = _Marks(convert([doc])[0], number), start, end
         kept.append((prev, 0, prev.count))
         return _merge(kept, outdir / (source.stem + ".pdf"), pdfa=pdfa)
 
