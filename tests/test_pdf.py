@@ -113,22 +113,30 @@ class Converted(NamedTuple):
     pages: list[str]
 
 
-@pytest.fixture(scope="module")
-def lampiran_1500(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Converted]:
-    """The KB with a 1.500-row lampiran, converted whole and in chunks of about 300 rows (once per module)."""
+def _lampiran(folder: Path, rows: int, *, long_names_every: int = 0) -> dict[str, Converted]:
+    """The KB with a lampiran of ``rows`` rows, converted whole and in chunks of about 300 rows."""
     from docxtpl import DocxTemplate
 
     import workflow.render
     from bench.fixtures import lampiran_template, mou_context
 
-    folder = tmp_path_factory.mktemp("lampiran")
+    context = mou_context(rows)
+    if long_names_every:  # names over two or three lines: rows of varying height, no repeating layout
+        for i, person in enumerate(context["peserta"][::long_names_every]):
+            person["nama"] += " binti Abdul Rahman" + " Syamsuddin" * (i % 3)
     doc = DocxTemplate(str(lampiran_template()))
-    doc.render(mou_context(1500), jinja_env=workflow.render.environment(), autoescape=True)
-    source = folder / "kb-1500.docx"
+    doc.render(context, jinja_env=workflow.render.environment(), autoescape=True)
+    source = folder / f"kb-{rows}.docx"
     doc.save(str(source))
-    (whole,) = to_pdf([source], folder / "whole", pdfa=True)  # 1.500 rows: below CHUNK_ABOVE
+    (whole,) = to_pdf([source], folder / "whole", pdfa=True)  # below CHUNK_ABOVE: one call
     (chunked,) = to_pdf([source], folder / "chunked", pdfa=True, chunk_rows=300, chunk_above=0)
     return {"whole": Converted(whole, _page_texts(whole)), "chunked": Converted(chunked, _page_texts(chunked))}
+
+
+@pytest.fixture(scope="module")
+def lampiran_1500(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Converted]:
+    """The KB with a 1.500-row lampiran (rows of one height), converted whole and in chunks, once per module."""
+    return _lampiran(tmp_path_factory.mktemp("lampiran"), 1500)
 
 
 @pytest.mark.slow
@@ -137,6 +145,17 @@ def test_chunked_conversion_gives_the_pages_of_a_whole_conversion(lampiran_1500:
     """Converted in chunks, a 1.500-row lampiran has the same pages, each with the same text, as converted whole."""
     whole, chunked = lampiran_1500["whole"].pages, lampiran_1500["chunked"].pages
     assert len(whole) > 60  # five chunks of about 10 pages after the KB's 16
+    assert len(chunked) == len(whole)
+    for number, (mine, theirs) in enumerate(zip(chunked, whole, strict=True), start=1):
+        assert mine == theirs, f"page {number} differs"
+
+
+@pytest.mark.slow
+@needs_soffice
+def test_chunked_conversion_of_rows_of_varying_height_gives_the_same_pages(tmp_path: Path) -> None:
+    """With names wrapping over one to three lines the layout never repeats; chunks still give the whole's pages."""
+    converted = _lampiran(tmp_path, 1200, long_names_every=7)
+    whole, chunked = converted["whole"].pages, converted["chunked"].pages
     assert len(chunked) == len(whole)
     for number, (mine, theirs) in enumerate(zip(chunked, whole, strict=True), start=1):
         assert mine == theirs, f"page {number} differs"
