@@ -9,34 +9,31 @@ from pathlib import Path
 from bench.fixtures import CACHE, lampiran_template, mou_context
 
 
-def rendered(rows: int) -> Path:
+def rendered(rows: int, irregular: bool = False) -> Path:
     """The KB with ``rows`` lampiran rows rendered to .docx (cached in bench/.cache)."""
-    path = CACHE / f"pdf-case-{rows}.docx"
+    path = CACHE / f"pdf-case-{rows}{'-irregular' if irregular else ''}.docx"
     template = lampiran_template()
     if path.is_file() and path.stat().st_mtime >= template.stat().st_mtime:
         return path
-    from docxtpl import DocxTemplate
+    from workflow.compiled import compiled
+    from workflow.render import environment
 
-    import workflow.render
-
-    doc = DocxTemplate(str(template))
-    doc.render(mou_context(rows), jinja_env=workflow.render.environment(), autoescape=True)
     tmp = path.with_suffix(".tmp")
-    doc.save(str(tmp))
+    tmp.write_bytes(compiled(template, environment()).render(mou_context(rows, irregular=irregular)))
     tmp.replace(path)
     return path
 
 
-def bench_pdf(rows: int, stock: bool) -> float:
+def bench_pdf(rows: int, stock: bool, irregular: bool = False) -> float:
     """Seconds for one PDF/A-2b conversion of the document with ``rows`` lampiran rows.
 
     ``stock`` converts it in one LibreOffice call (superlinear: 273 s at 10.000 rows); otherwise
     ``workflow.pdf.to_pdf`` chooses, which converts tables of more than ``CHUNK_ABOVE`` rows in chunks.
-    Rendering is not timed.
+    With ``irregular``, some names wrap so rows differ in height. Rendering is not timed.
     """
     from workflow.pdf import to_pdf
 
-    source = rendered(rows)
+    source = rendered(rows, irregular)
     with tempfile.TemporaryDirectory(prefix="mou-bench-pdf-") as out:
         start = time.perf_counter()
         if stock:
