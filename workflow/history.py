@@ -73,13 +73,27 @@ def read(folder: Path) -> list[dict[str, Any]]:
     return _parse(path, path.read_bytes())[0]
 
 
+def _loads(data: bytes) -> Any:
+    """``json.loads`` with the cyclic garbage collector paused: it finds no cycles among freshly parsed
+    entries, yet walks them again and again while they are built (PERFORMANCE.md, trap 3)."""
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(data)
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _parse(path: Path, raw: bytes) -> tuple[list[dict[str, Any]], list[bytes]]:
     """(entries, raw lines) of a history file's bytes; one JSON parse for the whole file when it is sound."""
     if raw and not raw.endswith(b"\n"):
         raise HistoryBroken(path, raw.count(b"\n") + 1, "last line is incomplete (no newline)")
     lines = raw.split(b"\n")[:-1] if raw else []
     try:  # one parse of the whole file is several times faster than a parse per line
-        entries = json.loads(b"[" + b",".join(lines) + b"]") if lines else []
+        entries = _loads(b"[" + b",".join(lines) + b"]") if lines else []
         if len(entries) != len(lines):
             raise ValueError("a line holds more than one value")
     except (UnicodeDecodeError, ValueError):
@@ -89,9 +103,9 @@ def _parse(path: Path, raw: bytes) -> tuple[list[dict[str, Any]], list[bytes]]:
                 entries.append(json.loads(line.decode("utf-8")))
             except (UnicodeDecodeError, json.JSONDecodeError) as err:
                 raise HistoryBroken(path, n, f"not valid JSON ({err})") from err
-    fields = set(FIELDS)
-    for n, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict) or entry.keys() != fields:
+    fields, in_order = set(FIELDS), tuple(sorted(FIELDS))
+    for n, entry in enumerate(entries, 1):  # a canonical line has its keys sorted: one tuple comparison
+        if type(entry) is not dict or (tuple(entry) != in_order and entry.keys() != fields):
             raise HistoryBroken(path, n, f"expected an object with exactly the fields {', '.join(FIELDS)}")
     return entries, lines
 
@@ -118,16 +132,19 @@ def check_chain(folder: Path) -> list[dict[str, Any]]:
     entries, raw_lines = _parse(path, path.read_bytes()) if path.exists() else ([], [])
     prev = GENESIS
     sha256 = hashlib.sha256
-    for n, entry in enumerate(entries, 1):
-        line = raw_lines[n - 1]
+    for n, (entry, line) in enumerate(zip(entries, raw_lines, strict=True), 1):
         stored = entry["hash"]
-        # A canonical line is its hashed body with '"hash":"<hex>",' inserted, so hashing the raw line
-        # without that field checks content and canonical form at once; the slow path names the fault.
-        field = f'"hash":"{stored}",'.encode()
-        at = line.find(field) if isinstance(stored, str) else -1
-        if at < 0 or not line.startswith(b'"note":', at + len(field)):  # sorted keys: "hash" comes right before "note"
-            at = -1
-        if at < 0 or sha256(line[:at] + line[at + len(field) :]).hexdigest() != stored:
+        # A canonical line is its hashed body with '"hash":"<64 hex>",' inserted right before '"note":'
+        # (keys are sorted), so hashing the line without those 74 bytes checks content and canonical
+        # form at once; only a line that fails is serialised again to name the fault.
+        at = line.find(b'"hash":"')
+        if at >= 0 and line.startswith(b'","note":', at + 72):
+            digest = sha256(line[:at])
+            digest.update(line[at + 74 :])
+            fast = digest.hexdigest() == stored
+        else:
+            fast = False
+        if not fast:
             if line.decode("utf-8") != canonical(entry):
                 raise HistoryBroken(path, n, "not in canonical form (the line was edited)")
             if entry_hash(entry) != stored:
