@@ -129,7 +129,7 @@ def floor_render(template: Path, context: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def case_render(rows: list[Row]) -> None:
+def case_render(rows: list[Row], work: Path) -> None:
     from workflow.compiled import compiled
     from workflow.render import environment
 
@@ -187,7 +187,7 @@ def case_batch(rows: list[Row], work: Path) -> None:
     def setup() -> None:
         shutil.rmtree(fresh, ignore_errors=True)
         _agreements(fresh, count)
-        compiled._CACHE.entries.clear()  # each batch compiles its templates itself
+        compiled._CACHE.clear()  # each batch compiles its templates itself
         render._CHECKED.clear()
 
     def stock() -> None:
@@ -233,7 +233,7 @@ def case_batch(rows: list[Row], work: Path) -> None:
 # ---------------------------------------------------------------- start-up, list, verify
 
 
-def _cli(*args: str, cwd: Path | None = None) -> list[str]:
+def _cli(*args: str) -> list[str]:
     return [str(VENV_BIN / "mou"), *args]
 
 
@@ -363,7 +363,7 @@ print(int(hwm.split()[1]) / 1024)
 """
 
 
-def case_memory(rows: list[Row]) -> None:
+def case_memory(rows: list[Row], work: Path) -> None:
     lampiran_template()
     progress("peak memory at 10.000 rows")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -382,7 +382,7 @@ def case_memory(rows: list[Row]) -> None:
 # ---------------------------------------------------------------- PDF, redline (optional cases)
 
 
-def case_pdf(rows: list[Row]) -> None:
+def case_pdf(rows: list[Row], work: Path) -> None:
     from bench.pdf_case import bench_pdf
 
     if shutil.which("soffice") is None:
@@ -408,7 +408,7 @@ def case_pdf(rows: list[Row]) -> None:
         )
 
 
-def case_redline(rows: list[Row]) -> None:
+def case_redline(rows: list[Row], work: Path) -> None:
     from bench.redline_case import bench_redline
 
     progress("redline of two 1.000-row drafts")
@@ -435,8 +435,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="mou-bench-") as tmp:
         work = Path(tmp)
         for case in only:
-            fn = globals()[f"case_{case}"]
-            fn(rows, work) if "work" in fn.__code__.co_varnames[: fn.__code__.co_argcount] else fn(rows)
+            globals()[f"case_{case}"](rows, work)  # every case: (the table's rows, a scratch folder)
     elapsed = time.perf_counter() - started
     table = markdown(rows)
     print(table)

@@ -9,7 +9,6 @@ workers fork, so no worker compiles them again.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -87,7 +86,6 @@ def _run(root: str, slugs: list[str], stages: list[str] | None, actor: str | Non
     # fork keeps the compiled templates of the parent; where fork does not exist the workers compile their own
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    actor = actor or os.environ.get("MOU_ACTOR")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         chunk = max(1, len(slugs) // (workers * 8))
         yield from pool.map(_one, [root] * len(slugs), slugs, [stages] * len(slugs), [actor] * len(slugs), chunksize=chunk)

@@ -65,9 +65,7 @@ def cached(kind: str, raw: bytes, build: Callable[[], T]) -> T:
     try:
         value: T = pickle.loads(path.read_bytes())
         return value
-    except FileNotFoundError:
-        pass
-    except Exception:
+    except Exception:  # a missing or damaged entry of our own cache is a miss, rebuilt below
         pass
     value = build()
     _store(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

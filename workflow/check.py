@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.catalogue import DocumentSpec, load_catalogue, shown, templates_dir
-from workflow.compiled import UnsafeTemplate, safe_members
+from workflow.compiled import UnsafeTemplate, patcher, safe_members
 from workflow.context import schema_paths
 from workflow.errors import InvalidData
 from workflow.model import Agreement
@@ -48,14 +48,11 @@ class TemplateIssue:
 
 def template_parts(path: Path) -> list[tuple[str, str, str]]:
     """(part name, raw XML, Jinja source cleaned as docxtpl cleans it) of every templated part."""
-    from docxtpl import DocxTemplate  # heavy import, only when templates are actually read
-
-    patcher = DocxTemplate(path)
     with zipfile.ZipFile(path) as zf:
         safe_members(zf)
         names = sorted(n for n in zf.namelist() if _PARTS.match(n))
         raws = [(n, zf.read(n).decode("utf-8")) for n in names]
-    return [(n, raw, patcher.patch_xml(raw)) for n, raw in raws]
+    return [(n, raw, patcher().patch_xml(raw)) for n, raw in raws]  # docxtpl's own clean-up
 
 
 def _paragraph_texts(xml: str) -> list[str]:

@@ -16,9 +16,9 @@ import functools
 import io
 import re
 import struct
-import threading
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,12 +81,10 @@ class _Part:
 class Compiled:
     """A template read, patched and compiled once; ``render`` many times."""
 
-    path: Path
     members: list[tuple[str, bytes]]
     parts: dict[str, _Part]
     props: dict[str, Template]
     core_xml: bytes | None
-    env: Environment
 
     def render(self, context: dict[str, Any], *, core: dict[str, str] | None = None, pictures: Pictures | None = None) -> bytes:
         """The .docx bytes of this template filled with ``context``.
@@ -189,7 +187,7 @@ def _postprocess(xml: str) -> str:
     if "{_" in xml or "_}" in xml:
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     if any(c in xml for c in _LISTING):  # newlines, tabs, page breaks in values become Word breaks
-        xml = _patcher().resolve_listing(xml)
+        xml = patcher().resolve_listing(xml)
     return xml
 
 
@@ -197,7 +195,7 @@ def _fix_tables(xml: str) -> str:
     """docxtpl's column fix-up for templates whose ``{%tc %}`` loops change a table's column count."""
     from lxml import etree
 
-    tree = _patcher().fix_tables(xml)
+    tree = patcher().fix_tables(xml)
     return str(etree.tostring(tree, encoding="unicode"))
 
 
@@ -292,26 +290,26 @@ class Picture:
         return f'</w:t></w:r><w:r><w:drawing>{inline}</w:drawing></w:r><w:r><w:t xml:space="preserve">'
 
 
-@dataclass
-class _Cache:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    entries: dict[tuple[str, int, int, int], Compiled] = field(default_factory=dict)
+_CACHE: dict[tuple[tuple[str, int, int], int], Compiled] = {}
 
 
-_CACHE = _Cache()
+def file_key(path: Path) -> tuple[str, int, int]:
+    """What identifies a file's current content cheaply: resolved path, modification time, size."""
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
 
 
 def compiled(path: Path, env: Environment) -> Compiled:
     """``path`` compiled for ``env``, from this process's cache while the file is unchanged."""
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, id(env))
-    with _CACHE.lock:
-        found = _CACHE.entries.get(key)
-    if found is None:
-        found = compile_template(path, env)
-        with _CACHE.lock:
-            _CACHE.entries[key] = found
-    return found
+    key = (file_key(path), id(env))
+    if key not in _CACHE:
+        _CACHE[key] = compile_template(path, env)
+    return _CACHE[key]
+
+
+def package(members: Iterable[tuple[str, bytes]]) -> bytes:
+    """A reproducible .docx (zip) of ``members`` in order: fixed dates, deflated."""
+    return _zip([_Packed.of(name, data) for name, data in members])
 
 
 def compile_template(path: Path, env: Environment) -> Compiled:
@@ -328,7 +326,7 @@ def compile_template(path: Path, env: Environment) -> Compiled:
     core = raw.get("docProps/core.xml")
     if core is not None:
         props = {prop: env.from_string(value) for prop, value in _core_values(core).items()}
-    return Compiled(path, members, parts, props, core, env)
+    return Compiled(members, parts, props, core)
 
 
 def _header_footer_parts(rels: bytes) -> list[str]:
@@ -355,7 +353,7 @@ def _compile_part(raw: bytes, env: Environment, *, body: bool) -> _Part:
         start = whole.index("<w:body")
         end = whole.rindex("</w:body>") + len("</w:body>")
     head = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + whole[:start]
-    source = _patcher().patch_xml(whole[start:end])
+    source = patcher().patch_xml(whole[start:end])
     template = env.from_string(_PARA_START.sub(r"\n<w:p\1", source))
     return _Part(head, template, whole[end:], fix_tables=bool(_TABLE_TAGS.search(source)))
 
@@ -368,13 +366,9 @@ def _core_values(raw: bytes) -> dict[str, str]:
     return {prop: (element.text or "") if element is not None else "" for prop, element in found.items()}
 
 
-_PATCHER: list[Any] = []
-
-
-def _patcher() -> Any:
+@functools.cache
+def patcher() -> Any:
     """A docxtpl template object used only for its text transformations (patch, listing, tables)."""
-    if not _PATCHER:
-        from docxtpl import DocxTemplate
+    from docxtpl import DocxTemplate
 
-        _PATCHER.append(DocxTemplate(io.BytesIO()))
-    return _PATCHER[0]
+    return DocxTemplate(io.BytesIO())

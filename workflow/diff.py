@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import io
 import os
 import re
@@ -172,8 +173,9 @@ def compare(
     accepted and the older with every change rejected; they never replace a file, and are recorded in
     the history (a ``redline`` entry naming both versions, every file and its SHA-256) under the lock.
     """
-    import getpass
     from datetime import UTC, datetime
+
+    from workflow.lifecycle import acting_user
 
     stem, left, right = _find(store, slug, old, new, name)
     old_lines, new_lines = document_lines(left), document_lines(right)
@@ -183,7 +185,7 @@ def compare(
     outputs = [(k, _check_output(store, slug, k, p)) for k, p in (("docx", docx), ("html", html)) if p is not None]
     if len(outputs) == 2 and outputs[0][1] == outputs[1][1]:
         raise MouError(f"--docx and --html name the same file {docx}; give each its own")
-    who = actor or os.environ.get("MOU_ACTOR") or getpass.getuser()
+    who = acting_user(actor)
     when = datetime.now(UTC).replace(microsecond=0)
     va, vb = f"v{_version(old)}", f"v{_version(new)}"
     data: dict[str, bytes] = {}
@@ -221,7 +223,7 @@ def _record(
                     write_new(path, data[kind])
                 except FileExistsError as err:
                     raise OutputExists(kind, path) from err
-                written.append(Written(kind, path, history.sha256_file(path)))
+                written.append(Written(kind, path, hashlib.sha256(data[kind]).hexdigest()))
             artifacts = [
                 {"path": str(w.path.relative_to(folder)), "sha256": w.sha256} for w in written if w.path.is_relative_to(folder)
             ]

@@ -166,6 +166,11 @@ def snapshot(store: Store, slug: str) -> Snapshot:
     return Snapshot(loaded, process, entries, state, history.sha256_file(loaded.path), folder)
 
 
+def acting_user(actor: str | None) -> str:
+    """Who a record-only step (render, redline) is attributed to: ``--as``, ``MOU_ACTOR``, else the login name."""
+    return actor or os.environ.get("MOU_ACTOR") or getpass.getuser()
+
+
 def resolve_actor(actor: str | None) -> str:
     """``--as`` or ``MOU_ACTOR``; an event must say who fires it."""
     name = actor or os.environ.get("MOU_ACTOR")
@@ -264,7 +269,7 @@ def record_render(store: Store, slug: str, stages: list[str] | None, out: Path |
     from workflow.catalogue import load_catalogue
     from workflow.render import render_stage
 
-    who = actor or os.environ.get("MOU_ACTOR") or getpass.getuser()
+    who = acting_user(actor)
     with store.writing(slug):
         snap = snapshot(store, slug)
         if not stages:

@@ -32,10 +32,6 @@ def soffice() -> str:
     raise ConversionFailed(f"LibreOffice (soffice) is not installed; {INSTALL_HINT}")
 
 
-PDFA_2B = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
-"""LibreOffice >= 7.4 filter options for PDF/A-2b; the older `SelectPdfVersion=2` form is silently ignored."""
-
-
 def pdfa_part(pdf: Path) -> str | None:
     """The PDF/A part and conformance the file declares in its XMP metadata ('2B'), or None."""
     data = pdf.read_bytes()
@@ -106,7 +102,7 @@ def _convert(
 
     outdir.mkdir(parents=True, exist_ok=True)
     settings: dict[str, dict[str, object]] = {}
-    if pdfa:
+    if pdfa:  # the JSON form of LibreOffice >= 7.4; the older `SelectPdfVersion=2` is silently ignored
         settings["SelectPdfVersion"] = {"type": "long", "value": "2"}
     for name, value in (options or {}).items():
         kind = "boolean" if isinstance(value, bool) else "long" if isinstance(value, int) else "string"

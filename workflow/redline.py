@@ -33,7 +33,6 @@ PROOF_ERR = _w("proofErr")
 _RUN_CONTAINERS = {_w("hyperlink"), _w("smartTag"), _w("sdtContent"), _w("customXml"), _w("fldSimple"), _w("sdt")}
 _STORY = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 _TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|\w+|\s+|[^\w\s]")  # 1.000, Rp16.800,00 and 000.8.3.3/001 stay whole
-_EPOCH = (1980, 1, 1, 0, 0, 0)
 SIMILAR = 0.5
 """Two paragraphs (or rows) at least this similar are shown as one changed paragraph, else as deleted + inserted."""
 _WINDOW = 8
@@ -504,16 +503,11 @@ def _max_id(roots: Iterable[Any]) -> int:
     return max(found, default=0)
 
 
-def _write_zip(src: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
-    """The package with ``replaced`` parts, fixed timestamps and the original member order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, replaced.get(info.filename) or src.read(info.filename))
-    return out.getvalue()
+def _repack(src: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
+    """The package with ``replaced`` parts, in the original member order, as mou writes every .docx."""
+    from workflow.compiled import package
+
+    return package((name, replaced.get(name) or src.read(name)) for name in src.namelist())
 
 
 def _serialise(root: Any) -> bytes:
@@ -546,7 +540,7 @@ def redline(old: bytes, new: bytes, *, author: str, date: str) -> bytes:
             else:
                 _container(old_root, new_root, rev)
             replaced[name] = _serialise(new_root)
-        return _write_zip(znew, replaced)
+        return _repack(znew, replaced)
 
 
 def text_lines(docx: bytes) -> list[str]:
@@ -594,7 +588,7 @@ def resolve(docx: bytes, *, accept: bool) -> bytes:
             root = etree.fromstring(z.read(name), parser)
             _resolve(root, accept)
             replaced[name] = _serialise(root)
-        return _write_zip(z, replaced)
+        return _repack(z, replaced)
 
 
 def _resolve(root: Any, accept: bool) -> None:

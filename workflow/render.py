@@ -155,18 +155,18 @@ def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None
     return written
 
 
-_CHECKED: dict[tuple[str, int, int, str, tuple[str, ...]], list[Any]] = {}
+_CHECKED: dict[tuple[tuple[str, int, int], str, tuple[str, ...]], list[Any]] = {}
 
 
 def checked(path: Path, spec: DocumentSpec) -> list[Any]:
     """``check_template`` of ``path``, from this process's cache while the file is unchanged (batches check once)."""
     from workflow.check import check_template
+    from workflow.compiled import file_key
 
     try:
-        stat = path.stat()
+        key = (file_key(path), spec.name, tuple(spec.needs))
     except OSError:
         return check_template(path, spec)
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, spec.name, tuple(spec.needs))
     if key not in _CHECKED:
         _CHECKED[key] = check_template(path, spec)
     return _CHECKED[key]
