@@ -1,17 +1,20 @@
 # Two commands set up everything on a fresh machine with Python 3.11+:
 #   make demo   - create .venv, install, render the embedded Buton example
 #   make test   - create .venv, install, run the tests
+# The development environment is exactly requirements-dev.txt (versions and hashes); `make lock`
+# refreshes it from the ranges in pyproject.toml and re-checks the test oracles against it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements-dev.txt
 
-.PHONY: demo test lint check bench templates preview schema-doc clean
+.PHONY: demo test test-fast lint check lock wheel bench templates preview schema-doc clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m compileall -q workflow cli.py  # as pip does for installed packages: start-up reads .pyc
 	@touch $(STAMP)
 
@@ -20,6 +23,24 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+# The suite without the slow harnesses (LibreOffice, Chromium, kill and race harnesses): the inner loop.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
+
+# Re-resolve requirements-dev.txt (newest versions within pyproject.toml's ranges, every platform,
+# with hashes), install it, and check that the test oracles still give their known answers.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes \
+		--upgrade --quiet --custom-compile-command "make lock" -o $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(BIN)/pytest -q -m oracle
+	@touch $(STAMP)
+
+# The wheel and sdist under dist/ (templates, processes and the example inside the wheel).
+wheel: $(STAMP)
+	rm -rf dist build
+	$(BIN)/python -m build --no-isolation --outdir dist
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -44,4 +65,4 @@ preview: demo
 	$(BIN)/python tools/preview.py mou-demo
 
 clean:
-	rm -rf $(VENV) mou-demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) mou-demo dist build .pytest_cache .mypy_cache .ruff_cache

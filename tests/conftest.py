@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -51,16 +53,35 @@ def run(root: Path) -> Callable[..., Result]:
     return invoke
 
 
-@pytest.fixture(scope="session")
-def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("mou-cache")
+# Switches of the test harness itself, kept from the caller's environment; every other MOU_* variable
+# is the product's configuration and is removed, so a developer's shell never changes a result.
+HARNESS_VARIABLES = {"MOU_REQUIRE_TOOLS"}
+_SESSION_CACHE = Path(tempfile.mkdtemp(prefix="mou-test-cache-"))
+
+
+def _scrub(environ: MutableMapping[str, str]) -> None:
+    for name in [n for n in environ if n.startswith("MOU_") and n not in HARNESS_VARIABLES]:
+        del environ[name]
+    environ["MOU_CACHE"] = str(_SESSION_CACHE / "mou")  # the user's ~/.cache stays untouched by the tests
+    environ["XDG_CACHE_HOME"] = str(_SESSION_CACHE / "xdg")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is imported: modules that copy os.environ at import see it clean too."""
+    _scrub(os.environ)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
-def _no_custom_templates(monkeypatch: pytest.MonkeyPatch, _cache_dir: Path) -> Iterator[None]:
-    monkeypatch.delenv("MOU_TEMPLATES", raising=False)
-    monkeypatch.delenv("MOU_ROOT", raising=False)
-    monkeypatch.setenv("MOU_CACHE", str(_cache_dir))  # the user's ~/.cache stays untouched by the tests
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts with no MOU_* setting and a private cache, whatever an earlier test or the shell set."""
+    for name in [n for n in os.environ if n.startswith("MOU_") and n not in HARNESS_VARIABLES]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("MOU_CACHE", str(_SESSION_CACHE / "mou"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_SESSION_CACHE / "xdg"))
     yield
 
 

@@ -13,8 +13,9 @@ from click.testing import Result
 from lxml import etree
 
 from tests.conftest import PROJECT, SLUG, docx_text, make_docx, tree_hash
-from workflow.catalogue import SHIPPED_TEMPLATES, load_catalogue
+from workflow.catalogue import load_catalogue
 from workflow.render import MADE_BY
+from workflow.shipped import templates as shipped_templates
 
 GOLDEN = PROJECT / "tests" / "golden"
 # documents whose figures come from `mou report` and `mou log` are tested in test_monitoring.py
@@ -164,7 +165,7 @@ def test_unknown_agreement_is_refused(root: Path, run: Callable[..., Result]) ->
 def _custom_templates(tmp_path: Path, body: str, monkeypatch: pytest.MonkeyPatch, cells: list[str] | None = None) -> Path:
     """A Pemda's own templates folder: the shipped one, with the FGD stage made of one test template."""
     folder = tmp_path / "tpl"
-    shutil.copytree(SHIPPED_TEMPLATES, folder)
+    shutil.copytree(shipped_templates(), folder)
     make_docx(folder / "x.docx", [body], cells)
     _catalogue(folder)
     monkeypatch.setenv("MOU_TEMPLATES", str(folder))
@@ -254,7 +255,7 @@ def test_same_inputs_give_the_same_bytes(root: Path, run: Callable[..., Result],
 
 def _catalogue(folder: Path) -> None:
     """Point the FGD stage of ``folder``'s catalogue at x.docx alone."""
-    data = yaml.safe_load((SHIPPED_TEMPLATES / "catalogue.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((shipped_templates() / "catalogue.yaml").read_text(encoding="utf-8"))
     data["stages"][0]["documents"] = [{"name": "x", "template": "x.docx", "title": "X", "needs": ["fgd"]}]
     (folder / "catalogue.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
@@ -284,7 +285,7 @@ def test_hostile_template_files_are_refused(
 ) -> None:
     """A template that is not a zip, names files outside itself, or unpacks to a bomb is refused; nothing is written."""
     folder = tmp_path / "tpl"
-    shutil.copytree(SHIPPED_TEMPLATES, folder)
+    shutil.copytree(shipped_templates(), folder)
     make(folder / "x.docx")
     _catalogue(folder)
     monkeypatch.setenv("MOU_TEMPLATES", str(folder))
@@ -348,7 +349,7 @@ def test_compiled_render_equalsstock_render(stage: str, name: str, tmp_path: Pat
     agreement_yaml = tmp_path / "agreement.yaml"
     agreement_yaml.write_text((PROJECT / "agreements" / SLUG / "agreement.yaml").read_text(encoding="utf-8") + PKS, "utf-8")
     spec = next(s for st, s in load_catalogue().documents() if s.name == name)
-    template = SHIPPED_TEMPLATES / spec.template
+    template = shipped_templates() / spec.template
     context = build_context(load_file(agreement_yaml), version=3)
     ours = compiled(template, environment()).render(context)
     stock = stock_render(template, context)

@@ -7,25 +7,25 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from workflow import shipped
 from workflow.errors import InvalidData, Problem, UnknownStage
 from workflow.model import Agreement
 from workflow.schema import Reader, field
 from workflow.yamlsafe import load as load_yaml
 
-SHIPPED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CATALOGUE_FILE = "catalogue.yaml"
 
 
 def templates_dir() -> Path:
     """The templates folder: ``MOU_TEMPLATES`` when set (a Pemda's own templates), else the shipped one."""
     custom = os.environ.get("MOU_TEMPLATES")
-    return Path(custom) if custom else SHIPPED_TEMPLATES
+    return Path(custom) if custom else shipped.templates()
 
 
 def shown(path: Path) -> str:
     """A template's name in messages: shipped ones as ``templates/x.docx``, a Pemda's own by full path."""
     try:
-        return str(path.relative_to(SHIPPED_TEMPLATES.parent))
+        return str(Path("templates") / path.relative_to(shipped.templates()))
     except ValueError:
         return str(path)
 

@@ -17,12 +17,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from workflow import shipped
 from workflow.errors import MouError
 from workflow.lifecycle import advance, record_render
 from workflow.render import Rendered
 from workflow.store import AGREEMENT_FILE, Store, write_atomic
 
-EXAMPLE_ROOT = Path(__file__).resolve().parent.parent / "agreements"
 EXAMPLE_SLUG = "buton-bpjstk-2025"
 MARKER = ".mou-demo"
 DEMO_DAY = date(2025, 6, 16)  # the demo's "today", so dates in the story agree with the 2025 term
@@ -103,7 +103,7 @@ def demo(out: Path) -> DemoResult:
     target = root / EXAMPLE_SLUG
     target.mkdir(parents=True)
     (out / MARKER).write_text("made by mou demo; safe to delete\n", encoding="utf-8")
-    shutil.copy2(EXAMPLE_ROOT / EXAMPLE_SLUG / AGREEMENT_FILE, target / AGREEMENT_FILE)
+    shutil.copy2(shipped.examples() / EXAMPLE_SLUG / AGREEMENT_FILE, target / AGREEMENT_FILE)
     store = Store(root)
     steps: list[Step] = []
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from workflow import shipped
 from workflow.catalogue import templates_dir
 from workflow.errors import MouError
 from workflow.schema import Reader, field
 from workflow.yamlsafe import load as load_yaml
-
-PROCESSES_DIR = Path(__file__).resolve().parent / "processes"
 
 
 @dataclass(frozen=True)
@@ -150,13 +149,14 @@ class UnknownProcess(MouError):
     """Raised when an agreement names a process that has no definition file."""
 
     def __init__(self, name: str, known: list[str]) -> None:
-        super().__init__(f"unknown process {name!r}; known processes: {', '.join(known)} (in {PROCESSES_DIR})")
+        where = ", ".join(str(f) for f in folders())
+        super().__init__(f"unknown process {name!r}; known processes: {', '.join(known) or 'none'} (in {where})")
 
 
 def folders() -> list[Path]:
     """Where definitions are looked up: ``MOU_PROCESSES`` first (a Pemda's own), then the shipped ones."""
     extra = os.environ.get("MOU_PROCESSES")
-    return [Path(extra), PROCESSES_DIR] if extra else [PROCESSES_DIR]
+    return [Path(extra), shipped.processes()] if extra else [shipped.processes()]
 
 
 def available() -> list[str]:
