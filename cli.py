@@ -18,8 +18,42 @@ from workflow.errors import MouError
 from workflow.store import Store
 
 
+def _with_usage(err: click.UsageError, ctx: click.Context) -> None:
+    """Give a usage error its command's context, so it prints the ``Usage:`` line.
+
+    click's option parser raises some (``Option '--stage' requires an argument.``) without one.
+    """
+    if err.ctx is None:
+        err.ctx = ctx
+
+
+class MouCommand(click.Command):
+    """A command whose every usage error shows its ``Usage:`` line and exits 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as err:
+            _with_usage(err, ctx)
+            raise
+
+
 class MouGroup(click.Group):
-    """Turns every domain error into ``Error:`` lines on stderr and exit code 1."""
+    """Turns every domain error into ``Error:`` lines on stderr and exit code 1.
+
+    Its commands are ``MouCommand`` and its sub-groups ``MouGroup``, so usage errors everywhere
+    print the ``Usage:`` line and exit 2.
+    """
+
+    command_class = MouCommand
+    group_class = type
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as err:
+            _with_usage(err, ctx)
+            raise
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -48,9 +82,18 @@ def _echo_json(obj: Any) -> None:
     click.echo(json.dumps(_plain(obj), indent=2, ensure_ascii=False))
 
 
-def _store(ctx: click.Context) -> Store:
+def _store(ctx: click.Context, slug: str | None = None) -> Store:
+    """The store under --root; with ``slug``, first make sure that agreement exists.
+
+    Checking here, before anything else the command needs (an actor, a file, an event), makes an
+    unknown slug always the same one-line error naming the agreements that do exist, exit 1, with
+    nothing written.
+    """
     root: Path = ctx.obj["root"]
-    return Store(root)
+    store = Store(root)
+    if slug is not None:
+        store.agreement_file(slug)  # raises AgreementNotFound listing the known slugs
+    return store
 
 
 @click.group(cls=MouGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -144,7 +187,7 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
     """
     from workflow.check import check_project
 
-    report = check_project(_store(ctx), slug)
+    report = check_project(_store(ctx, slug), slug)
     if as_json:
         _echo_json(report)
     else:
@@ -193,14 +236,14 @@ def render(
     """
     if every:
         if slug or out:
-            raise MouError("--all renders every agreement in place: give no SLUG and no --out")
+            raise click.UsageError("--all renders every agreement in place: give no SLUG and no --out", ctx)
         _render_all(ctx, list(stages) or None, workers, actor)
         return
     if not slug:
-        raise MouError("say which agreement to render (mou render SLUG), or --all for every one")
+        raise click.UsageError("say which agreement to render (mou render SLUG), or --all for every one", ctx)
     from workflow.lifecycle import record_render
 
-    for doc in record_render(_store(ctx), slug, list(stages) or None, out, actor):
+    for doc in record_render(_store(ctx, slug), slug, list(stages) or None, out, actor):
         click.echo(f"{doc.title} (v{doc.version}): {doc.path}")
 
 
@@ -246,7 +289,7 @@ def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: 
     """
     from workflow.lifecycle import advance as run_advance
 
-    entry = run_advance(_store(ctx), slug, event, actor, note)
+    entry = run_advance(_store(ctx, slug), slug, event, actor, note)
     moved = f"{entry['from']} -> {entry['to']}" if entry["from"] != entry["to"] else f"stays in {entry['to']}"
     click.echo(f"{slug}: {event} by {entry['actor']} ({entry['role']}): {moved} [entry {entry['seq']}]")
     for artifact in entry["artifacts"]:
@@ -297,7 +340,7 @@ def sign(
     """
     from workflow.signing import sign as run_sign
 
-    entry = run_sign(_store(ctx), slug, kind, list(files), signed_on.date(), place=place, meterai=meterai, actor=actor)
+    entry = run_sign(_store(ctx, slug), slug, kind, list(files), signed_on.date(), place=place, meterai=meterai, actor=actor)
     click.echo(f"{slug}: {entry['event']} by {entry['actor']}: {entry['from']} -> {entry['to']} [entry {entry['seq']}]")
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}  sha256 {artifact['sha256'][:16]}")
@@ -320,7 +363,7 @@ def archive(ctx: click.Context, slug: str, actor: str | None) -> None:
     """
     from workflow.archive import archive as run_archive
 
-    written = run_archive(_store(ctx), slug, actor)
+    written = run_archive(_store(ctx, slug), slug, actor)
     if not written:
         click.echo(f"{slug}: every signed version is already archived.")
     for item in written:
@@ -346,7 +389,7 @@ def export(ctx: click.Context, slug: str, jdih: bool, out: Path | None) -> None:
     """
     from workflow.export import export_jdih
 
-    for path in export_jdih(_store(ctx), slug, out):
+    for path in export_jdih(_store(ctx, slug), slug, out):
         click.echo(str(path))
 
 
@@ -363,7 +406,7 @@ def status(ctx: click.Context, slug: str, as_json: bool) -> None:
     """
     from workflow.lifecycle import status as run_status
 
-    st = run_status(_store(ctx), slug)
+    st = run_status(_store(ctx, slug), slug)
     if as_json:
         _echo_json(st)
         return
@@ -401,7 +444,7 @@ def history(ctx: click.Context, slug: str, as_json: bool) -> None:
     """
     from workflow.lifecycle import entries
 
-    found = entries(_store(ctx), slug)
+    found = entries(_store(ctx, slug), slug)
     if as_json:
         _echo_json(found)
         return
@@ -430,7 +473,7 @@ def verify(ctx: click.Context, slug: str | None) -> None:
     """
     from workflow.lifecycle import verify as run_verify
 
-    store = _store(ctx)
+    store = _store(ctx, slug)
     slugs = [slug] if slug else list(store.slugs())
     problems = []
     for s in slugs:
@@ -488,7 +531,7 @@ def diagram(ctx: click.Context, slug: str | None, fmt: str, process_name: str | 
     """
     from workflow.lifecycle import diagram as run_diagram
 
-    click.echo(run_diagram(_store(ctx), slug, fmt, process_name), nl=False)
+    click.echo(run_diagram(_store(ctx, slug), slug, fmt, process_name), nl=False)
 
 
 @main.command()
@@ -532,7 +575,7 @@ def diff(
     """
     from workflow.diff import compare
 
-    result = compare(_store(ctx), slug, old, new, name, docx=docx_file, html=html_file, actor=actor)
+    result = compare(_store(ctx, slug), slug, old, new, name, docx=docx_file, html=html_file, actor=actor)
     colours = {"+": "green", "-": "red", "@": "cyan"}
     for line in result.lines:
         bold = line.startswith(("+++", "---"))
@@ -569,13 +612,14 @@ def participants_import(ctx: click.Context, slug: str, file: Path, actor: str | 
     """
     from workflow.participants import import_participants
 
+    store = _store(ctx, slug)
     with file.open("rb") as fh:
         rows = max(0, sum(1 for _ in fh) - 1)
     if quiet or not sys.stderr.isatty():  # a progress bar only where a person watches
-        people = import_participants(_store(ctx), slug, file, actor)
+        people = import_participants(store, slug, file, actor)
     else:
         with click.progressbar(length=rows, label="Checking participants", file=sys.stderr) as bar:
-            people = import_participants(_store(ctx), slug, file, actor, bar.update)
+            people = import_participants(store, slug, file, actor, bar.update)
     click.echo(f"{slug}: {len(people)} participants imported from {file.name}")
 
 
@@ -602,7 +646,7 @@ def participants_replace(ctx: click.Context, /, slug: str, old_nik: str, reason:
     """
     from workflow.participants import mask, replace_participant
 
-    person = replace_participant(_store(ctx), slug, old_nik, new, reason, actor)
+    person = replace_participant(_store(ctx, slug), slug, old_nik, new, reason, actor)
     click.echo(f"{slug}: {mask(old_nik)} ({reason}) replaced by {person.nama} ({mask(person.nik)})")
 
 
@@ -619,7 +663,7 @@ def participants_list(ctx: click.Context, slug: str, show_nik: bool) -> None:
     """
     from workflow.participants import load_participants, mask
 
-    for p in load_participants(_store(ctx).folder(slug)):
+    for p in load_participants(_store(ctx, slug).folder(slug)):
         click.echo(f"{p.nik if show_nik else mask(p.nik)}  {p.nama:<28} {p.desa}, {p.kecamatan}  {p.pekerjaan}  {p.mulai}")
 
 
@@ -653,7 +697,7 @@ def log(ctx: click.Context, /, slug: str, kind: str, on: Any, note: str, actor: 
     from workflow.monitoring import log as run_log
 
     when = on.date() if on else None
-    entry = run_log(_store(ctx), slug, kind, actor=actor, note=note, when=when, **figures)
+    entry = run_log(_store(ctx, slug), slug, kind, actor=actor, note=note, when=when, **figures)
     click.echo(f"{slug}: {kind} logged [entry {entry['seq']}]")
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}")
@@ -676,7 +720,7 @@ def report(ctx: click.Context, slug: str, period: str, recommendation: str, acto
     """
     from workflow.report import report as run_report
 
-    doc, k = run_report(_store(ctx), slug, period, recommendation=recommendation, actor=actor)
+    doc, k = run_report(_store(ctx, slug), slug, period, recommendation=recommendation, actor=actor)
     click.echo(f"{doc.title} {period} (v{doc.version}): {doc.path}")
     click.echo(_kpi_text(k))
 

@@ -68,20 +68,23 @@ def test_one_broken_agreement_does_not_stop_the_others(root: Path, run: Callable
 
 
 def test_all_refuses_a_slug_out_and_unknown_stage_before_writing(root: Path, tmp_path: Path, run: Callable[..., Result]) -> None:
-    """Contradictory or wrong arguments write nothing and say what to do."""
+    """Contradictory arguments are usage errors (exit 2), a wrong stage a domain error (exit 1); nothing is written."""
     before = tree_hash(root)
     in_place = "Error: --all renders every agreement in place: give no SLUG and no --out\n"
     cases = [
-        (["render", "--all", SLUG], in_place),
-        (["render", "--all", "--out", str(tmp_path / "x")], in_place),
-        (["render"], "Error: say which agreement to render (mou render SLUG), or --all for every one\n"),
+        (["render", "--all", SLUG], 2, in_place),
+        (["render", "--all", "--out", str(tmp_path / "x")], 2, in_place),
+        (["render"], 2, "Error: say which agreement to render (mou render SLUG), or --all for every one\n"),
         (
             ["render", "--all", "--stage", "nope"],
+            1,
             "Error: unknown stage 'nope'; known stages: fgd, draft_kb, amendment, monitoring, santunan\n",
         ),
     ]
-    for args, message in cases:
+    for args, code, message in cases:
         result = run(*args)
-        assert (result.exit_code, result.stderr) == (1, message)
+        assert result.exit_code == code
+        assert result.stderr.endswith(message)
+        assert ("Usage:" in result.stderr) == (code == 2)
     assert run("render", "--all", "--workers", "0").exit_code == 2
     assert tree_hash(root) == before

@@ -153,10 +153,70 @@ def test_schema_reference_is_current() -> None:
     assert result.stdout == (PROJECT / "docs" / "schema.md").read_text(encoding="utf-8")
 
 
-def test_library_never_imports_click() -> None:
-    """workflow/ is the product; only cli.py knows click."""
-    for path in (PROJECT / "workflow").glob("*.py"):
-        assert "import click" not in path.read_text(encoding="utf-8"), path
+def test_library_never_imports_click(tmp_path: Path) -> None:
+    """workflow/ is the product; only cli.py knows click.
+
+    Checked where it counts, in ``sys.modules`` of a fresh interpreter after importing every module of the
+    package (walked recursively, so new modules are covered): ``from click import x``, ``import_module("click")``
+    and imports through another library are caught as well as ``import click``. A control package that pulls
+    click in from a subpackage shows the check is not blind.
+    """
+    import json
+    import subprocess
+    import sys
+    from typing import Any
+
+    script = """
+import importlib, importlib.abc, json, pkgutil, sys, traceback
+
+package = sys.argv[1]
+sys.path.insert(0, sys.argv[2])
+before = "click" in sys.modules
+stack = []
+
+
+class Watch(importlib.abc.MetaPathFinder):
+    \"\"\"Remember where click is first imported from; let the import go on.\"\"\"
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "click" and not stack:
+            stack.extend(f"{f.filename}:{f.lineno}" for f in traceback.extract_stack()[:-1] if "importlib" not in f.filename)
+        return None
+
+
+sys.meta_path.insert(0, Watch())
+top = importlib.import_module(package)
+modules = [package, *(m.name for m in pkgutil.walk_packages(top.__path__, package + "."))]
+culprit = package if "click" in sys.modules else None
+for name in modules:
+    importlib.import_module(name)
+    if culprit is None and "click" in sys.modules:
+        culprit = name
+print(json.dumps({"before": before, "modules": modules, "click": "click" in sys.modules, "culprit": culprit, "stack": stack}))
+"""
+
+    def imports(package: str, where: Path) -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-c", script, package, str(where)], cwd=PROJECT, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        result: dict[str, Any] = json.loads(done.stdout)
+        assert result["before"] is False, "click was imported before any module of the package"
+        return result
+
+    control = tmp_path / "control"
+    (control / "sub").mkdir(parents=True)
+    for name, text in [("__init__", ""), ("plain", "import json\n"), ("sub/__init__", "")]:
+        (control / f"{name}.py").write_text(text, encoding="utf-8")
+    (control / "sub" / "deep.py").write_text('import importlib\n\nimportlib.import_module("cl" + "ick")\n', encoding="utf-8")
+    caught = imports("control", tmp_path)
+    assert caught["click"] is True and caught["culprit"] == "control.sub.deep", caught
+    assert any(frame.endswith("deep.py:3") for frame in caught["stack"]), caught["stack"]
+
+    result = imports("workflow", PROJECT)
+    assert "workflow.store" in result["modules"]
+    assert len(result["modules"]) >= len(list((PROJECT / "workflow").glob("*.py"))), result["modules"]
+    assert result["click"] is False, f"click imported by {result['culprit']}, from:\n" + "\n".join(result["stack"])
 
 
 def test_group_maps_domain_errors_only() -> None:

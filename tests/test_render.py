@@ -156,10 +156,10 @@ def test_adendum_stage_needs_an_adendum_described(run: Callable[..., Result]) ->
 
 
 def test_unknown_agreement_is_refused(root: Path, run: Callable[..., Result]) -> None:
-    """A slug with no folder says where it looked."""
+    """A slug with no folder says where it looked and which agreements there are."""
     result = run("render", "kolaka-2026")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: no agreement 'kolaka-2026' in {root} (expected {root / 'kolaka-2026' / 'agreement.yaml'})\n"
+    assert result.stderr == f"Error: no agreement 'kolaka-2026' in {root}; known agreements: {SLUG}\n"
 
 
 def _custom_templates(tmp_path: Path, body: str, monkeypatch: pytest.MonkeyPatch, cells: list[str] | None = None) -> Path:

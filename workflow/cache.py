@@ -52,6 +52,8 @@ def _private(where: Path) -> bool:
         st = where.stat()
     except OSError:
         return False
+    if not hasattr(os, "getuid"):  # Windows: no POSIX owner or mode bits; the folder is the user's profile
+        return where.is_dir()
     return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 

@@ -37,11 +37,39 @@ class InvalidData(MouError):
 
 
 class AgreementNotFound(MouError):
-    """Raised when no agreement folder exists for a slug."""
+    """Raised when no agreement folder exists for a slug; the one-line message names the agreements that do.
 
-    def __init__(self, slug: str, root: Path) -> None:
+    ``known`` defaults to the agreements found under ``root`` when the error is raised.
+    """
+
+    LISTED = 10  # more known agreements than this: name the closest few and point to `mou list`
+
+    def __init__(self, slug: str, root: Path, known: Sequence[str] | None = None) -> None:
         self.slug, self.root = slug, root
-        super().__init__(f"no agreement '{slug}' in {root} (expected {root / slug / 'agreement.yaml'})")
+        self.known = sorted(known) if known is not None else _agreements_under(root)
+        # A folder without its agreement.yaml (misnamed, or not yet written) is worth naming.
+        bare = f" ({root / slug} has no agreement.yaml)" if (root / slug).is_dir() else ""
+        super().__init__(f"no agreement '{slug}' in {root}{bare}; {_known_agreements(slug, self.known, self.LISTED)}")
+
+
+def _agreements_under(root: Path) -> list[str]:
+    """Folders under ``root`` that hold an agreement.yaml (errors sit below the store: no import of it)."""
+    try:
+        return sorted(p.parent.name for p in root.glob("*/agreement.yaml") if not p.parent.name.startswith("."))
+    except OSError:
+        return []
+
+
+def _known_agreements(slug: str, known: list[str], limit: int) -> str:
+    """``known agreements: a, b`` (or ``none yet``); past ``limit``, the closest few and a count."""
+    if not known:
+        return "known agreements: none yet"
+    if len(known) <= limit:
+        return f"known agreements: {', '.join(known)}"
+    from difflib import get_close_matches
+
+    some = get_close_matches(slug, known, n=5) or known[:5]
+    return f"{len(known)} known agreements, among them {', '.join(some)} (mou list shows them all)"
 
 
 class AgreementExists(MouError):

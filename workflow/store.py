@@ -6,15 +6,14 @@ Every write is atomic (temporary file, fsync, rename or link) and never replaces
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from workflow import locking
 from workflow.errors import AgreementNotFound, InvalidSlug, MouError
 
 AGREEMENT_FILE = "agreement.yaml"
@@ -61,26 +60,20 @@ class Store:
     def lock(self, slug: str, *, timeout: float = 30.0) -> Iterator[None]:
         """Hold the agreement's lock: one writer at a time, across processes.
 
-        The lock is ``flock`` on the agreement's folder itself, so it creates no file, and the files
-        inside can be replaced by rename while it is held.
+        On POSIX the lock is ``flock`` on the agreement's folder itself, so it creates no file, and the
+        files inside can be replaced by rename while it is held; on Windows it is a lock on
+        ``<folder>/.lock`` (see ``workflow.locking``). Raises AgreementBusy after ``timeout`` seconds.
         """
         folder = self.folder(slug)
         if not folder.is_dir():
             raise AgreementNotFound(slug, self.root)
-        fd = os.open(folder, os.O_RDONLY)
+        fd = locking.acquire(folder, timeout)
+        if fd is None:
+            raise AgreementBusy(slug, timeout)
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise AgreementBusy(slug, timeout) from None
-                    time.sleep(0.02)
             yield
         finally:
-            os.close(fd)  # closing the descriptor releases the lock
+            locking.release(fd)
 
     @contextmanager
     def writing(self, slug: str) -> Iterator[None]:
@@ -104,7 +97,9 @@ def recover(folder: Path) -> list[Path]:
     Temporary files (``.name.xxx.tmp``) and staging folders (``mou-bag-*``, ``mou-sign-*``) of a dead
     writer are removed: they were never visible under a final name. Files under the tool's folders
     that the history does not record (written just before the kill, before the history entry) are
-    moved, not deleted, to ``.recovered/`` so nothing is lost and `verify` stays clean.
+    moved, not deleted, to ``.recovered/`` so nothing is lost and `verify` stays clean. Anything else
+    at the top of the folder is left alone, the Windows lock file ``.lock`` (``workflow.locking``)
+    included: it is held open by the caller and must survive.
     """
     import json
     import shutil
@@ -119,9 +114,11 @@ def recover(folder: Path) -> list[Path]:
     log = folder / "history.jsonl"
     recorded: set[str] = set()
     if log.is_file():
-        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        # one entry per b"\n"-ended line, as workflow.history writes it; str.splitlines would also cut
+        # at U+2028, U+2029 and U+0085, which canonical JSON leaves unescaped inside a note
+        for line in log.read_bytes().splitlines():
             try:
-                recorded.update(a["path"] for a in json.loads(line).get("artifacts", []))
+                recorded.update(_slashed(a["path"]) for a in json.loads(line).get("artifacts", []))
             except (ValueError, AttributeError, TypeError, KeyError):
                 return touched  # a broken history is for `verify` to report, not for us to tidy around
     for sub in TOOL_DIRS:
@@ -129,13 +126,19 @@ def recover(folder: Path) -> list[Path]:
         if not base.is_dir():
             continue
         for path in sorted(base.rglob("*")):
-            rel = str(path.relative_to(folder))
+            rel = path.relative_to(folder).as_posix()
             if path.is_file() and rel not in recorded and not _inside_recorded_bag(rel, recorded):
                 target = folder / RECOVERED / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, target)
                 touched.append(path)
     return touched
+
+
+def _slashed(recorded: str) -> str:
+    """A recorded path with ``/`` between its parts, however it was written: on Windows ``str()`` of a
+    relative path gives ``documents\\fgd\\...``. A no-op on POSIX, where ``\\`` may be part of a name."""
+    return recorded.replace(os.sep, "/")
 
 
 def _inside_recorded_bag(rel: str, recorded: set[str]) -> bool:
