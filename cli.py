@@ -260,12 +260,15 @@ def _render_all(ctx: click.Context, stages: list[str] | None, workers: int, acto
     else:
         outcomes = render_all(store, slugs, stages, actor, workers=workers)
     failed = [o for o in outcomes if o.error]
+    skipped = [o for o in outcomes if o.skipped]
     for o in outcomes:
-        if not o.error:
+        if o.skipped:
+            click.echo(f"{o.slug}: nothing to render in state {o.skipped}")
+        elif not o.error:
             versions = sorted({v for _t, v, _p in o.documents})
             click.echo(f"{o.slug}: {len(o.documents)} documents (v{', v'.join(map(str, versions))})")
     done = sum(len(o.documents) for o in outcomes)
-    click.echo(f"{done} documents of {len(outcomes) - len(failed)} agreements rendered")
+    click.echo(f"{done} documents of {len(outcomes) - len(failed) - len(skipped)} agreements rendered")
     if failed:
         for o in failed:
             click.echo(f"{o.slug}: {o.error}", err=True)
@@ -314,7 +317,12 @@ def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: 
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The signed scan or e-signed PDF (repeatable).",
 )
-@click.option("--date", "signed_on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Date of signing, YYYY-MM-DD.")
+@click.option(
+    "--date",
+    "signed_on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Date of signing, YYYY-MM-DD; must be the date the document states (default: that date).",
+)
 @click.option("--place", help="Place of signing (default: signing.place of the agreement).")
 @click.option("--meterai/--no-meterai", default=True, show_default=True, help="The original carries the stamp duty (meterai).")
 @click.option("--as", "actor", metavar="NAME", help="Who records the signature (or MOU_ACTOR).")
@@ -340,7 +348,8 @@ def sign(
     """
     from workflow.signing import sign as run_sign
 
-    entry = run_sign(_store(ctx, slug), slug, kind, list(files), signed_on.date(), place=place, meterai=meterai, actor=actor)
+    day = signed_on.date() if signed_on else None
+    entry = run_sign(_store(ctx, slug), slug, kind, list(files), day, place=place, meterai=meterai, actor=actor)
     click.echo(f"{slug}: {entry['event']} by {entry['actor']}: {entry['from']} -> {entry['to']} [entry {entry['seq']}]")
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}  sha256 {artifact['sha256'][:16]}")
@@ -427,8 +436,8 @@ def status(ctx: click.Context, slug: str, as_json: bool) -> None:
             click.echo(f"  {doc}")
     if st.due:
         click.echo("Due:")
-        for what, when in st.due:
-            click.echo(f"  {when.isoformat()} {what}")
+        for item in st.due:
+            click.echo(f"  {item.when.isoformat()} {item.text}")
 
 
 @main.command()
@@ -509,7 +518,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         if r.problem:
             click.echo(f"{r.slug:<28} {r.state:<18} {r.problem}")
             continue
-        nxt = f"{r.next_deadline[1].isoformat()} {r.next_deadline[0]}" if r.next_deadline else "-"
+        nxt = f"{r.next_deadline.when.isoformat()} {r.next_deadline.text}" if r.next_deadline else "-"
         end = r.term_end.isoformat() if r.term_end else "-"
         click.echo(f"{r.slug:<28} {r.state:<18} {r.partner:<36} ends {end}  next: {nxt}")
 
@@ -669,30 +678,38 @@ def participants_list(ctx: click.Context, slug: str, show_nik: bool) -> None:
 
 @main.command()
 @click.argument("slug")
-@click.argument("kind", type=click.Choice(["enrolment", "payment", "claim", "santunan", "meeting", "issue", "note"]))
+@click.argument(
+    "kind",
+    type=click.Choice(["enrolment", "payment", "claim", "santunan", "correction", "void", "meeting", "issue", "note"]),
+)
 @click.option("--count", type=int, help="enrolment: workers enrolled.")
 @click.option("--period", help="payment: month paid for, YYYY-MM.")
 @click.option("--workers", type=int, help="payment: workers paid for.")
 @click.option("--amount", type=int, help="payment, claim, santunan: rupiah, whole number.")
-@click.option("--reference", help="payment: SP2D or invoice number.")
+@click.option("--reference", help="payment: SP2D number (required; one payment per SP2D).")
 @click.option("--programme", help="claim: JKK or JKM.")
 @click.option("--cases", type=int, help="claim: number of cases.")
 @click.option("--heir", help="santunan: the heir (ahli waris).")
-@click.option("--participant", help="santunan: the deceased participant (name; NIK is masked).")
+@click.option("--nik", help="claim, santunan: NIK of the participant (16 digits; recorded and shown masked).")
+@click.option("--corrects", type=int, metavar="SEQ", help="correction, void: the entry corrected or voided.")
+@click.option("--reason", help="correction, void: why; santunan: why the amount is not the JKM benefit.")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="When it happened (default today).")
 @click.option("--note", default="", help="What happened, in words.")
 @click.option("--as", "actor", metavar="NAME", help="Who logs it (a tim teknis or OPD member; or MOU_ACTOR).")
 @click.pass_context
 def log(ctx: click.Context, /, slug: str, kind: str, on: Any, note: str, actor: str | None, **figures: Any) -> None:
-    """Record a milestone of implementation in the history (checked: amounts, periods, ceiling).
+    """Record a milestone of implementation in the history (checked: rate, participants, periods, SP2D, ceiling).
 
-    A santunan also renders the Berita Acara Penyerahan Santunan JKM.
+    A santunan also renders the Berita Acara Penyerahan Santunan JKM. A wrong entry is never edited:
+    record a correction (the figures that change) or a void, naming the entry and the reason.
 
     \b
     Example:
         mou log buton-bpjstk-2025 payment --period 2025-07 --workers 1000 --amount 16800000 --reference SP2D-0712
-        mou log buton-bpjstk-2025 claim --programme JKM --cases 1 --amount 42000000
-        mou log buton-bpjstk-2025 santunan --heir "Wa Ode Contoh" --amount 42000000
+        mou log buton-bpjstk-2025 correction --corrects 31 --reason "SP2D salah ketik" --reference SP2D-0713
+        mou log buton-bpjstk-2025 void --corrects 32 --reason "dicatat dua kali"
+        mou log buton-bpjstk-2025 claim --programme JKM --cases 1 --amount 42000000 --nik 7401064202710001
+        mou log buton-bpjstk-2025 santunan --heir "Wa Ode Contoh" --amount 42000000 --nik 7401064202710001
     """
     from workflow.monitoring import log as run_log
 
@@ -763,7 +780,7 @@ def due(ctx: click.Context, within: int, ics_file: Path | None, as_json: bool) -
     if not items:
         click.echo(f"Nothing due within {within} days.")
     for item in items:
-        click.echo(f"{item.when.isoformat()}  {item.slug:<28} {item.what}")
+        click.echo(f"{item.when.isoformat()}  {item.slug:<28} {item.text}")
 
 
 @main.command()

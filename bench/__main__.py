@@ -297,8 +297,8 @@ def long_history(work: Path, count: int) -> Path:
             "from": last["to"],
             "to": last["to"],
             "seq": seq,
-            "ts": "2025-07-01T08:00:00Z",
-            "actor": "Tim Teknis",
+            "ts": last["ts"],  # never before the entries it follows: verify checks the order
+            "actor": "Dinas Tenaga Kerja Kabupaten Buton",  # a person of the example holding tim_teknis
             "role": "tim_teknis",
             "event": "log:note",
             "note": f"Catatan pemantauan ke-{seq}",

@@ -116,11 +116,12 @@ CASES = [
         "document.title: 'PERJANJIAN' is not allowed, expected one of KESEPAKATAN BERSAMA, NOTA KESEPAHAMAN, NOTA KESEPAKATAN",
     ),
     Case(
-        "months-past-december",
+        "months-past-the-term",
         "  start_month: 7",
-        "  start_month: 7\n  months: 8",
-        "funding.months: 8 months from month 7 run past December, expected at most 6",
-        at="  months: 8",
+        "  start_month: 7\n  months: 25",
+        "funding.months: 25 months from month 7 of 2025 run to 2027-07, past the end of the term on 2027-06-30, "
+        "expected at most 24",
+        at="  months: 25",
     ),
     Case(
         "nip-as-number",

@@ -8,6 +8,7 @@ does not know is a usage error (exit 2, `Usage:` line), and an agreement that do
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -218,7 +219,7 @@ def test_unknown_agreement_in_a_slug_option_is_one_line(
 
 def test_unknown_agreement_comes_before_a_missing_actor(root: Path, invoke: Callable[..., Result]) -> None:
     """Without --as or MOU_ACTOR the unknown agreement is still what is reported: it is checked first."""
-    assert invoke("advance", SLUG, "hold_fgd", actor=False).stderr.startswith("Error: say who acts")
+    assert invoke("advance", SLUG, "hold_fgd", actor=False).stderr.startswith(f"Error: '{getpass.getuser()}' is not among")
     result = invoke("advance", UNKNOWN, "hold_fgd", actor=False)
     assert result.exit_code == 1
     assert result.stderr == f"Error: no agreement '{UNKNOWN}' in {root}; known agreements: {SLUG}\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import shutil
 from collections import deque
 from collections.abc import Callable
@@ -51,6 +52,9 @@ pks:
     name: Alvin
     position: Bupati Buton
   surat_kuasa:
+  nomor_pemda: 000.8.3.3/002/PKS/2025
+  nomor_partner: PKS/001/KC-BAUBAU/2025
+  date: 2025-06-24
 
 amendments:
   - title: Adendum Pertama
@@ -59,9 +63,9 @@ amendments:
       - text: Pasal 6 ayat (1) diubah sehingga berbunyi sampai dengan tanggal 31 Desember 2027.
         sets: term.end
         value: '2027-12-31'
-    nomor_pemda:
-    nomor_partner:
-    date:
+    nomor_pemda: 000.8.3.3/003/ADD/2025
+    nomor_partner: ADD/001/KC-BAUBAU/2025
+    date: 2025-10-09
 """
 
 
@@ -88,7 +92,10 @@ def day_for(store: Store, event: str) -> date:
         "amend": term.start + timedelta(days=100),
         "request_amendment_review": term.start + timedelta(days=100),
         "approve_amendment": term.start + timedelta(days=100),
-        "sign_amendment": term.start + timedelta(days=100),
+        "sign_amendment": term.start + timedelta(days=100),  # 2025-10-09, the adendum's date in PKS above
+        "sign_kb": date(2025, 6, 24),  # signing.date as fill_examples sets it
+        "sign": date(2025, 6, 24),
+        "sign_pks": date(2025, 6, 24),  # pks.date in PKS above
     }.get(event, date(2025, 6, 16))
 
 
@@ -105,7 +112,8 @@ def fire(store: Store, process: Process, event: str) -> dict[str, object]:
             if ev.signature:
                 scan = store.root.parent / f"{event}.pdf"
                 scan.write_bytes(stand_in_pdf(["CONTOH", event]))
-                return sign(store, SLUG, SIGN_KINDS[event], [scan], when, actor=ACTORS[ev.roles[0]], when=when)
+                # the signed date is the one the document states; each signature has its own scan
+                return sign(store, SLUG, SIGN_KINDS[event], [scan], None, actor=ACTORS[ev.roles[0]], when=when)
             return advance(store, SLUG, event, ACTORS[ev.roles[0]], when=when)
         except Refused as err:
             state = status(store, SLUG, when=when).state
@@ -216,8 +224,9 @@ def test_role_is_checked(root: Path, run: Callable[..., Result]) -> None:
     result = run("advance", SLUG, "hold_fgd", "--as", "Pak Budi")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: 'Pak Budi' is not among the people of buton-bpjstk-2025 (Dinas Tenaga Kerja")
-    result = run("advance", SLUG, "hold_fgd")
-    assert result.stderr == "Error: say who acts: --as NAME or MOU_ACTOR=NAME (a name from people: in agreement.yaml)\n"
+    result = run("advance", SLUG, "hold_fgd")  # no --as, no MOU_ACTOR: the login name, which is not among the people
+    assert result.stderr.startswith(f"Error: '{getpass.getuser()}' is not among the people of buton-bpjstk-2025 (")
+    assert result.stderr.endswith("; say who acts: --as NAME or MOU_ACTOR=NAME\n")
     ok = run("advance", SLUG, "hold_fgd", env={"MOU_ACTOR": OPD})
     assert ok.exit_code == 0, ok.stderr
     assert ok.stdout == f"{SLUG}: hold_fgd by {OPD} (opd_teknis): fgd_scheduled -> fgd_held [entry 2]\n"
@@ -369,10 +378,7 @@ def test_status_shows_next_events_blockers_documents_and_due_dates(root: Path, r
         "Next:\n"
         f"  hold_fgd -> fgd_held [opd_teknis, tkksd] blocked: documents of stage fgd not rendered yet (mou render {SLUG})\n"
         "  cancel -> cancelled [tkksd, bupati] ready\n"
-        "Due:\n"
-        "  2025-07-01 monitoring report\n"
-        "  2027-06-30 end of term\n"
-    )
+    )  # nothing is due yet: no signing date is set, and nothing about the term is due before signature
 
 
 def test_list_shows_every_agreement(root: Path, run: Callable[..., Result]) -> None:
@@ -385,7 +391,8 @@ def test_list_shows_every_agreement(root: Path, run: Callable[..., Result]) -> N
     rows = json.loads(result.stdout)
     assert [(r["slug"], r["state"]) for r in rows] == [(SLUG, "fgd_scheduled"), ("rusak-2026", "invalid")]
     assert rows[0]["partner"] == "BPJS Ketenagakerjaan Cabang Baubau"
-    assert rows[0]["next_deadline"] == ["monitoring report", "2025-07-01"]
+    assert rows[0]["next_deadline"] is None  # unsigned, no signing date yet: nothing due
+    assert rows[0]["term_end"] == "2027-06-30"
 
 
 def test_new_extends_links_the_cycles(root: Path, run: Callable[..., Result]) -> None:

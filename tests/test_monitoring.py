@@ -113,23 +113,30 @@ def test_listing_masks_nik_unless_asked(implementing: Path) -> None:
     ("args", "message"),
     [
         (
-            ["payment", "--period", "2025-10", "--workers", "1000", "--amount", "60000000"],
+            ["payment", "--period", "2025-10", "--workers", "1000", "--amount", "60000000", "--reference", "SP2D-1"],
+            "cannot log payment: amount Rp60.000.000 ≠ 1.000 × Rp16.800 = Rp16.800.000\n"
             "cannot log payment: payments of 2025 would reach Rp110.400.000, above the ceiling of Rp100.800.000",
         ),
         (
-            ["payment", "--period", "2028-01", "--workers", "1000", "--amount", "16800000"],
-            "cannot log payment: period 2028-01 is outside the term 2025-07-01 to 2027-06-30",
+            ["payment", "--period", "2028-01", "--workers", "1000", "--amount", "16800000", "--reference", "SP2D-1"],
+            "cannot log payment: period 2028-01 is outside the term 2025-07-01 to 2027-06-30\n"
+            "cannot log payment: period 2028-01 has not begun on 2025-10-01; a month is payable from its first day",
         ),
         (
-            ["payment", "--period", "2025-10", "--workers", "1200", "--amount", "16800000"],
-            "cannot log payment: 1200 workers paid for, more than the quota of 1000",
+            ["payment", "--period", "2025-10", "--workers", "1200", "--amount", "20160000", "--reference", "SP2D-1"],
+            "cannot log payment: 1200 workers paid for, more than the quota of 1000\n"
+            "cannot log payment: 1200 workers paid for 2025-10, more than the 1000 participants active that month",
         ),
         (
-            ["claim", "--programme", "JHT", "--cases", "0", "--amount", "-5"],
-            "cannot log claim: amount -5 must be positive; programme JHT is not covered, expected one of JKK, JKM; "
-            + "cases 0 must be at least 1",
+            ["claim", "--programme", "JHT", "--cases", "0", "--amount", "-5", "--nik", "7401060303720002"],
+            "cannot log claim: amount -5 must be positive\n"
+            "cannot log claim: programme JHT is not covered, expected one of JKK, JKM\n"
+            "cannot log claim: cases 0 must be at least 1",
         ),
-        (["santunan", "--amount", "42000000"], "cannot log santunan: --heir is required"),
+        (
+            ["santunan", "--amount", "42000000"],
+            "cannot log santunan: --heir is required\ncannot log santunan: --nik is required",
+        ),
         (
             ["payment", "--period", "Juli", "--workers", "1", "--amount", "1"],
             "'Juli' is not a month, expected YYYY-MM such as 2025-07",
@@ -142,15 +149,17 @@ def test_milestone_figures_are_checked(args: list[str], message: str, implementi
     before = tree_hash(implementing)
     result = _run(implementing, "log", SLUG, *args)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {message}\n"
+    assert result.stderr == "".join(f"Error: {line}\n" for line in message.splitlines())
     assert tree_hash(implementing) == before
 
 
 def test_payments_wait_for_implementation(root: Path) -> None:
     """Money milestones are refused before the agreement is implemented."""
-    result = _run(root, "log", SLUG, "payment", "--period", "2025-07", "--workers", "1", "--amount", "16800")
-    assert (
-        result.stderr == "Error: cannot log payment: payment is logged during implementation, the agreement is in fgd_scheduled\n"
+    payment = ["--period", "2025-07", "--workers", "1", "--amount", "16800", "--reference", "S-1"]
+    result = _run(root, "log", SLUG, "payment", *payment)
+    assert result.stderr == (
+        "Error: cannot log payment: payment is logged during implementation, the agreement is in fgd_scheduled\n"
+        "Error: cannot log payment: no participants imported; import the list first (mou participants import)\n"
     )
 
 
@@ -202,13 +211,13 @@ def test_due_lists_reminders_and_ics_parses_back(implementing: Path, tmp_path: P
     ics = tmp_path / "due.ics"
     result = _run(implementing, "due", "--ics", str(ics), today="2027-04-15")
     assert result.stdout.splitlines() == [
-        f"2025-10-31  {SLUG:<28} payment for 2025-10 overdue",
-        f"2025-12-31  {SLUG:<28} monitoring report overdue",
-        f"2027-06-30  {SLUG:<28} term ends in 76 days (90-day reminder)",
+        f"2025-10-31  {SLUG:<28} payment for 2025-10 (overdue)",
+        f"2025-12-31  {SLUG:<28} monitoring report (overdue)",
+        f"2027-06-30  {SLUG:<28} end of term",
     ]
     cal = Calendar.from_ical(ics.read_bytes())
     events = list(cal.walk("VEVENT"))
-    assert [str(e["summary"]) for e in events][-1] == f"{SLUG}: term ends in 76 days (90-day reminder)"
+    assert [str(e["summary"]) for e in events][-1] == f"{SLUG}: end of term"
     assert events[-1].decoded("dtstart") == date(2027, 6, 30)
 
 

@@ -68,7 +68,8 @@ def test_sign_records_final_text_pdfa_scan_and_frozen_fields(ready: Path, root: 
     assert content_sha256(again) == pdf_record["content_sha256"]  # but the same content hash
     final = docx_text(folder / "naskah-final.docx")
     assert "Rancangan" not in final.splitlines()[0]
-    assert "Pada hari ini Selasa tanggal dua puluh empat bulan Juni tahun dua ribu dua puluh lima" in final
+    # the demo's invented signing date is listed in examples:, so the final text marks it
+    assert "Pada hari ini [CONTOH] Selasa tanggal dua puluh empat bulan Juni tahun dua ribu dua puluh lima" in final
     assert (folder / "ttd-1-kb-ttd.pdf").read_bytes() == ready.read_bytes()
     fields = json.loads((folder / "fields.json").read_text(encoding="utf-8"))
     assert fields["parties.pemda.nomor"] == "[CONTOH] 000.8.3.3/001/KB/2025"
@@ -160,7 +161,9 @@ def test_adendum_is_drafted_reviewed_signed_and_changes_the_terms_in_force(
     store = Store(root)
     for event, actor in [("start_pks_draft", OPD), ("request_pks_review", OPD), ("approve_pks", HUKUM)]:
         advance(store, SLUG, event, actor, when=SIGN_DAY)
-    pks = _sign(run, ready, SIGN_DAY, "--document", "pks", "--as", OPD)  # the last --as wins
+    pks_scan = root.parent / "pks-ttd.pdf"
+    pks_scan.write_bytes(stand_in_pdf(["CONTOH", "Perjanjian Kerja Sama ditandatangani"]))
+    pks = _sign(run, pks_scan, SIGN_DAY, "--document", "pks", "--as", OPD)  # the last --as wins
     assert pks.exit_code == 0, pks.stderr
     assert run("advance", SLUG, "start_implementation", "--as", OPD, env={"MOU_TODAY": "2025-07-01"}).exit_code == 0
     amend = run("advance", SLUG, "amend", "--as", OPD, env={"MOU_TODAY": "2025-09-01"})
@@ -169,27 +172,29 @@ def test_adendum_is_drafted_reviewed_signed_and_changes_the_terms_in_force(
     draft = docx_text(root / SLUG / "documents" / "amendment" / "adendum-v1.docx")
     assert "ADENDUM PERTAMA" in draft
     assert "1.\tPasal 6 ayat (1) diubah sehingga berbunyi sampai dengan tanggal 31 Desember 2027." in draft
-    assert "Nomor [CONTOH] 000.8.3.3/001/KB/2025 dan Nomor [CONTOH] KB/001/KC-BAUBAU/2025 tanggal 24 Juni 2025" in draft
+    assert "Nomor [CONTOH] 000.8.3.3/001/KB/2025 dan Nomor [CONTOH] KB/001/KC-BAUBAU/2025 tanggal [CONTOH] 24 Juni 2025" in draft
     for event, actor in [("request_amendment_review", OPD), ("approve_amendment", HUKUM)]:
         advance(store, SLUG, event, actor, when=date(2025, 9, 1))
+    add_scan = root.parent / "adendum-ttd.pdf"
+    add_scan.write_bytes(stand_in_pdf(["CONTOH", "Adendum ditandatangani"]))
     signed = run(
         "sign",
         SLUG,
         "--document",
         "adendum",
         "--file",
-        str(ready),
+        str(add_scan),
         "--date",
-        "2025-09-02",
+        "2025-10-09",
         "--as",
         TKKSD,
-        env={"MOU_TODAY": "2025-09-02"},
+        env={"MOU_TODAY": "2025-10-09"},
     )
     assert signed.exit_code == 0, signed.stderr
     assert "sign_amendment" in signed.stdout and "-> implementation" in signed.stdout
     assert tree_hash(root / SLUG / "signed" / "kb-e10") == kb_before  # the signed KB is untouched
     assert sorted(p.name.split("-e")[0] for p in (root / SLUG / "signed").iterdir()) == ["adendum", "kb", "pks"]
-    status = run("status", SLUG, env={"MOU_TODAY": "2025-09-02"})
+    status = run("status", SLUG, env={"MOU_TODAY": "2025-10-09"})
     assert "Terms in force: the signed text and 1 signed adendum." in status.stdout
     assert "  2027-12-31 end of term" in status.stdout  # the adendum moved the end of the term
     assert run("verify", SLUG).exit_code == 0

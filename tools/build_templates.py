@@ -126,10 +126,10 @@ def ayat(doc: DocxDocument, n: int, text: str) -> Paragraph:
     return para(doc, f"({n})\t{text}", left=1.0, hang=1.0)
 
 
-def loop(where: Container, head: str, body: str, *, left: float = 0, hang: float = 0) -> None:
+def loop(where: Container, head: str, body: str, *, left: float = 0, hang: float = 0, align: object = J) -> None:
     """A paragraph repeated for each item: {%p for %} / body / {%p endfor %}."""
     para(where, f"{{%p {head} %}}", after=0)
-    para(where, body, left=left, hang=hang)
+    para(where, body, left=left, hang=hang, align=align)
     para(where, "{%p endfor %}", after=0)
 
 
@@ -188,15 +188,15 @@ def kv(where: Container, rows: list[tuple[str, str]], widths: tuple[float, float
     return table
 
 
-def row_loop(table: Table, head: str, cells: list[str], *, aligns: list[object] | None = None) -> None:
-    """Three rows: {%tr for %}, the repeated row, {%tr endfor %}."""
+def row_loop(table: Table, head: str, cells: list[str], *, aligns: list[object] | None = None, end: str = "endfor") -> None:
+    """Three rows: {%tr for %}, the repeated row, {%tr endfor %} (or {%tr if %} ... {%tr endif %} with ``end``)."""
     start = table.add_row()  # add_row copies the grid widths into the new cells
     cell_text(start.cells[0], f"{{%tr {head} %}}")
     body = table.add_row()
     for i, text in enumerate(cells):
         cell_text(body.cells[i], text, align=(aligns[i] if aligns else L))
-    end = table.add_row()
-    cell_text(end.cells[0], "{%tr endfor %}")
+    closing = table.add_row()
+    cell_text(closing.cells[0], f"{{%tr {end} %}}")
 
 
 def page_number_footer(doc: DocxDocument, *, prefix: str = "") -> None:
@@ -680,6 +680,25 @@ def rancangan_kb() -> DocxDocument:
         "Kebutuhan iuran bagi {{ coverage.workers|bilangan('orang') }} peserta selama "
         "{{ budget.annual_months|bilangan('bulan') }} sebesar {{ budget.annual|rupiah_lengkap }}.",
     )
+    # a funding period that runs into later budget years: its total, then each budget year's months and allocation
+    para(doc, "{%p if budget.multi_year %}", after=0)
+    ayat(
+        doc,
+        3,
+        "Iuran bulan {{ funding.period }} selama {{ budget.total_months|bilangan('bulan') }} sebesar "
+        "{{ budget.total|rupiah_lengkap }} dibebankan pada {{ funding.source }} Tahun Anggaran berkenaan, "
+        "dengan rincian sebagai berikut:",
+    ).paragraph_format.keep_with_next = True
+    loop(
+        doc,
+        "for y in budget.years",
+        f"{{{{ '{LETTERS}'[loop.index0] }}}}.\tTahun Anggaran {{{{ y.year }}}}: {{{{ y.period }}}}, "
+        "{{ y.months|bilangan('bulan') }}, {{ y.allocation|rupiah_lengkap }}{{ '.' if loop.last else ';' }}",
+        left=1.75,
+        hang=0.75,
+        align=L,  # justified, the amount wrapping to the next line leaves wide gaps in the line before
+    )
+    para(doc, "{%p else %}", after=0)
     ayat(
         doc,
         3,
@@ -687,6 +706,7 @@ def rancangan_kb() -> DocxDocument:
         "{{ budget.months|bilangan('bulan') }} sebesar {{ budget.allocation|rupiah_lengkap }} "
         "dibebankan pada {{ funding.source }} Tahun Anggaran {{ funding.year }}.",
     )
+    para(doc, "{%p endif %}", after=0)
     ayat(
         doc,
         4,
@@ -781,18 +801,50 @@ def rancangan_kb() -> DocxDocument:
     cell_text(total.cells[3], "{{ coverage.monthly_per_worker|rupiah }}", bold=True, align=R)
     para(doc, "Dasar penghasilan: {{ coverage.income_base|rupiah }} per bulan.", size=10, before=3, after=12)
     para(doc, "B.\tKebutuhan anggaran", bold=True, left=0.75, hang=0.75, keep=True)
-    t = grid(doc, 5, [9.0, 7.0], borders=True)
+    t = grid(doc, 3, [9.0, 7.0], borders=True)
     rows = [
         ("Jumlah peserta", "{{ coverage.workers|bilangan('orang') }}"),
         ("Iuran per orang per bulan", "{{ coverage.monthly_per_worker|rupiah }}"),
         ("Kebutuhan iuran {{ budget.annual_months|bilangan('bulan') }}", "{{ budget.annual|rupiah }}"),
-        ("Tahun Anggaran {{ funding.year }} ({{ funding.period }})", "{{ budget.allocation|rupiah }}"),
-        ("Sumber dana", "{{ funding.source }}"),
     ]
     for row, (k, v) in zip(t.rows, rows, strict=True):
         cell_text(row.cells[0], k)
         cell_text(row.cells[1], v, align=R if "rupiah" in v else L)
-    para(doc, "", after=18)
+    # funding within one budget year: its allocation is a row here; over several years, table C below
+    row_loop(
+        t,
+        "if not budget.multi_year",
+        ["Tahun Anggaran {{ funding.year }} ({{ funding.period }})", "{{ budget.allocation|rupiah }}"],
+        aligns=[L, R],
+        end="endif",
+    )
+    source = t.add_row()
+    cell_text(source.cells[0], "Sumber dana")
+    cell_text(source.cells[1], "{{ funding.source }}")
+    para(doc, "{%p if budget.multi_year %}", after=0)
+    para(doc, "", after=12)
+    para(doc, "C.\tAlokasi per tahun anggaran", bold=True, left=0.75, hang=0.75, keep=True)
+    t = grid(doc, 1, [2.4, 6.0, 2.4, 5.2], borders=True)  # Alokasi fits Rp10.080.000.000,00 in bold
+    for cell, head in zip(t.rows[0].cells, ("Tahun Anggaran", "Bulan", "Jumlah Bulan", "Alokasi"), strict=True):
+        cell_text(cell, head, bold=True, align=C)
+    row_loop(
+        t,
+        "for y in budget.years",
+        ["{{ y.year }}", "{{ y.period }}", "{{ y.months }}", "{{ y.allocation|rupiah }}"],
+        aligns=[C, L, C, R],
+    )
+    total = t.add_row()
+    for cell, text, align in zip(
+        total.cells,
+        ("Jumlah", "{{ funding.period }}", "{{ budget.total_months }}", "{{ budget.total|rupiah }}"),
+        (C, L, C, R),
+        strict=True,
+    ):
+        cell_text(cell, text, bold=True, align=align)
+    for cell in (c for row in t.rows for c in row.cells):  # table C goes to the next page with the signatures
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
+    para(doc, "{%p endif %}", after=0)
+    para(doc, "", after=18, keep=True)  # never the signatures alone on the lampiran's last page
     kb_signatures(doc, stamp=False)
     return doc
 

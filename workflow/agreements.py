@@ -13,6 +13,7 @@ from workflow.model import Agreement
 from workflow.schema import Reader, describe, is_optional, strip_optional
 from workflow.store import AGREEMENT_FILE, Store, check_slug, write_new
 from workflow.yamlsafe import load as load_yaml
+from workflow.yamlsafe import read_bytes
 
 
 @dataclass(frozen=True)
@@ -22,9 +23,18 @@ class Loaded:
     slug: str
     path: Path
     agreement: Agreement
+    raw: bytes = b""
+    """The bytes of agreement.yaml the agreement was read from (read once per command)."""
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of those bytes: the data version history entries are recorded against."""
+        import hashlib
+
+        return hashlib.sha256(self.raw).hexdigest()
 
 
-def load_file(path: Path) -> Agreement:
+def load_file(path: Path, raw: bytes | None = None) -> Agreement:
     """Parse and validate one ``agreement.yaml``, its process and people's roles included.
 
     Raises InvalidData listing every problem. A file read before with the same bytes comes from the
@@ -32,9 +42,9 @@ def load_file(path: Path) -> Agreement:
     """
     from workflow.cache import cached
     from workflow.process import UnknownProcess, load_process
-    from workflow.yamlsafe import decode, read_bytes
+    from workflow.yamlsafe import decode
 
-    raw = read_bytes(path)
+    raw = read_bytes(path) if raw is None else raw
     agreement = cached("agreement", raw, lambda: Reader(load_yaml(path, decode(path, raw))).read(Agreement))
     try:
         roles = {r.name for r in load_process(agreement.process).roles}
@@ -65,7 +75,8 @@ def load_file(path: Path) -> Agreement:
 def load(store: Store, slug: str) -> Loaded:
     """Load the agreement ``slug`` from ``store``."""
     path = store.agreement_file(slug)
-    return Loaded(slug, path, load_file(path))
+    raw = read_bytes(path)
+    return Loaded(slug, path, load_file(path, raw), raw)
 
 
 def new(store: Store, slug: str, from_slug: str | None = None, extends: str | None = None) -> Path:

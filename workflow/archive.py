@@ -19,7 +19,7 @@ from typing import Any
 
 from workflow import history
 from workflow.errors import MouError
-from workflow.lifecycle import ARCHIVE_EVENT, _entry, snapshot
+from workflow.lifecycle import ARCHIVE_EVENT, _entry, record, resolve_actor, snapshot
 from workflow.process import folders
 from workflow.store import Store
 
@@ -46,7 +46,7 @@ def archive(store: Store, slug: str, actor: str | None = None) -> list[Archived]
     """Package every signed version not yet archived; record each package in the history."""
     import bagit
 
-    who = actor or os.environ.get("MOU_ACTOR") or "mou"
+    who = resolve_actor(actor)
     written: list[Archived] = []
     with store.writing(slug):
         snap = snapshot(store, slug)
@@ -89,7 +89,7 @@ def archive(store: Store, slug: str, actor: str | None = None) -> list[Archived]
             ]
             note = f"arsip BagIt versi bertanda tangan entri {sig['seq']}"
             entry = _entry(snap, who, None, ARCHIVE_EVENT, snap.state, note, None, artifacts)
-            snap.entries.append(history.append(snap.folder, snap.entries, entry))
+            snap.entries.append(record(snap, entry))
             written.append(Archived(name, target, target.with_suffix(".zip")))
     return written
 

@@ -25,6 +25,7 @@ class Outcome:
     slug: str
     documents: list[tuple[str, int, str]]  # (title, version, path)
     error: str | None = None
+    skipped: str | None = None  # the current state, when it produces no documents: nothing to render, no failure
 
 
 def warm(stages: list[str] | None) -> None:
@@ -48,8 +49,25 @@ def _one(root: str, slug: str, stages: list[str] | None, actor: str | None) -> O
     try:
         docs = record_render(Store(Path(root)), slug, stages, None, actor)
     except MouError as err:
+        state = None if stages else _state_without_documents(Store(Path(root)), slug)
+        if state is not None:
+            return Outcome(slug, [], skipped=state)
         return Outcome(slug, [], str(err).splitlines()[0])
     return Outcome(slug, [(d.title, d.version, str(d.path)) for d in docs])
+
+
+def _state_without_documents(store: Store, slug: str) -> str | None:
+    """The current state of ``slug`` if it produces no documents (so a render of it has nothing to do), else None.
+
+    Asked only after a render failed, so a run where every agreement renders reads no history twice.
+    """
+    from workflow.lifecycle import snapshot
+
+    try:
+        snap = snapshot(store, slug)
+    except MouError:
+        return None
+    return snap.state if snap.process.state(snap.state).stage is None else None
 
 
 def render_all(

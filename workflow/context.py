@@ -51,9 +51,48 @@ class Placeholder:
         return hash(self.label)
 
 
+EXAMPLE_MARK = "[CONTOH]"
+
+
+class Example:
+    """An invented value (listed in ``examples:``): prints as ``[CONTOH] value`` through every filter."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return mark_example(str(self.value))
+
+    def __repr__(self) -> str:
+        return f"Example({self.value!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Example) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.value, name)
+
+
+def mark_example(text: str) -> str:
+    """``text`` with the [CONTOH] mark in front (once)."""
+    return text if text.startswith(EXAMPLE_MARK) else f"{EXAMPLE_MARK} {text}"
+
+
 def build_context(agreement: Agreement, *, version: int = 1, final: bool = False) -> dict[str, Any]:
-    """The template context of ``agreement``: fields, derived properties and placeholders."""
+    """The template context of ``agreement``: fields, derived properties, placeholders and marked examples."""
     ctx = typing.cast(dict[str, Any], _convert(agreement, "", "", agreement))
+    for path in agreement.examples:
+        *parents, leaf = path.split(".")
+        holder: Any = ctx
+        for part in parents:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if isinstance(holder, dict) and holder.get(leaf) is not None and not isinstance(holder[leaf], Placeholder):
+            holder[leaf] = Example(holder[leaf])
     ctx["version"] = version
     ctx["final"] = final
     ctx["adendum"] = ctx["amendments"][-1] if ctx["amendments"] else Placeholder("ADENDUM")
@@ -86,6 +125,8 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, str | int | float | bool) or value is None:
         return value
+    if isinstance(value, Example):
+        return plain(value.value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

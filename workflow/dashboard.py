@@ -10,7 +10,7 @@ from pathlib import Path
 from workflow import formatting
 from workflow.errors import MouError
 from workflow.guards import today
-from workflow.lifecycle import LOG_PREFIX, due_dates, effective, snapshot
+from workflow.lifecycle import LOG_PREFIX, due_of, effective, snapshot
 from workflow.monitoring import kpis_of
 from workflow.report import KIND_NAMES, _describe
 from workflow.store import Store, write_atomic
@@ -35,6 +35,7 @@ class Card:
     allocation: int
     recent: list[tuple[str, str, str]]
     problem: str | None = None
+    overdue: tuple[str, ...] = ()
 
 
 def cards(store: Store, when: date | None = None) -> list[Card]:
@@ -51,8 +52,10 @@ def cards(store: Store, when: date | None = None) -> list[Card]:
         names = [s.name for s in snap.process.states if not s.final]
         step = names.index(snap.state) + 1 if snap.state in names else len(names)
         k = kpis_of(snap, when)
-        upcoming = [d for d in due_dates(a, when) if d[1] >= when]
-        deadline = f"{formatting.tanggal(upcoming[0][1])} ({_due_name(upcoming[0][0])})" if upcoming else "-"
+        dues = due_of(snap, when)  # the same rule as mou status, mou due and mou list
+        upcoming = [d for d in dues if not d.overdue]
+        deadline = f"{formatting.tanggal(upcoming[0].when)} ({_due_name(upcoming[0].what)})" if upcoming else "-"
+        overdue = tuple(f"{formatting.tanggal(d.when)} ({_due_name(d.what)})" for d in dues if d.overdue)
         logs = [e for e in snap.entries if e["event"].startswith(LOG_PREFIX)][-5:]
         recent = [
             (e["data"].get("date", e["ts"][:10]), KIND_NAMES.get(e["event"][len(LOG_PREFIX) :], e["event"]), _describe(e))
@@ -74,15 +77,19 @@ def cards(store: Store, when: date | None = None) -> list[Card]:
                 k.paid,
                 k.allocation,
                 recent,
+                overdue=overdue,
             )
         )
     return out
 
 
 def _due_name(what: str) -> str:
-    return {"signing": "penandatanganan", "monitoring report": "laporan monev", "end of term": "akhir jangka waktu"}.get(
-        what, what
-    )
+    names = {"signing": "penandatanganan", "monitoring report": "laporan monev", "end of term": "akhir jangka waktu"}
+    if what.startswith("payment for "):
+        return f"iuran bulan {what.removeprefix('payment for ')}"
+    if what.startswith("review waiting "):
+        return f"telaah menunggu {what.removeprefix('review waiting ').split(' ')[0]} hari"
+    return names.get(what, what)
 
 
 def _rp(amount: int) -> str:
@@ -114,7 +121,9 @@ def html(items: list[Card], when: date) -> str:
             f'<p class="sub">{escape(c.title)}</p>'
             f'<p class="state"><span class="pill">{escape(c.state_title)}</span> tahap {c.step} dari {c.steps}</p>'
             + _bar(c.step, c.steps, "Proses", "#6a51a3")
-            + f"<dl><dt>Jangka waktu</dt><dd>{escape(c.term)}</dd><dt>Tenggat berikut</dt><dd>{escape(c.deadline)}</dd></dl>"
+            + f"<dl><dt>Jangka waktu</dt><dd>{escape(c.term)}</dd><dt>Tenggat berikut</dt><dd>{escape(c.deadline)}</dd>"
+            + "".join(f'<dt class="late">Terlambat</dt><dd class="late">{escape(o)}</dd>' for o in c.overdue)
+            + "</dl>"
             + _bar(
                 c.enrolled, c.quota, f"Kepesertaan {formatting.angka(c.enrolled)} / {formatting.angka(c.quota)} orang", "#3182bd"
             )
@@ -141,7 +150,7 @@ main{{display:flex;flex-wrap:wrap;gap:16px;padding:16px}}
 .bar{{height:12px;background:#e5e5e5;border-radius:6px;overflow:hidden}} .bar div{{height:100%}}
 dl{{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;font-size:.9rem}} dt{{color:#666}} dd{{margin:0}}
 h3{{font-size:.95rem;margin:14px 0 4px}} ul{{padding-left:18px;margin:0;font-size:.85rem}} .slug{{color:#999;font-size:.75rem}}
-.broken{{border-left:4px solid #cb181d}}
+.broken{{border-left:4px solid #cb181d}} .late{{color:#cb181d;font-weight:600}}
 </style></head>
 <body><header><h1>Dasbor Kerja Sama Daerah</h1>
 <p>Keadaan per {escape(formatting.hari_tanggal(when))} &middot; {len(items)} kerja sama</p></header>

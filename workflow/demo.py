@@ -35,6 +35,9 @@ pks:
     name: Alvin
     position: Bupati Buton
   surat_kuasa:
+  nomor_pemda: '[CONTOH] 000.8.3.3/002/PKS/2025'  # filled by mou demo
+  nomor_partner: '[CONTOH] PKS/001/KC-BAUBAU/2025'  # filled by mou demo
+  date: 2025-06-24  # filled by mou demo
 """
 
 OPD = "Dinas Tenaga Kerja Kabupaten Buton"
@@ -56,6 +59,8 @@ EXAMPLES = [
     ),
     ("signing.date", "2025-06-24"),
 ]
+MARKED = [path for path, _ in EXAMPLES] + ["pks.nomor_pemda", "pks.nomor_partner", "pks.date"]
+"""Every invented value, listed in the copy's ``examples:`` so each document prints it marked [CONTOH]."""
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,7 @@ def _implement(store: Store, target: Path, out: Path, steps: list[Step], fire: A
         programme="JKM",
         cases=1,
         amount=42_000_000,
+        nik=people[416].nik,  # Peserta Contoh 0417
         note="Peserta Contoh 0417 meninggal dunia",
     )
     entry = log(
@@ -200,7 +206,7 @@ def _implement(store: Store, target: Path, out: Path, steps: list[Step], fire: A
         when=date(2025, 9, 3),
         heir="Ahli Waris Contoh",
         amount=42_000_000,
-        participant="Peserta Contoh 0417",
+        nik=people[416].nik,
     )
     steps.append(Step("claim JKM 1 case Rp42.000.000 and its santunan handover", _rendered(store, entry["artifacts"])))
     log(
@@ -235,6 +241,8 @@ def fill_examples(path: Path) -> None:
         key = fieldpath.rsplit(".", 1)[-1]
         indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
         lines[index] = f"{indent}{key}: {value}  # filled by mou demo"
+    lines += ["", "# Added by mou demo: the invented values above, printed marked [CONTOH] in every document.", "examples:"]
+    lines += [f"  - {marked}" for marked in MARKED]
     write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
 

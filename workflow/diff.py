@@ -175,7 +175,7 @@ def compare(
     """
     from datetime import UTC, datetime
 
-    from workflow.lifecycle import acting_user
+    from workflow.lifecycle import resolve_actor
 
     stem, left, right = _find(store, slug, old, new, name)
     old_lines, new_lines = document_lines(left), document_lines(right)
@@ -185,7 +185,7 @@ def compare(
     outputs = [(k, _check_output(store, slug, k, p)) for k, p in (("docx", docx), ("html", html)) if p is not None]
     if len(outputs) == 2 and outputs[0][1] == outputs[1][1]:
         raise MouError(f"--docx and --html name the same file {docx}; give each its own")
-    who = acting_user(actor)
+    who = resolve_actor(actor)
     when = datetime.now(UTC).replace(microsecond=0)
     va, vb = f"v{_version(old)}", f"v{_version(new)}"
     data: dict[str, bytes] = {}
@@ -211,6 +211,7 @@ def _record(
     """Write the files and append the ``redline`` entry under the agreement's lock; on any failure remove what was written."""
     from workflow import history
     from workflow.lifecycle import REDLINE_EVENT, _entry, snapshot
+    from workflow.lifecycle import record as keep
     from workflow.store import write_new
 
     with store.writing(slug):
@@ -236,9 +237,7 @@ def _record(
                 "outputs": [{"format": w.kind, "path": str(w.path), "sha256": w.sha256} for w in written],
             }
             note = f"{stem} {versions[0]} -> {versions[1]}"
-            entry = history.append(
-                snap.folder, snap.entries, _entry(snap, who, None, REDLINE_EVENT, snap.state, note, None, artifacts, record)
-            )
+            entry = keep(snap, _entry(snap, who, None, REDLINE_EVENT, snap.state, note, None, artifacts, record))
         except BaseException:
             for w in written:
                 w.path.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.archive import signature_entries
-from workflow.lifecycle import snapshot
+from workflow.lifecycle import effective, snapshot
 from workflow.store import Store, write_atomic
 
 JDIH_FIELDS = (
@@ -29,7 +29,7 @@ JDIH_FIELDS = (
 def jdih_records(store: Store, slug: str) -> list[dict[str, Any]]:
     """One record per signed document: the original first, later adenda marking it 'diubah'."""
     snap = snapshot(store, slug)
-    a = snap.agreement
+    a = effective(snap)  # the terms in force: a signed adendum moving the end of term shows here too
     records: list[dict[str, Any]] = []
     signed = signature_entries(snap.entries)
     for i, e in enumerate(signed):

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from workflow import history
-from workflow.agreements import Loaded, load
+from workflow.agreements import Loaded, load, load_file
+from workflow.deadlines import REVIEW_WAIT_DAYS, Due, deadlines
 from workflow.errors import MouError
 from workflow.guards import GUARDS, GuardContext, today
-from workflow.model import CADENCE_MONTHS, Agreement
+from workflow.model import Agreement
 from workflow.process import EventDef, Process, load_process
 from workflow.store import Store, write_new
 
@@ -163,32 +165,57 @@ def snapshot(store: Store, slug: str) -> Snapshot:
     folder = store.folder(slug)
     entries = history.check_chain(folder)
     state = replay(process, entries, folder / history.HISTORY_FILE)
-    return Snapshot(loaded, process, entries, state, history.sha256_file(loaded.path), folder)
-
-
-def acting_user(actor: str | None) -> str:
-    """Who a record-only step (render, redline) is attributed to: ``--as``, ``MOU_ACTOR``, else the login name."""
-    return actor or os.environ.get("MOU_ACTOR") or getpass.getuser()
+    return Snapshot(loaded, process, entries, state, loaded.sha256, folder)
 
 
 def resolve_actor(actor: str | None) -> str:
-    """``--as`` or ``MOU_ACTOR``; an event must say who fires it."""
-    name = actor or os.environ.get("MOU_ACTOR")
-    if not name:
-        raise ActorUnknown("say who acts: --as NAME or MOU_ACTOR=NAME (a name from people: in agreement.yaml)")
-    return name
+    """Who acts, one rule for every command: ``--as``, else ``MOU_ACTOR``, else the login name."""
+    return actor or os.environ.get("MOU_ACTOR") or getpass.getuser()
+
+
+def role_for(agreement: Agreement, slug: str, name: str, allowed: list[str], what: str) -> tuple[str | None, str | None]:
+    """(role, refusal): the first role ``name`` holds (in ``agreement.people``) that ``allowed`` allows.
+
+    The recorded role is always one the person holds and the step allows; a person who holds none of
+    them gets the reason instead. A name that is not among the people raises ActorUnknown.
+    """
+    person = next((p for p in agreement.people if p.name == name), None)
+    if person is None:
+        names = ", ".join(p.name for p in agreement.people)
+        raise ActorUnknown(f"'{name}' is not among the people of {slug} ({names}); say who acts: --as NAME or MOU_ACTOR=NAME")
+    role = next((r for r in person.roles if r in allowed), None)
+    if role is None:
+        needs = " or ".join(allowed) if allowed else "a role the process does not declare"
+        return None, f"{name} holds {', '.join(person.roles)}, but {what} needs {needs}"
+    return role, None
 
 
 def _role_of(snap: Snapshot, actor: str, event: EventDef) -> tuple[str | None, str | None]:
-    """(role used, refusal reason)."""
-    person = next((p for p in snap.agreement.people if p.name == actor), None)
-    if person is None:
-        names = ", ".join(p.name for p in snap.agreement.people)
-        raise ActorUnknown(f"'{actor}' is not among the people of {snap.loaded.slug} ({names})")
-    role = next((r for r in person.roles if r in event.roles), None)
+    """(role used, refusal reason) for firing ``event``, per the data in force."""
+    return role_for(snap.agreement, snap.loaded.slug, actor, event.roles, event.trigger)
+
+
+def monitoring_role(snap: Snapshot, actor: str, what: str) -> str:
+    """The role under which ``actor`` records monitoring work (milestones, participants, reports); raises if none."""
+    role, reason = role_for(snap.agreement, snap.loaded.slug, actor, snap.process.milestone_roles, what)
     if role is None:
-        return None, f"{actor} holds {', '.join(person.roles)}, but {event.trigger} needs {' or '.join(event.roles)}"
-    return role, None
+        raise MouError(f"cannot record {what}: {reason}")
+    return role
+
+
+DATA_DIR = "data"
+"""Every version of agreement.yaml an entry was recorded against, kept by content: ``data/<sha256>.yaml``."""
+
+
+def record(snap: Snapshot, entry: dict[str, Any]) -> dict[str, Any]:
+    """Append ``entry`` to the snapshot's history, keeping the data version it was recorded against.
+
+    ``mou verify`` reads that version back to check the rules as of the entry (who held which role).
+    """
+    kept = snap.folder / DATA_DIR / f"{entry['data_sha256']}.yaml"
+    if not kept.exists() and entry["data_sha256"] == snap.data_sha256:
+        write_new(kept, snap.loaded.raw)
+    return history.append(snap.folder, snap.entries, entry)
 
 
 def blockers(snap: Snapshot, event: EventDef, store: Store, when: date) -> list[str]:
@@ -249,9 +276,9 @@ def advance(
         artifacts = _render_stage(store, snap, stage) if stage else []
         if trigger.startswith("approve"):  # keep the approved data, so later changes can be named
             copy = snap.folder / "reviews" / f"agreement-approved-e{len(snap.entries) + 1}.yaml"
-            write_new(copy, snap.loaded.path.read_bytes())
+            write_new(copy, snap.loaded.raw)
             artifacts.append({"path": str(copy.relative_to(snap.folder)), "sha256": history.sha256_file(copy)})
-        return history.append(snap.folder, snap.entries, _entry(snap, name, role, trigger, machine.state, note, stage, artifacts))
+        return record(snap, _entry(snap, name, role, trigger, machine.state, note, stage, artifacts))
 
 
 def _render_stage(store: Store, snap: Snapshot, stage: str) -> list[dict[str, str]]:
@@ -269,7 +296,7 @@ def record_render(store: Store, slug: str, stages: list[str] | None, out: Path |
     from workflow.catalogue import load_catalogue
     from workflow.render import render_stage
 
-    who = acting_user(actor)
+    who = resolve_actor(actor)
     with store.writing(slug):
         snap = snapshot(store, slug)
         if not stages:
@@ -288,7 +315,7 @@ def record_render(store: Store, slug: str, stages: list[str] | None, out: Path |
             if out is None:
                 artifacts = [{"path": str(d.path.relative_to(snap.folder)), "sha256": history.sha256_file(d.path)} for d in docs]
                 entry = _entry(snap, who, None, RENDER_EVENT, snap.state, "", s, artifacts)
-                snap.entries.append(history.append(snap.folder, snap.entries, entry))
+                snap.entries.append(record(snap, entry))
         return written
 
 
@@ -314,7 +341,7 @@ class Status:
     final: bool
     events: list[EventStatus]
     documents: list[str]
-    due: list[tuple[str, date]]
+    due: list[Due]
     entries: int
     adenda: int = 0
 
@@ -336,7 +363,7 @@ def status(store: Store, slug: str, *, when: date | None = None) -> Status:
         st.final,
         events,
         latest_documents(snap),
-        due_dates(effective(snap), when),
+        due_of(snap, when),
         len(snap.entries),
         signed_adenda(snap.entries),
     )
@@ -363,29 +390,15 @@ def latest_documents(snap: Snapshot) -> list[str]:
     return sorted(latest.values())
 
 
-def due_dates(a: Agreement, when: date) -> list[tuple[str, date]]:
-    """Upcoming dates: signing, next monitoring report, end of term."""
-    out: list[tuple[str, date]] = []
-    if a.signing.date is not None and a.signing.date >= when:
-        out.append(("signing", a.signing.date))
-    step = CADENCE_MONTHS[a.monitoring.cadence]
-    report = a.term.start
-    while report <= when and report <= a.term.end:
-        report = _add_months(report, step)
-    if report <= a.term.end:
-        out.append(("monitoring report", report))
-    out.append(("end of term", a.term.end))
-    return sorted(out, key=lambda d: d[1])
+def due_of(snap: Snapshot, when: date) -> list[Due]:
+    """What is due for the agreement as of ``when``: the one rule (``workflow.deadlines``) every view uses."""
+    limit = int(os.environ.get("MOU_REVIEW_DAYS", REVIEW_WAIT_DAYS))
+    paid: list[str] | None = None
+    if snap.process.state(snap.state).implementing:  # only then are payments due (and the ledger worth loading)
+        from workflow.ledger import live
 
-
-def _add_months(d: date, months: int) -> date:
-    month = d.month - 1 + months
-    year, month = d.year + month // 12, month % 12 + 1
-    day = min(
-        d.day,
-        [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1],
-    )
-    return date(year, month, day)
+        paid = [str(i.figures["period"]) for i in live(snap.entries) if i.kind == "payment" and "period" in i.figures]
+    return deadlines(snap.loaded.slug, snap.process, snap.state, effective(snap), snap.entries, when, limit, paid)
 
 
 def entries(store: Store, slug: str) -> list[dict[str, Any]]:
@@ -410,11 +423,15 @@ def verify(store: Store, slug: str) -> Verified:
     loaded = load(store, slug)
     folder = store.folder(slug)
     path = folder / history.HISTORY_FILE
+    process = load_process(loaded.agreement.process)
     try:
         found = history.check_chain(folder)
-        state = replay(load_process(loaded.agreement.process), found, path)
+        state = replay(process, found, path)
     except history.HistoryBroken as err:
         return Verified(slug, 0, "?", str(err))
+    broken = rule_problems(loaded, process, found, folder)
+    if broken:
+        return Verified(slug, len(found), state, broken[0])
     recorded: dict[str, str] = {}
     for n, e in enumerate(found, 1):
         for a in e["artifacts"]:
@@ -446,6 +463,95 @@ def verify(store: Store, slug: str) -> Verified:
     return Verified(slug, len(found), state, None, len(recorded), frozen_changes(store, slug, found))
 
 
+MONITORING_EVENTS = ("report",)
+"""Record-only entries that are monitoring work, recorded under a milestone role (besides ``log:*``)."""
+
+
+def rule_problems(loaded: Loaded, process: Process, entries: list[dict[str, Any]], folder: Path) -> list[str]:
+    """Every rule a recorded history breaks, even when each hash is consistent, as ``FILE:N: entry N: rule: ...``.
+
+    Entry by entry: time never goes backwards; the recorded role is one the event allows and one the
+    actor held per the data the entry was recorded against (``data/<sha256>.yaml``, else the current
+    file when it is that version); a signature carries its signed files; the ledger rules hold for
+    every payment, claim, santunan and correction (``workflow.ledger``).
+    """
+    path = folder / history.HISTORY_FILE
+    out: list[str] = []
+    versions: dict[str, Agreement | None] = {loaded.sha256: loaded.agreement}
+
+    def people_of(sha: str) -> Agreement | None:
+        if sha not in versions:
+            kept = folder / DATA_DIR / f"{sha}.yaml"
+            try:
+                versions[sha] = load_file(kept) if kept.is_file() and history.sha256_file(kept) == sha else None
+            except MouError:
+                versions[sha] = None
+        return versions[sha]
+
+    events = {ev.trigger: ev for ev in process.events}  # one lookup per entry: verify reads 100.000 entries in ~1 s
+    holders: dict[str, dict[str, list[str]] | None] = {}
+
+    def roles_then(sha: str) -> dict[str, list[str]] | None:
+        if sha not in holders:
+            then = people_of(sha)
+            holders[sha] = {p.name: p.roles for p in then.people} if then is not None else None
+        return holders[sha]
+
+    previous = ""
+    for n, e in enumerate(entries, 1):
+        where = f"{path}:{n}: entry {n}"
+        if e["ts"] < previous:
+            out.append(f"{where}: time order: recorded at {e['ts']}, before entry {n - 1} at {previous}")
+        previous = max(previous, e["ts"])
+        event = events.get(e["event"])
+        if event is not None:
+            allowed, what = event.roles, e["event"]
+        elif e["event"].startswith(LOG_PREFIX) or e["event"] in MONITORING_EVENTS:
+            allowed, what = process.milestone_roles, e["event"]
+        else:
+            allowed, what = [], ""  # render, redline, archive: no role needed
+        role = e.get("role")
+        if what and role not in allowed:
+            out.append(f"{where}: role: {e['event']} recorded under role {role}, but it needs {' or '.join(allowed)}")
+        if role is not None:
+            people = roles_then(e["data_sha256"])
+            held = people.get(e["actor"]) if people is not None else None
+            if people is not None and (held is None or role not in held):
+                had = ", ".join(held) if held else "no role (not among the people)"
+                out.append(f"{where}: role: {e['actor']} did not hold {role} when it was recorded (held {had})")
+        if event is not None and event.signature:
+            paths = [a["path"] for a in e["artifacts"]]
+            if not any(p.endswith("/signature.json") for p in paths) or not any("/ttd-" in p for p in paths):
+                out.append(f"{where}: signature: {e['event']} recorded without its signed file and signature.json")
+    out += _ledger_problems(loaded, entries, folder, people_of)
+    return out
+
+
+def _ledger_problems(
+    loaded: Loaded, entries: list[dict[str, Any]], folder: Path, version: Callable[[str], Agreement | None]
+) -> list[str]:
+    """The ledger rules (``workflow.ledger``) re-checked over every money entry, correction and void.
+
+    Each entry is judged against the data it was recorded against (else the current data) with the
+    adenda signed before it, and the participant list as known before it. The "not after today" rule
+    is left to the day of recording: a what-if day (MOU_TODAY) cannot be judged afterwards.
+    """
+    if not any(e["event"].startswith(LOG_PREFIX) for e in entries):
+        return []
+    from workflow import ledger
+
+    def terms_of(index: int, agreement: Agreement) -> Agreement:
+        then = version(entries[index]["data_sha256"]) or agreement
+        return then.effective(sum(1 for x in entries[:index] if x["event"] == "sign_amendment"))
+
+    roster = ledger.roster_of(folder, entries)
+    path = folder / history.HISTORY_FILE
+    return [
+        f"{path}:{seq}: entry {seq}: {reason}"
+        for seq, reason in ledger.replay(entries, loaded.agreement, roster, date.max, terms_of)
+    ]
+
+
 @dataclass(frozen=True)
 class Row:
     """One line of `mou list`."""
@@ -454,7 +560,7 @@ class Row:
     state: str
     partner: str
     term_end: date | None
-    next_deadline: tuple[str, date] | None
+    next_deadline: Due | None
     problem: str | None = None
 
 
@@ -473,9 +579,9 @@ def list_agreements(store: Store, *, when: date | None = None) -> list[Row]:
         except MouError as err:
             rows.append(Row(slug, "broken", "", None, None, str(err)))
             continue
-        a = snap.agreement
-        dues = [d for d in due_dates(a, when) if d[1] >= when]
-        rows.append(Row(slug, snap.state, a.parties.partner.short_name, a.term.end, dues[0] if dues else None))
+        terms = effective(snap)  # the end of term in force, after any signed adendum
+        dues = due_of(snap, when)
+        rows.append(Row(slug, snap.state, terms.parties.partner.short_name, terms.term.end, dues[0] if dues else None))
     return rows
 
 

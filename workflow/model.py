@@ -228,28 +228,23 @@ class ProgrammeRate:
 
 @dataclass(frozen=True)
 class Funding:
-    """Where the money comes from and which months of the budget year it pays for."""
+    """Where the money comes from and which months it pays for: from a month of the budget year, possibly
+    running into later budget years (APBD years are calendar years)."""
 
     source: str = field("budget, e.g. 'APBD Kabupaten Buton'")
-    year: int = field("budget year (tahun anggaran); APBD years are calendar years", lo=2000, hi=2100)
+    year: int = field("budget year (tahun anggaran) of the first month paid for; APBD years are calendar years", lo=2000, hi=2100)
     start_month: int = field("first month paid for, 1-12", lo=1, hi=12)
-    months: int | None = field("months paid for; leave out for 'through December'", default=None, lo=1, hi=12)
-
-    def problems(self) -> Check:
-        """The months paid for stay inside the budget year."""
-        if self.months is not None and self.start_month + self.months - 1 > 12:
-            return [
-                (
-                    "months",
-                    f"{self.months} months from month {self.start_month} run past December, "
-                    f"expected at most {13 - self.start_month}",
-                )
-            ]
-        return []
+    months: int | None = field(
+        "months paid for from start_month, possibly into later budget years (at most the term's months); "
+        "leave out for 'through December'",
+        default=None,
+        lo=1,
+        hi=MAX_TERM_YEARS * 12,
+    )
 
     @property
     def month_count(self) -> int:
-        """Months paid for in the budget year."""
+        """Months paid for, over every budget year of the period."""
         return self.months if self.months is not None else 13 - self.start_month
 
     @property
@@ -259,15 +254,40 @@ class Funding:
 
     @property
     def end(self) -> date:
-        """Last day paid for."""
-        last = self.start_month + self.month_count - 1
-        return date(self.year, last, calendar.monthrange(self.year, last)[1])
+        """Last day paid for (in a later budget year when the period crosses December)."""
+        year, month = divmod(self.year * 12 + self.start_month - 1 + self.month_count - 1, 12)
+        return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+    @property
+    def years(self) -> list[int]:
+        """The budget years the period pays for, in order: [2025] or [2025, 2026]."""
+        return list(range(self.year, self.end.year + 1))
+
+    def months_in(self, year: int) -> int:
+        """Months paid for in budget year ``year`` (0 outside the period)."""
+        first = self.start_month if year == self.year else 1
+        last = self.end.month if year == self.end.year else 12
+        return max(0, last - first + 1) if self.year <= year <= self.end.year else 0
+
+    def period_in(self, year: int) -> str:
+        """The months paid for in budget year ``year``: 'Juli s.d. Desember 2025', 'Januari s.d. Juni 2026', 'Juli 2025'."""
+        first = self.start_month if year == self.year else 1
+        last = self.end.month if year == self.end.year else 12
+        return _months_text(first, year, last, year)
 
     @property
     def period(self) -> str:
-        """'Juli s.d. Desember 2025' (or one month name)."""
-        first, last = nama_bulan(self.start.month), nama_bulan(self.end.month)
-        return f"{first} {self.year}" if first == last else f"{first} s.d. {last} {self.year}"
+        """'Juli s.d. Desember 2025' (one budget year), 'Juli 2025 s.d. Juni 2026' (several) or 'Juli 2025' (one month)."""
+        return _months_text(self.start_month, self.year, self.end.month, self.end.year)
+
+
+def _months_text(first: int, first_year: int, last: int, last_year: int) -> str:
+    """'Juli 2025', 'Juli s.d. Desember 2025' or 'Juli 2025 s.d. Juni 2026'."""
+    if first_year != last_year:
+        return f"{nama_bulan(first)} {first_year} s.d. {nama_bulan(last)} {last_year}"
+    if first == last:
+        return f"{nama_bulan(first)} {first_year}"
+    return f"{nama_bulan(first)} s.d. {nama_bulan(last)} {last_year}"
 
 
 @dataclass(frozen=True)
@@ -380,12 +400,15 @@ class Dprd:
 
 @dataclass(frozen=True)
 class Pks:
-    """Who signs the Perjanjian Kerja Sama for the Pemda."""
+    """The Perjanjian Kerja Sama: its own numbers, signing date and the Pemda's signatory."""
 
     signer: Official = field("signatory of the PKS for PIHAK KESATU (the Bupati, or a Kepala Dinas with a surat kuasa)")
     surat_kuasa: str | None = field(
         "nomor of the Bupati's surat kuasa, when the signer is not the Bupati", label="NOMOR SURAT KUASA"
     )
+    nomor_pemda: str | None = field("PIHAK KESATU's number of the PKS (not the KB's)", label="NOMOR PKS PIHAK KESATU")
+    nomor_partner: str | None = field("PIHAK KEDUA's number of the PKS (not the KB's)", label="NOMOR PKS PIHAK KEDUA")
+    date: date | None = field("signing date of the PKS", label="TANGGAL PENANDATANGANAN PKS")
 
 
 @dataclass(frozen=True)
@@ -437,8 +460,22 @@ class Amendment:
 
 
 @dataclass(frozen=True)
+class BudgetYear:
+    """One budget year (tahun anggaran) of the funding period: its months and its allocation."""
+
+    year: int
+    months: int
+    period: str
+    allocation: int
+
+
+@dataclass(frozen=True)
 class Budget:
-    """Derived money figures: one source of truth for every document."""
+    """Derived money figures: one source of truth for every document.
+
+    ``months``, ``allocation`` and ``year`` are those of the first budget year (``funding.year``);
+    ``years`` lists every budget year the funding period pays for, and ``period`` is the whole period.
+    """
 
     monthly_per_worker: int
     workers: int
@@ -448,6 +485,27 @@ class Budget:
     year: int
     period: str
     annual_months: int = 12
+    years: list[BudgetYear] = dataclasses.field(default_factory=list)
+
+    @property
+    def allocations(self) -> dict[int, int]:
+        """Allocation by budget year: {2025: 100800000, 2026: 100800000} (rate x workers x months of that year)."""
+        return {y.year: y.allocation for y in self.years}
+
+    @property
+    def multi_year(self) -> bool:
+        """The funding period runs into a later budget year."""
+        return len(self.years) > 1
+
+    @property
+    def total_months(self) -> int:
+        """Months paid for over the whole funding period."""
+        return sum(y.months for y in self.years)
+
+    @property
+    def total(self) -> int:
+        """Allocation over the whole funding period (the sum of every budget year's)."""
+        return sum(y.allocation for y in self.years)
 
 
 @dataclass(frozen=True)
@@ -476,17 +534,44 @@ class Agreement:
         "adenda, in order; the signed text stays as it is and the effective terms are it plus its signed adenda",
         default_factory=list,
     )
+    examples: list[str] = field(
+        "fields whose values are invented examples (as `mou demo` fills them), e.g. signing.date; "
+        "every document prints them marked [CONTOH]",
+        default_factory=list,
+    )
 
     def problems(self) -> Check:
-        """Cross-section rules: the budget year falls in the term."""
+        """Cross-section rules: every month the funding pays for lies in the term."""
         out: Check = []
-        if not self.term.start.year <= self.funding.year <= self.term.end.year:
+        f, term = self.funding, self.term
+        first, last = f.year * 12 + f.start_month, f.end.year * 12 + f.end.month  # months as ordinals
+        term_first, term_last = term.start.year * 12 + term.start.month, term.end.year * 12 + term.end.month
+        if not term.start.year <= f.year <= term.end.year:
+            out.append(("funding.year", f"{f.year} is outside the term {term.start} to {term.end}, expected a year of the term"))
+        elif first < term_first:
             out.append(
                 (
-                    "funding.year",
-                    f"{self.funding.year} is outside the term {self.term.start} to {self.term.end}, expected a year of the term",
+                    "funding.start_month",
+                    f"month {f.start_month} of {f.year} is before the term starts on {term.start}, "
+                    f"expected {term.start.month} or later",
                 )
             )
+        elif first > term_last:
+            out.append(
+                (
+                    "funding.start_month",
+                    f"month {f.start_month} of {f.year} is after the term ends on {term.end}, "
+                    f"expected {term.end.month} or earlier",
+                )
+            )
+        elif last > term_last:
+            limit = term_last - first + 1
+            if f.months is None:
+                what = f"is left out, so the funding runs through December {f.year}, past the end of the term on {term.end}"
+                out.append(("funding.months", f"{what}, expected months: {limit} or fewer"))
+            else:
+                what = f"{f.months} months from month {f.start_month} of {f.year} run to {f.end:%Y-%m}"
+                out.append(("funding.months", f"{what}, past the end of the term on {term.end}, expected at most {limit}"))
         seen: set[str] = set()
         for i, person in enumerate(self.people, 1):
             if person.name in seen:
@@ -495,6 +580,9 @@ class Agreement:
         for name in ("considerations", "scope", "people"):
             if not getattr(self, name):
                 out.append((name, "is an empty list, expected at least one item"))
+        for i, path in enumerate(self.examples, 1):
+            if field_type(path) is None:
+                out.append((f"examples[{i}]", f"{path} is not a single-valued field of agreement.yaml, expected e.g. pks.date"))
         return out
 
     def effective(self, signed_adenda: int) -> Agreement:
@@ -518,10 +606,11 @@ class Agreement:
 
     @property
     def budget(self) -> Budget:
-        """Yearly cost of cover and the budget year's allocation (rate x workers x months)."""
-        rate, workers = self.coverage.monthly_per_worker, self.coverage.workers
-        months = self.funding.month_count
-        return Budget(rate, workers, months, rate * workers * 12, rate * workers * months, self.funding.year, self.funding.period)
+        """Yearly cost of cover and each budget year's allocation (rate x workers x months of that year)."""
+        rate, workers, f = self.coverage.monthly_per_worker, self.coverage.workers, self.funding
+        years = [BudgetYear(y, f.months_in(y), f.period_in(y), rate * workers * f.months_in(y)) for y in f.years]
+        first = years[0]
+        return Budget(rate, workers, first.months, rate * workers * 12, first.allocation, f.year, f.period, years=years)
 
 
 def _is_time(text: str) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from workflow import history
 from workflow.errors import InvalidData, MouError, Problem
-from workflow.lifecycle import _entry, snapshot
+from workflow.lifecycle import _entry, monitoring_role, record, resolve_actor, snapshot
 from workflow.store import Store, write_new
 
 PARTICIPANTS_DIR = "participants"
@@ -121,21 +121,20 @@ def import_participants(
     store: Store, slug: str, source: Path, actor: str | None = None, progress: Callable[[int], None] | None = None
 ) -> list[Participant]:
     """Validate ``source`` and make it the agreement's participant list, recorded in the history."""
-    import os
-
     try:
         text = source.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise MouError(f"{source}: cannot read as UTF-8 CSV ({err})") from err
-    who = actor or os.environ.get("MOU_ACTOR") or "mou"
+    who = resolve_actor(actor)
     with store.writing(slug):
         snap = snapshot(store, slug)
+        role = monitoring_role(snap, who, "a participant list")
         a = snap.agreement
         people = parse(source, text, a.coverage.workers, a.term.start, a.term.end, progress)
         artifact = _write_version(snap.folder, people)
         note = f"{len(people)} peserta dari {source.name}"
-        entry = _entry(snap, who, None, IMPORT_EVENT, snap.state, note, None, [artifact], {"count": len(people)})
-        history.append(snap.folder, snap.entries, entry)
+        entry = _entry(snap, who, role, IMPORT_EVENT, snap.state, note, None, [artifact], {"count": len(people)})
+        record(snap, entry)
     return people
 
 
@@ -198,16 +197,15 @@ def replace_participant(
     store: Store, slug: str, old_nik: str, new: dict[str, str], reason: str, actor: str | None = None, when: date | None = None
 ) -> Participant:
     """Put a new worker in the place of one who died or left; the swap is a history event (NIK masked)."""
-    import os
-
     from workflow.guards import today
 
     if reason not in REASONS:
         raise MouError(f"reason {reason!r} is not one of {', '.join(REASONS)}")
-    who = actor or os.environ.get("MOU_ACTOR") or "mou"
+    who = resolve_actor(actor)
     when = when or today()
     with store.writing(slug):
         snap = snapshot(store, slug)
+        role = monitoring_role(snap, who, "a participant replacement")
         people = load_participants(snap.folder)
         index = next((i for i, p in enumerate(people) if p.nik == old_nik), None)
         if index is None:
@@ -225,7 +223,5 @@ def replace_participant(
         artifact = _write_version(snap.folder, people)
         data = {"out": mask(old_nik), "in": mask(incoming.nik), "reason": reason, "date": when.isoformat()}
         note = f"{mask(old_nik)} ({reason}) diganti {incoming.nama}"
-        history.append(
-            snap.folder, snap.entries, _entry(snap, who, "tim_teknis", REPLACE_EVENT, snap.state, note, None, [artifact], data)
-        )
+        record(snap, _entry(snap, who, role, REPLACE_EVENT, snap.state, note, None, [artifact], data))
     return incoming

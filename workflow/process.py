@@ -36,6 +36,8 @@ class StateDef:
     title: str = field("what the state means, in Indonesian")
     stage: str | None = field("catalogue stage whose documents are produced in this state", default=None)
     final: bool = field("the process ends here", default=False)
+    implementing: bool = field("the agreement is being carried out: money is paid, reports are due", default=False)
+    review: bool = field("a draft waits for a reviewer: `mou due` lists a review waiting too long", default=False)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,10 @@ class Process:
     roles: list[RoleDef] = field("roles people may hold")
     states: list[StateDef] = field("every state")
     events: list[EventDef] = field("every event")
+    milestone_roles: list[str] = field(
+        "roles that record monitoring work: milestones (payments, claims, santunan), participant lists, reports",
+        default_factory=list,
+    )
 
     def problems(self) -> list[tuple[str, str]]:
         """The structural checks of python-statemachine, plus names that must exist."""
@@ -80,6 +86,9 @@ class Process:
         for i, st in enumerate(self.states, 1):
             if st.stage is not None and st.stage not in stages:
                 out.append((f"states[{i}].stage", f"{st.stage} is not a stage of the template catalogue"))
+        for i, role in enumerate(self.milestone_roles, 1):
+            if role not in roles:
+                out.append((f"milestone_roles[{i}]", f"{role} is not a declared role"))
         triggers: set[str] = set()
         for i, ev in enumerate(self.events, 1):
             where = f"events[{i}]"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from workflow import formatting
 from workflow.agreements import Loaded
 from workflow.catalogue import DocumentSpec, load_catalogue, shown, templates_dir
-from workflow.context import Placeholder, build_context
+from workflow.context import Example, Placeholder, build_context, mark_example
 from workflow.errors import MouError, TemplateCheckFailed, TemplateProblem
 from workflow.store import Store, write_new
 
@@ -52,6 +52,8 @@ def _keep_placeholder(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(value: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(value, Placeholder):
             return value
+        if isinstance(value, Example):  # an invented value stays visibly marked whatever the filter
+            return mark_example(str(wrapper(value.value, *args, **kwargs)))
         try:
             return fn(value, *args, **kwargs)
         except (TypeError, ValueError) as err:
@@ -105,7 +107,8 @@ def render_bytes(
     pictures = Pictures()
     if images is not None:
         context["report"]["charts"] = images(pictures)
-    core = {"title": spec.title, "subject": str(context["document"]["subject"]), "author": "mou"}
+    title = spec.title.removeprefix("Rancangan ") if context.get("final") else spec.title  # the text for signature is no draft
+    core = {"title": title, "subject": str(context["document"]["subject"]), "author": "mou"}
     try:
         return compiled(path, environment()).render(context, core=core, pictures=pictures)
     except SecurityError as err:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from datetime import date
 from typing import Any
 
 from workflow import formatting, history
 from workflow.errors import MouError
-from workflow.lifecycle import LOG_PREFIX, _entry, snapshot
+from workflow.lifecycle import LOG_PREFIX, _entry, monitoring_role, record, resolve_actor, snapshot
 from workflow.monitoring import Kpis, kpis_of
+from workflow.periods import period_bounds
 from workflow.store import Store, write_new
 
 RECOMMENDATIONS = ("dilanjutkan", "diperluas", "dihentikan")
@@ -21,28 +21,12 @@ KIND_NAMES = {
     "payment": "Pembayaran iuran",
     "claim": "Klaim",
     "santunan": "Penyerahan santunan",
+    "correction": "Koreksi",
+    "void": "Pembatalan",
     "meeting": "Rapat",
     "issue": "Permasalahan",
     "note": "Catatan",
 }
-ROMAN = ("I", "II", "III", "IV")
-
-
-def period_bounds(text: str) -> tuple[date, date, str]:
-    """'2025-Q3' -> (1 Juli 2025, 30 September 2025, 'Triwulan III Tahun 2025'); '2025-07' -> one month."""
-    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", text)
-    month = re.fullmatch(r"(\d{4})-(\d{2})", text)
-    if quarter:
-        year, q = int(quarter.group(1)), int(quarter.group(2))
-        start = date(year, 3 * q - 2, 1)
-        end = date(year + (q == 4), (3 * q) % 12 + 1, 1)
-        return start, date.fromordinal(end.toordinal() - 1), f"Triwulan {ROMAN[q - 1]} Tahun {year}"
-    if month and 1 <= int(month.group(2)) <= 12:
-        year, m = int(month.group(1)), int(month.group(2))
-        start = date(year, m, 1)
-        end = date(year + (m == 12), m % 12 + 1, 1)
-        return start, date.fromordinal(end.toordinal() - 1), f"Bulan {formatting.nama_bulan(m)} Tahun {year}"
-    raise MouError(f"{text!r} is not a period, expected YYYY-Qn (2025-Q3) or YYYY-MM (2025-07)")
 
 
 def charts(k: Kpis) -> tuple[bytes, bytes]:
@@ -135,9 +119,10 @@ def report(
     if recommendation not in RECOMMENDATIONS:
         raise MouError(f"recommendation {recommendation!r} is not one of {', '.join(RECOMMENDATIONS)}")
     start, end, label = period_bounds(period)
-    who = actor or os.environ.get("MOU_ACTOR") or "mou"
+    who = resolve_actor(actor)
     with store.writing(slug):
         snap = snapshot(store, slug)
+        role = monitoring_role(snap, who, "a monitoring report")
         k = kpis_of(snap, end)
         logs = [e for e in snap.entries if e["event"].startswith(LOG_PREFIX)]
         in_period = [e for e in logs if start <= date.fromisoformat(e["data"].get("date", e["ts"][:10])) <= end]
@@ -178,11 +163,7 @@ def report(
         write_new(path, data)
         artifact = {"path": str(path.relative_to(snap.folder)), "sha256": history.sha256_file(path)}
         figures = {"period": period, "enrolled": k.enrolled, "active": k.active, "paid": k.paid, "recommendation": recommendation}
-        history.append(
-            snap.folder,
-            snap.entries,
-            _entry(snap, who, "tim_teknis", "report", snap.state, label, "monitoring", [artifact], figures),
-        )
+        record(snap, _entry(snap, who, role, "report", snap.state, label, "monitoring", [artifact], figures))
     return Rendered("monitoring", spec.title, path, version), k
 
 
@@ -198,5 +179,10 @@ def _describe(e: dict[str, Any]) -> str:
         return f"Santunan JKM kepada {d['heir']}, {formatting.rupiah_lengkap(d['amount'])}"
     if kind == "enrolment":
         return f"{formatting.angka(d['count'])} peserta didaftarkan"
+    if kind == "correction" and isinstance(d.get("figures"), dict):  # the corrected figures, described as the entry
+        fixed = _describe({"event": LOG_PREFIX + str(d.get("kind")), "data": d["figures"], "note": ""})
+        return f"Koreksi entri {d.get('corrects')} ({d.get('reason', '')}): {fixed}"
+    if kind == "void":
+        return f"Pembatalan entri {d.get('corrects')} ({d.get('reason', '')})"
     note: str = e["note"]
     return note or "-"

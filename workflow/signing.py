@@ -17,7 +17,7 @@ from typing import Any
 
 from workflow import history
 from workflow.catalogue import load_catalogue, templates_dir
-from workflow.context import EXTRA_NAMES, build_context, plain, resolve
+from workflow.context import EXTRA_NAMES, Placeholder, build_context, plain, resolve
 from workflow.errors import MouError
 from workflow.guards import changed_since, nomor_present, signatories_complete, today
 from workflow.lifecycle import (
@@ -28,9 +28,12 @@ from workflow.lifecycle import (
     _role_of,
     blockers,
     build_machine,
+    record,
     resolve_actor,
+    signed_adenda,
     snapshot,
 )
+from workflow.model import Agreement
 from workflow.store import Store, write_new
 
 FIELDS_FILE = "fields.json"
@@ -53,6 +56,93 @@ KINDS = {
     "pks": SignSpec(("sign_pks",), ("approve_pks",), None, None, "Perjanjian Kerja Sama"),
     "adendum": SignSpec(("sign_amendment",), ("approve_amendment",), "amendment", "adendum", "Adendum"),
 }
+
+
+@dataclass(frozen=True)
+class OwnFacts:
+    """What the signed document itself says: its nomor pair, its signing date, its title."""
+
+    nomor: list[tuple[str, str | None]]  # (field path, value)
+    date: tuple[str, date | None]
+    title: str
+
+
+def own_facts(a: Agreement, kind: str, signed_adenda: int) -> OwnFacts:
+    """The nomor pair, date and title of the document being signed: the KB's, the PKS's, or this adendum's."""
+    if kind == "pks":
+        pks = a.pks
+        return OwnFacts(
+            [("pks.nomor_pemda", pks.nomor_pemda if pks else None), ("pks.nomor_partner", pks.nomor_partner if pks else None)],
+            ("pks.date", pks.date if pks else None),
+            KINDS[kind].title,
+        )
+    if kind == "adendum":
+        if len(a.amendments) <= signed_adenda:
+            return OwnFacts([], ("amendments[].date", None), KINDS[kind].title)
+        n = signed_adenda + 1
+        am = a.amendments[signed_adenda]
+        where = f"amendments[{n}]"
+        return OwnFacts(
+            [(f"{where}.nomor_pemda", am.nomor_pemda), (f"{where}.nomor_partner", am.nomor_partner)],
+            (f"{where}.date", am.date),
+            am.title,
+        )
+    return OwnFacts(
+        [("parties.pemda.nomor", a.parties.pemda.nomor), ("parties.partner.nomor", a.parties.partner.nomor)],
+        ("signing.date", a.signing.date),
+        KINDS[kind].title,
+    )
+
+
+def own_fact_gaps(facts: OwnFacts, signed_on: date | None, *, nomor: bool = True) -> list[str]:
+    """Reasons the document's own nomor and date do not allow a signature on ``signed_on``."""
+    reasons = []
+    if nomor:
+        reasons += [f"{path} is empty: the {facts.title} has no nomor of its own yet" for path, value in facts.nomor if not value]
+    path, written = facts.date
+    if written is None:
+        reasons.append(f"{path} is empty: the date the {facts.title} is signed must be in its text")
+    elif signed_on is not None and signed_on != written:
+        reasons.append(f"signed date {signed_on} differs from {path} {written}, the date its text states")
+    return reasons
+
+
+def placeholders_in(text: str, context: dict[str, Any]) -> list[str]:
+    """Every placeholder of ``context`` that the rendered ``text`` still shows, as ``[LABEL]``."""
+    labels: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Placeholder):
+            labels.add(str(value))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(context)
+    return sorted(label for label in labels if label in text)
+
+
+def reused_files(entries: list[dict[str, Any]], files: list[Path]) -> list[str]:
+    """Reasons a signed file is already the signed file of another recorded signature (same SHA-256)."""
+    recorded = {
+        a["sha256"]: (e["seq"], e["event"])
+        for e in entries
+        for a in e["artifacts"]
+        if "/ttd-" in a["path"] and a["path"].startswith("signed/")
+    }
+    reasons = []
+    for f in files:
+        try:
+            digest = history.sha256_file(f)
+        except OSError:
+            continue
+        if digest in recorded:
+            seq, event = recorded[digest]
+            reasons.append(f"{f.name} is the signed file already recorded by {event} in entry {seq} (same SHA-256)")
+    return reasons
 
 
 def is_pdf(path: Path) -> bool:
@@ -104,14 +194,20 @@ def sign(
     slug: str,
     kind: str,
     files: list[Path],
-    signed_on: date,
+    signed_on: date | None,
     *,
     place: str | None = None,
     meterai: bool = True,
     actor: str | None = None,
     when: date | None = None,
 ) -> dict[str, Any]:
-    """Record the signature of a KB, PKS or adendum; refuse with every reason when it may not be."""
+    """Record the signature of a KB, PKS or adendum; refuse with every reason when it may not be.
+
+    The final text is rendered from the approved data and checked before anything is recorded: no
+    placeholder left, the document's own nomor pair and date present (``signed_on`` defaults to that
+    date and must equal it), and no signed file already recorded for another signature.
+    """
+    from workflow.diff import document_lines
     from workflow.pdf import content_sha256, to_pdf
     from workflow.render import render_bytes
 
@@ -137,6 +233,10 @@ def sign(
             reasons.append(changed_since(snap.folder, approval, snap.agreement))
         ctx = snap.context(store, when)
         reasons += [r for r in (nomor_present(ctx), signatories_complete(ctx)) if r]
+        facts = own_facts(snap.agreement, kind, signed_adenda(snap.entries))
+        reasons += own_fact_gaps(facts, signed_on, nomor=kind != "kb")  # the KB's nomor: nomor_present above
+        signed_on = signed_on or facts.date[1] or when
+        reasons += reused_files(snap.entries, files)
         # in real use ``when`` is today, never before the approval; a what-if day (MOU_TODAY) earlier
         # than the approval's wall-clock day stands in for it
         approved_on = min(date.fromisoformat(approval["ts"][:10]), when) if approval else None
@@ -147,15 +247,21 @@ def sign(
         if not files:
             reasons.append("no signed file given (--file SCAN.pdf)")
         reasons += [f"{f} is not a readable PDF" for f in files if not is_pdf(f)]
+        docx = None
+        if spec.document is not None:  # the text that is signed, checked before anything is recorded
+            doc_spec = next(d for _, d in load_catalogue().documents() if d.name == spec.document)
+            final_ctx = build_context(snap.agreement, version=1, final=True)
+            docx = render_bytes(doc_spec, final_ctx)
+            left = placeholders_in("\n".join(document_lines(docx)), final_ctx)
+            if left:
+                reasons.append(f"the final text still shows {', '.join(left)}")
         if reasons:
             raise Refused(event, snap.state, reasons)
 
         seq = len(snap.entries) + 1
         folder = snap.folder / "signed" / f"{kind}-e{seq}"
         outputs: list[tuple[Path, bytes]] = []
-        if spec.document is not None:
-            doc_spec = next(d for _, d in load_catalogue().documents() if d.name == spec.document)
-            docx = render_bytes(doc_spec, build_context(snap.agreement, version=1, final=True))
+        if spec.document is not None and docx is not None:
             with tempfile.TemporaryDirectory(prefix="mou-sign-") as tmp:
                 source = Path(tmp) / "naskah-final.docx"
                 source.write_bytes(docx)
@@ -168,7 +274,7 @@ def sign(
         a = snap.agreement
         details = {
             "document": kind,
-            "title": spec.title,
+            "title": facts.title if kind == "adendum" else spec.title,
             "signed_on": signed_on.isoformat(),
             "place": place or a.signing.place,
             "meterai": meterai,
@@ -181,10 +287,10 @@ def sign(
                 }
                 for label, p in ((a.pihak_kesatu, a.parties.pemda), (a.pihak_kedua, a.parties.partner))
             ],
-            "nomor": [a.parties.pemda.nomor, a.parties.partner.nomor],
+            "nomor": [value for _path, value in facts.nomor],
             "files": [f.name for f in files],
         }
-        outputs.append((folder / "agreement.yaml", snap.loaded.path.read_bytes()))  # the data as signed
+        outputs.append((folder / "agreement.yaml", snap.loaded.raw))  # the data as signed
         outputs.append((folder / SIGNATURE_FILE, (json.dumps(details, indent=1, ensure_ascii=False) + "\n").encode()))
         for i, f in enumerate(files, 1):
             outputs.append((folder / f"ttd-{i}-{f.name}", f.read_bytes()))
@@ -199,9 +305,7 @@ def sign(
             if artifact["path"].endswith("naskah-final.pdf"):  # PDF bytes are never reproducible: keep a content hash too
                 artifact["content_sha256"] = content_sha256(snap.folder / artifact["path"])
         note = f"{spec.title} ditandatangani {signed_on.isoformat()} di {details['place']}" + (", bermeterai" if meterai else "")
-        return history.append(
-            snap.folder, snap.entries, _entry(snap, name, role, trigger, machine.state, note, spec.stage, artifacts)
-        )
+        return record(snap, _entry(snap, name, role, trigger, machine.state, note, spec.stage, artifacts))
 
 
 def frozen_changes(store: Store, slug: str, entries: list[dict[str, Any]] | None = None) -> list[str]:

@@ -6,10 +6,12 @@ Imported only when a file is not in the cache, so commands that read known files
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
@@ -53,6 +55,8 @@ class _Loader(_Parser, SafeConstructor, _Resolver):
         _Parser.__init__(self, stream)
         SafeConstructor.__init__(self)
         _Resolver.__init__(self)
+        self.text = stream  # composed nodes keep no anchors or written tags: they are read back from here
+        self.shared: set[int] = set()  # nodes an alias refers to
 
 
 _PLAIN_TAGS = {
@@ -69,18 +73,23 @@ _PLAIN_TAGS = {
 def parse(path: Path, text: str) -> Document:
     """Parse one YAML document (the text of ``path``) into plain values with line numbers."""
     loader = _Loader(text)
+    # the last line an editor shows (the empty one after a final newline): libyaml puts an error at the end
+    # of a file without a final newline one line further
+    last = text.count("\n") + 1
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else None
+        line = min(mark.line + 1, last) if mark else None
         what = (err.problem or err.context or "invalid YAML").strip()
         if err.context and err.context_mark and err.problem and err.context_mark.line + 1 != line:
             what += f" ({err.context.strip()} started on line {err.context_mark.line + 1})"
-        quote = _unclosed_quote(text, err.context_mark.line if err.context_mark else 0, line or 0)
+        quote = _unclosed_quote(text, err.context_mark.line if err.context_mark else 0, line_of_error(err))
         if quote:
-            line, what = quote, f"unclosed quote: the text from this line runs on to line {line_of_error(err)}"
+            line, what = quote, f"unclosed quote: the text from this line runs on to line {min(line_of_error(err), last)}"
         raise InvalidData([Problem(path, line, "", f"invalid YAML: {what}")]) from err
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow anywhere, even in a comment
+        raise InvalidData([_bad_character(path, text, err)]) from err
     except yaml.YAMLError as err:
         raise InvalidData([Problem(path, None, "", f"invalid YAML: {err}")]) from err
     finally:
@@ -88,10 +97,60 @@ def parse(path: Path, text: str) -> Document:
     doc = Document(path, None)
     problems: list[Problem] = []
     if root is not None:
+        if "&" in text:
+            loader.shared = _shared(root)
         doc.data = _build(root, "", doc, problems, set(), loader)
     if problems:
         raise InvalidData(problems)
     return doc
+
+
+def _bad_character(path: Path, text: str, err: yaml.reader.ReaderError) -> Problem:
+    """One problem at the line of a character YAML refuses (libyaml gives its offset in UTF-8 bytes)."""
+    char = chr(err.character) if isinstance(err.character, int) else ""
+    at = text.find(char) if char else -1
+    if at < 0:  # not found again: the offset is the best there is
+        at = min(max(err.position, 0), len(text))
+    line = text.count("\n", 0, at) + 1
+    column = at - text.rfind("\n", 0, at)
+    kind = "control character" if unicodedata.category(char or " ") == "Cc" else "character"
+    code = f" U+{ord(char):04X}" if char else ""
+    return Problem(path, line, "", f"invalid YAML: contains the {kind}{code} at column {column}, expected printable text")
+
+
+def _shared(root: Node) -> set[int]:
+    """Ids of the nodes reached more than once (an anchor some alias refers to), without expanding them."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+    return shared
+
+
+def _properties(text: str, at: int) -> tuple[str | None, str | None]:
+    """The anchor (``&name``) and tag (``!!str``, ``!x``) written before the node that starts at ``at``."""
+    anchor = tag = None
+    while at < len(text) and text[at] in "&!":
+        end = at
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        if text[at] == "&":
+            anchor = text[at:end]
+        else:
+            tag = text[at:end]
+        at = end
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+    return anchor, tag
 
 
 def line_of_error(err: yaml.MarkedYAMLError) -> int:
@@ -132,14 +191,29 @@ def _build(
         problems.append(Problem(doc.path, line, fpath, "YAML aliases (*name) are not allowed, write the value out"))
         return None
     seen.add(id(node))
+    at = node.start_mark.index
+    # a block mapping starts where its first key does: what is written there belongs to the key
+    first_key = isinstance(node, MappingNode) and bool(node.value) and node.value[0][0].start_mark.index == at
+    anchor, tag = (None, None) if first_key else _properties(loader.text, at)
+    if anchor and id(node) not in loader.shared:  # an anchor some alias uses is reported at the alias
+        problems.append(Problem(doc.path, line, fpath, f"YAML anchor {anchor} is not allowed, expected a plain value"))
     if node.tag not in _PLAIN_TAGS:
         problems.append(Problem(doc.path, line, fpath, f"YAML tag {node.tag} is not allowed, expected a plain value"))
+        return None
+    if tag:  # !!str, !!int, ! ...: resolved to a plain type, but written tags are refused all the same
+        problems.append(Problem(doc.path, line, fpath, f"YAML tag {tag} is not allowed, expected a plain value"))
         return None
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                 problems.append(Problem(doc.path, key_node.start_mark.line + 1, fpath, "keys must be plain names"))
+                continue
+            key_anchor, key_tag = _properties(loader.text, key_node.start_mark.index)
+            if key_anchor or key_tag:
+                what = f"YAML anchor {key_anchor}" if key_anchor else f"YAML tag {key_tag}"
+                message = f"{what} is not allowed, expected a plain name"
+                problems.append(Problem(doc.path, key_node.start_mark.line + 1, join(fpath, key_node.value), message))
                 continue
             key = key_node.value
             child = join(fpath, key)

@@ -2,8 +2,8 @@
 
 Only the YAML 1.2 core scalars are resolved (``true``/``false``, decimal numbers, ``null``), so
 ``no``, ``off``, ``yes``, ``on``, ``09:00`` and ``0777`` stay text; dates stay text and are parsed by
-the schema. Duplicate keys, aliases (the "billion laughs" expansion), tags and oversized files are
-refused with the file and line.
+the schema. Duplicate keys, anchors and aliases (the "billion laughs" expansion), tags (``!!str`` too),
+characters YAML does not allow and oversized files are refused with the file and line.
 """
 
 from __future__ import annotations
