@@ -337,3 +337,36 @@ def test_a_rewritten_payment_fails_verify_by_the_ledger_rules(demo_out: Path, ru
     result = run_in(root, "verify", SLUG)
     assert result.exit_code == 1
     assert f"history.jsonl:{seq}: entry {seq}: rate: amount Rp17.000.000 ≠ 1.000 × Rp16.800 = Rp16.800.000" in result.stderr
+
+
+@pytest.mark.usefixtures("fast_pdf")
+def test_a_milestone_is_recorded_under_the_role_the_person_holds(root: Path, run: Callable[..., Result]) -> None:
+    """Finding 4: a milestone logged by someone holding only opd_teknis is recorded as opd_teknis, not tim_teknis."""
+    store = ready_agreement(root)
+    path = root / SLUG / "agreement.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("roles: [opd_teknis, tim_teknis]", "roles: [opd_teknis]"), encoding="utf-8"
+    )
+    _walk(store, "implementation")
+    result = run("log", SLUG, "meeting", "--note", "Rapat koordinasi", env={"MOU_ACTOR": OPD, "MOU_TODAY": "2025-07-02"})
+    assert result.exit_code == 0, result.stderr
+    last = history.check_chain(root / SLUG)[-1]
+    assert (last["event"], last["role"]) == ("log:meeting", "opd_teknis")
+    assert verify(store, SLUG).problem is None
+
+
+def test_every_command_resolves_the_actor_the_same_way(root: Path, run: Callable[..., Result]) -> None:
+    """--as beats MOU_ACTOR, MOU_ACTOR beats the login name, for a render as for an event."""
+    import getpass
+
+    env = {"MOU_ACTOR": HUKUM}
+    assert run("render", SLUG, "--stage", "fgd", env=env).exit_code == 0
+    assert run("render", SLUG, "--stage", "fgd", "--as", OPD, env=env).exit_code == 0
+    assert run("render", SLUG, "--stage", "fgd").exit_code == 0
+    actors = [e["actor"] for e in history.check_chain(root / SLUG)]
+    assert actors == [HUKUM, OPD, getpass.getuser()]
+    refused = run("advance", SLUG, "hold_fgd", env=env)  # MOU_ACTOR taken as for the render: the Bagian Hukum
+    assert refused.stderr == f"Error: cannot move to fgd_held: {HUKUM} holds bag_hukum, but hold_fgd needs opd_teknis or tkksd\n"
+    nobody = run("advance", SLUG, "hold_fgd")  # no --as, no MOU_ACTOR: the login name, as the render took it
+    assert nobody.stderr.startswith(f"Error: '{getpass.getuser()}' is not among the people of {SLUG} (")
+    assert run("advance", SLUG, "hold_fgd", "--as", OPD, env=env).exit_code == 0
