@@ -186,7 +186,7 @@ def kpis_of(snap: Any, as_of: date) -> Kpis:
         sum(1 for p in people if p.mulai <= as_of),
         due_payments[-1]["workers"] if due_payments else 0,
         sum(p["amount"] for p in due_payments),
-        a.budget.allocation,
+        a.budget.total,  # the whole funding period's allocation, every budget year of it: paid is over all of them
         a.coverage.monthly_per_worker,
         claims,
         sum(i.figures["amount"] for i in logs if i.kind == "santunan"),
