@@ -208,8 +208,9 @@ def test_bad_template_is_refused_before_anything_is_written(
         ),
         (
             "",
-            ["{% for p in fgd.invitees %}{{ p.position }}{% endfor %}", "x"],
-            "{% for p in fgd.invitees %} inside a table cell, expected {%tr for ... %} in a row of its own",
+            ["{% for p in fgd.invitees %}{{ p.position }}", "{% endfor %}"],
+            "{% for p in fgd.invitees %} starts in one table cell and ends in another,"
+            " expected {%tc for ... %} and {%tc endfor %} each in a cell of its own",
         ),
         (
             "{% if fgd.venue %}",

@@ -23,7 +23,7 @@ from workflow.store import Store, write_new
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-    from workflow.compiled import Pictures
+    from workflow.compiled import Session
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "angka": formatting.angka,
@@ -41,7 +41,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 """Formatting functions templates use as filters: ``{{ budget.annual|rupiah_lengkap }}``."""
 
-MADE_BY = {"monitoring": "mou report SLUG --period 2025-Q3", "santunan": "mou log SLUG santunan --heir NAME --amount N"}
+MADE_BY = {"monitoring": "mou report SLUG --period 2025-Q3", "santunan": "mou log SLUG santunan --nik NIK --heir NAME --amount N"}
 """Stages whose documents need figures beyond agreement.yaml, and the command that renders them."""
 
 
@@ -90,40 +90,63 @@ class Rendered:
 
 
 def render_bytes(
-    spec: DocumentSpec, context: dict[str, Any], images: Callable[[Pictures], dict[str, Any]] | None = None
+    spec: DocumentSpec,
+    context: dict[str, Any],
+    images: Callable[[Session], dict[str, Any]] | None = None,
+    values: Callable[[Session], dict[str, Any]] | None = None,
 ) -> bytes:
     """Render one catalogue document to .docx bytes (nothing is written).
 
-    The template is compiled once per process (``workflow.compiled``). ``images(pictures)`` returns
-    the values of ``context["report"]["charts"]``, made with ``pictures.add(png, width_mm)``.
+    The template is compiled once per process (``workflow.compiled``). ``images(tpl)`` returns
+    the values of ``context["report"]["charts"]``, made with ``tpl.add(png, width_mm)``.
+    ``values(tpl)`` returns values added to the context, made with ``tpl`` as docxtpl users make
+    them with theirs: ``InlineImage(tpl, "logo.png", width=Mm(30))`` (body, headers, footers),
+    ``RichText("situs", url_id=tpl.build_url_id(url))`` (body), ``Listing(text)``; it may also call
+    ``tpl.replace_pic(name, file)``. What mou does not support is refused by name, nothing written.
     """
-    from jinja2 import TemplateError, UndefinedError
-    from jinja2.exceptions import SecurityError
-
-    from workflow.compiled import Pictures, RenderedXmlInvalid, UnsafeTemplate, compiled
+    from workflow.compiled import RenderRefused, compiled
 
     path = templates_dir() / spec.template
     name = shown(path)
-    pictures = Pictures()
-    if images is not None:
-        context["report"]["charts"] = images(pictures)
     title = spec.title.removeprefix("Rancangan ") if context.get("final") else spec.title  # the text for signature is no draft
     core = {"title": title, "subject": str(context["document"]["subject"]), "author": "mou"}
     try:
-        return compiled(path, environment()).render(context, core=core, pictures=pictures)
-    except SecurityError as err:
+        tpl = compiled(path, environment()).session()
+    except Exception as err:
+        _raise_problem(name, err)
+        raise
+    try:  # the callers' own errors pass through; what mou refuses is named with the template
+        if images is not None:
+            context["report"]["charts"] = images(tpl)
+        if values is not None:
+            context = {**context, **values(tpl)}
+    except RenderRefused as err:
+        raise TemplateProblem(name, "", str(err)) from err
+    try:
+        return tpl.render(context, core=core)
+    except Exception as err:
+        _raise_problem(name, err)
+        raise
+
+
+def _raise_problem(name: str, err: Exception) -> None:
+    """Raise the ``TemplateProblem`` naming template ``name`` for what compiling or rendering it raised, if it is one."""
+    from jinja2 import TemplateError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    from workflow.compiled import RenderedXmlInvalid, RenderRefused, UnsafeTemplate
+
+    if isinstance(err, RenderRefused | _FilterFailed | RenderedXmlInvalid | UnsafeTemplate):
+        raise TemplateProblem(name, "", str(err)) from err
+    if isinstance(err, SecurityError):
         raise TemplateProblem(name, "", f"unsafe expression refused: {err}") from err
-    except UndefinedError as err:
+    if isinstance(err, UndefinedError):
         raise TemplateProblem(name, "", f"undefined value: {err.message}") from err
-    except TemplateError as err:
+    if isinstance(err, TemplateError):
         raise TemplateProblem(name, "", f"template error: {err.message}") from err
-    except _FilterFailed as err:
-        raise TemplateProblem(name, "", str(err)) from err
-    except OverflowError as err:  # the sandbox bounds range(); a template asking for more is refused
+    if isinstance(err, OverflowError):  # the sandbox bounds range(); a template asking for more is refused
         raise TemplateProblem(name, "", f"refused by the sandbox: {err}") from err
-    except (RenderedXmlInvalid, UnsafeTemplate) as err:
-        raise TemplateProblem(name, "", str(err)) from err
-    except (OSError, zipfile.BadZipFile, KeyError, UnicodeDecodeError, ValueError) as err:
+    if isinstance(err, OSError | zipfile.BadZipFile | KeyError | UnicodeDecodeError | ValueError):
         raise TemplateProblem(name, "", f"cannot read the template: {err}") from err
 
 
