@@ -27,8 +27,8 @@ def _with_usage(err: click.UsageError, ctx: click.Context) -> None:
         err.ctx = ctx
 
 
-class MouCommand(click.Command):
-    """A command whose every usage error shows its ``Usage:`` line and exits 2."""
+class _ShowsUsage(click.Command):
+    """Every usage error of the command shows its ``Usage:`` line (and exits 2)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -38,7 +38,11 @@ class MouCommand(click.Command):
             raise
 
 
-class MouGroup(click.Group):
+class MouCommand(_ShowsUsage):
+    """A command whose every usage error shows its ``Usage:`` line and exits 2."""
+
+
+class MouGroup(_ShowsUsage, click.Group):
     """Turns every domain error into ``Error:`` lines on stderr and exit code 1.
 
     Its commands are ``MouCommand`` and its sub-groups ``MouGroup``, so usage errors everywhere
@@ -47,13 +51,6 @@ class MouGroup(click.Group):
 
     command_class = MouCommand
     group_class = type
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as err:
-            _with_usage(err, ctx)
-            raise
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -85,6 +85,20 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+def stand_in_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replace LibreOffice with a one-page stand-in PDF, for walks that sign many times (test_signing converts for real)."""
+    from workflow.demo import stand_in_pdf
+
+    def fake_to_pdf(sources: list[Path], outdir: Path, **_: object) -> list[Path]:
+        outdir.mkdir(parents=True, exist_ok=True)
+        out = [outdir / (s.stem + ".pdf") for s in sources]
+        for o in out:
+            o.write_bytes(stand_in_pdf(["PDF/A stand-in"]))
+        return out
+
+    monkeypatch.setattr("workflow.pdf.to_pdf", fake_to_pdf)
+
+
 def tree_hash(folder: Path) -> str:
     """One hash over every file name and byte under ``folder``: equal means nothing changed."""
     h = hashlib.sha256()

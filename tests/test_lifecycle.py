@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from tests.conftest import SLUG, tree_hash
+from tests.conftest import SLUG, stand_in_pdfs, tree_hash
 from workflow.agreements import load_file
 from workflow.demo import HUKUM, OPD, TKKSD, fill_examples, stand_in_pdf
 from workflow.errors import InvalidData
@@ -25,15 +25,7 @@ from workflow.store import Store
 @pytest.fixture(autouse=True)
 def _fast_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
     """The walks sign dozens of times: a stand-in replaces LibreOffice here (test_signing converts for real)."""
-
-    def fake_to_pdf(sources: list[Path], outdir: Path, **_: object) -> list[Path]:
-        outdir.mkdir(parents=True, exist_ok=True)
-        out = [outdir / (s.stem + ".pdf") for s in sources]
-        for o in out:
-            o.write_bytes(stand_in_pdf(["PDF/A stand-in"]))
-        return out
-
-    monkeypatch.setattr("workflow.pdf.to_pdf", fake_to_pdf)
+    stand_in_pdfs(monkeypatch)
 
 
 ACTORS = {

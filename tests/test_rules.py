@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from tests.conftest import SLUG, tree_hash
+from tests.conftest import SLUG, stand_in_pdfs, tree_hash
 from tests.test_lifecycle import KSDPK, PKS, day_for, fire, path_to, ready_agreement
 from workflow import history
 from workflow.demo import HUKUM, OPD, TKKSD, stand_in_pdf
@@ -26,15 +26,7 @@ def fast_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
     Not autouse: the session's demo (``demo_out``) must never be made with the stand-in.
     """
-
-    def fake_to_pdf(sources: list[Path], outdir: Path, **_: object) -> list[Path]:
-        outdir.mkdir(parents=True, exist_ok=True)
-        out = [outdir / (s.stem + ".pdf") for s in sources]
-        for o in out:
-            o.write_bytes(stand_in_pdf(["PDF/A stand-in"]))
-        return out
-
-    monkeypatch.setattr("workflow.pdf.to_pdf", fake_to_pdf)
+    stand_in_pdfs(monkeypatch)
 
 
 NO_ADENDUM_FACTS = PKS.replace("nomor_pemda: 000.8.3.3/003/ADD/2025", "nomor_pemda:").replace(

@@ -57,6 +57,7 @@ from typing import Any
 from workflow import formatting
 from workflow.model import Agreement
 from workflow.participants import IMPORT_EVENT, REPLACE_EVENT, Participant, mask
+from workflow.periods import end_of_month as _end_of
 
 LOG = "log:"
 MONEY = ("enrolment", "payment", "claim", "santunan")
@@ -635,11 +636,6 @@ def _period(text: Any) -> date | None:
         return date(int(year), int(month), 1)
     except ValueError:
         return None
-
-
-def _end_of(month: date) -> date:
-    nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return date.fromordinal(nxt.toordinal() - 1)
 
 
 def _ref(text: Any) -> str:

@@ -17,6 +17,8 @@ from workflow.guards import today
 from workflow.lifecycle import LOG_PREFIX, _entry, effective, signed_adenda, snapshot
 from workflow.model import Agreement
 from workflow.participants import load_participants
+from workflow.periods import end_of_month as _end_of
+from workflow.periods import month_of as _month
 from workflow.store import Store
 
 KINDS = ("enrolment", "payment", "claim", "santunan", "correction", "void", "meeting", "issue", "note")
@@ -29,14 +31,6 @@ class Refusal(MouError):
     def __init__(self, kind: str, reasons: list[str]) -> None:
         self.reasons = list(reasons)
         super().__init__("\n".join(f"cannot log {kind}: {reason}" for reason in reasons))
-
-
-def _month(text: str) -> date:
-    try:
-        year, month = text.split("-")
-        return date(int(year), int(month), 1)
-    except ValueError as err:
-        raise MouError(f"{text!r} is not a month, expected YYYY-MM such as 2025-07") from err
 
 
 def log(
@@ -193,11 +187,6 @@ def kpis_of(snap: Any, as_of: date) -> Kpis:
         trend,
         by_year,
     )
-
-
-def _end_of(month: date) -> date:
-    nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return date.fromordinal(nxt.toordinal() - 1)
 
 
 def due(store: Store, within: int = 90, as_of: date | None = None) -> list[Due]:
