@@ -49,7 +49,7 @@ lint: $(STAMP)
 
 check: lint test
 
-# Our paths beside stock docxtpl and LibreOffice in one run (about 9 minutes); writes docs/benchmarks.md.
+# Our paths beside stock docxtpl and LibreOffice in one run (5 to 9 minutes, by machine); writes docs/benchmarks.md.
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q workflow cli.py
 	$(BIN)/python -m bench --out docs/benchmarks.md
