@@ -48,7 +48,7 @@ def _fresh_folder(tmp_path: Path) -> Path:
     return Path(tempfile.mkdtemp(dir=tmp_path))
 
 
-def _check_refusal(err: InvalidData, path: Path, data: bytes) -> None:
+def assert_refusal_is_located(err: InvalidData, path: Path, data: bytes) -> None:
     """Every problem names ``path``; a located problem has a line of the file, the others a known message."""
     assert err.problems, "InvalidData without a problem"
     try:
@@ -74,13 +74,13 @@ def _check_refusal(err: InvalidData, path: Path, data: bytes) -> None:
             assert text is not None
 
 
-def _load_or_refuse(path: Path, data: bytes) -> Agreement | None:
+def assert_loads_or_is_refused_at_a_line(path: Path, data: bytes) -> Agreement | None:
     """``load_file(path)``: the Agreement, or None after checking the refusal; the folder is left unchanged."""
     before = tree_hash(path.parent)
     try:
         agreement = load_file(path)
     except InvalidData as err:
-        _check_refusal(err, path, data)
+        assert_refusal_is_located(err, path, data)
         agreement = None
     else:
         assert isinstance(agreement, Agreement)
@@ -93,7 +93,7 @@ def test_the_example_loads(tmp_path: Path) -> None:
     path = tmp_path / "agreement.yaml"
     data = EXAMPLE_TEXT.encode("utf-8")
     path.write_bytes(data)
-    agreement = _load_or_refuse(path, data)
+    agreement = assert_loads_or_is_refused_at_a_line(path, data)
     assert agreement is not None
     assert agreement.parties.partner.name == PARTNER
     assert agreement.process == "ksdpk"
@@ -105,7 +105,7 @@ def test_any_bytes_as_agreement_give_a_located_error_or_an_agreement(tmp_path: P
     """Random bytes: InvalidData naming the file and a line of it (or a known unlocated form), or an Agreement."""
     path = _fresh_folder(tmp_path) / "agreement.yaml"
     path.write_bytes(data)
-    _load_or_refuse(path, data)
+    assert_loads_or_is_refused_at_a_line(path, data)
 
 
 @FUZZ
@@ -134,12 +134,12 @@ def test_mutated_example_gives_a_located_error_or_an_agreement(tmp_path: Path, d
     path = _fresh_folder(tmp_path) / "agreement.yaml"
     raw = ("\n".join(lines) + "\n").encode("utf-8")
     path.write_bytes(raw)
-    agreement = _load_or_refuse(path, raw)
+    agreement = assert_loads_or_is_refused_at_a_line(path, raw)
     if lines == LINES:
         assert agreement is not None and agreement.parties.partner.name == PARTNER
 
 
-def _check_history_refusal(err: history.HistoryBroken, path: Path, data: bytes) -> None:
+def assert_history_refusal_is_located(err: history.HistoryBroken, path: Path, data: bytes) -> None:
     """HistoryBroken names the history file and a line of it, as ``FILE:LINE: entry LINE: reason``."""
     assert err.path == path
     assert 1 <= err.line <= data.count(b"\n") + 1, (str(err), data.count(b"\n"))
@@ -158,7 +158,7 @@ def test_any_bytes_as_history_give_a_located_error_or_a_history(tmp_path: Path, 
     try:
         entries = history.check_chain(folder)
     except history.HistoryBroken as err:
-        _check_history_refusal(err, path, data)
+        assert_history_refusal_is_located(err, path, data)
     else:
         # random bytes hold a valid chain only when there is nothing to chain
         assert data == b"" and entries == []
@@ -259,7 +259,7 @@ def test_any_change_to_a_valid_history_is_refused_at_a_line(valid_history: Path,
     before = tree_hash(folder)
     with pytest.raises(history.HistoryBroken) as caught:
         history.check_chain(folder)
-    _check_history_refusal(caught.value, path, changed)
+    assert_history_refusal_is_located(caught.value, path, changed)
     assert tree_hash(folder) == before
 
 

@@ -69,7 +69,7 @@ def _log(root: Path, *args: str, today: str = "2025-10-01") -> int:
     return int(found.group(1))
 
 
-def _refused(root: Path, args: list[str], lines: list[str], today: str = "2025-10-01") -> None:
+def assert_refused(root: Path, args: list[str], lines: list[str], today: str = "2025-10-01") -> None:
     """`mou log` refuses: exit 1, exactly these lines (each after ``Error: ``), nothing written."""
     before = tree_hash(root)
     result = _run(root, "log", SLUG, *args, today=today)
@@ -98,7 +98,7 @@ def _seq(root: Path, event: str, **data: Any) -> int:
 
 def test_payment_amount_must_be_workers_times_the_rate(forty: Path) -> None:
     """Rp700.000 for 40 workers was accepted; 40 x Rp16.800 = Rp672.000."""
-    _refused(
+    assert_refused(
         forty, _pay("2025-10", 40, 700_000, "SP2D-0010"), ["cannot log payment: amount Rp700.000 ≠ 40 × Rp16.800 = Rp672.000"]
     )
     _log(forty, *_pay("2025-10", 40, 672_000, "SP2D-0010"))
@@ -108,7 +108,7 @@ def test_second_payment_for_a_month_with_the_same_sp2d_is_refused(forty: Path) -
     """A second payment of 2026-03 under the same SP2D was accepted, and Q1 realisasi came out Rp2.044.000."""
     today = "2026-03-20"
     seqs = [_log(forty, *_pay(f"2026-0{m}", 40, 672_000, f"SP2D-2026-0{m}"), today=today) for m in (1, 2, 3)]
-    _refused(
+    assert_refused(
         forty,
         _pay("2026-03", 40, 672_000, "SP2D-2026-03"),
         [
@@ -118,7 +118,7 @@ def test_second_payment_for_a_month_with_the_same_sp2d_is_refused(forty: Path) -
         ],
         today,
     )
-    _refused(  # the reference alone, written differently, is the same SP2D
+    assert_refused(  # the reference alone, written differently, is the same SP2D
         forty,
         _pay("2025-10", 40, 672_000, "sp2d-2026-03"),
         [f"cannot log payment: reference sp2d-2026-03 is already used by entry {seqs[2]} (payment for 2026-03)"],
@@ -131,7 +131,7 @@ def test_second_payment_for_a_month_with_the_same_sp2d_is_refused(forty: Path) -
 
 def test_payment_for_more_workers_than_participants_is_refused(forty: Path) -> None:
     """1.000 workers paid for while 40 are enrolled was accepted (only the quota of 1.000 was checked)."""
-    _refused(
+    assert_refused(
         forty,
         _pay("2025-10", 1000, 16_800_000, "SP2D-0010"),
         ["cannot log payment: 1000 workers paid for 2025-10, more than the 40 participants active that month"],
@@ -140,13 +140,13 @@ def test_payment_for_more_workers_than_participants_is_refused(forty: Path) -> N
 
 def test_payment_for_a_month_not_yet_begun_is_refused(forty: Path) -> None:
     """November paid on 31 October was accepted; a month is payable from its first day, not before."""
-    _refused(
+    assert_refused(
         forty,
         _pay("2025-11", 40, 672_000, "SP2D-0011"),
         ["cannot log payment: period 2025-11 has not begun on 2025-10-31; a month is payable from its first day"],
         "2025-10-31",
     )
-    _refused(
+    assert_refused(
         forty,
         [*_pay("2025-11", 40, 672_000, "SP2D-0011"), "--date", "2025-11-03"],
         ["cannot log payment: date 2025-11-03 is after today (2025-10-31)"],
@@ -158,17 +158,17 @@ def test_payment_for_a_month_not_yet_begun_is_refused(forty: Path) -> None:
 def test_santunan_for_someone_not_on_the_list_is_refused(forty: Path) -> None:
     """A santunan (and a claim) for a NIK not on the participant list was accepted: there was no NIK at all."""
     masked = mask(STRANGER)
-    _refused(
+    assert_refused(
         forty,
         ["santunan", "--heir", "Wa Ode Contoh", "--amount", str(JKM), "--nik", STRANGER],
         [f"cannot log santunan: NIK {masked} is not on the participant list"],
     )
-    _refused(
+    assert_refused(
         forty,
         ["claim", "--programme", "JKM", "--cases", "1", "--amount", str(JKM), "--nik", STRANGER],
         [f"cannot log claim: NIK {masked} is not on the participant list"],
     )
-    _refused(
+    assert_refused(
         forty,
         ["claim", "--programme", "JKM", "--cases", "1", "--amount", str(JKM), "--nik", "74010642"],
         ["cannot log claim: NIK 7401**42 is not 16 digits"],
@@ -178,7 +178,7 @@ def test_santunan_for_someone_not_on_the_list_is_refused(forty: Path) -> None:
 def test_santunan_must_be_the_jkm_benefit(forty: Path) -> None:
     """A santunan of Rp5.000 was accepted; the JKM benefit is Rp42.000.000, another amount needs a reason."""
     _log(forty, "claim", "--programme", "JKM", "--cases", "1", "--amount", str(JKM), "--nik", NIKS[1])
-    _refused(
+    assert_refused(
         forty,
         ["santunan", "--heir", "Wa Ode Contoh", "--amount", "5000", "--nik", NIKS[1]],
         ["cannot log santunan: amount Rp5.000 ≠ the JKM benefit of Rp42.000.000; give --reason to explain a different amount"],
@@ -198,17 +198,17 @@ def test_santunan_follows_one_jkm_claim_of_the_same_person(forty: Path) -> None:
     no_claim = (
         f"cannot log santunan: no JKM claim is recorded for {who}; a santunan follows the JKM claim of the same participant"
     )
-    _refused(forty, santunan, [no_claim])
+    assert_refused(forty, santunan, [no_claim])
     _log(forty, "claim", "--programme", "JKK", "--cases", "1", "--amount", "2500000", "--nik", NIKS[2])
-    _refused(forty, santunan, [no_claim])
+    assert_refused(forty, santunan, [no_claim])
     claim = _log(forty, "claim", "--programme", "JKM", "--cases", "1", "--amount", str(JKM), "--nik", NIKS[2])
-    _refused(
+    assert_refused(
         forty,
         ["claim", "--programme", "JKM", "--cases", "1", "--amount", str(JKM), "--nik", NIKS[2]],
         [f"cannot log claim: a JKM claim for {mask(NIKS[2])} is already recorded in entry {claim}"],
     )
     handed = _log(forty, *santunan)
-    _refused(forty, santunan, [f"cannot log santunan: the santunan for {who} was already handed over in entry {handed}"])
+    assert_refused(forty, santunan, [f"cannot log santunan: the santunan for {who} was already handed over in entry {handed}"])
 
 
 def test_claim_and_santunan_record_the_nik_masked(forty: Path) -> None:
@@ -238,7 +238,7 @@ def test_payments_need_a_participant_list_and_an_sp2d(forty: Path) -> None:
     assert ledger.check_entry("payment", data, a, ledger.Roster(), [], date(2025, 10, 1)) == [
         "no participants imported; import the list first (mou participants import)"
     ]
-    _refused(forty, _pay("2025-10", 40, 672_000, "x")[:-2], ["cannot log payment: --reference is required"])
+    assert_refused(forty, _pay("2025-10", 40, 672_000, "x")[:-2], ["cannot log payment: --reference is required"])
 
 
 # --- corrections and voids ------------------------------------------------------------------------
@@ -270,13 +270,13 @@ def test_corrections_and_voids_change_what_counts(forty: Path) -> None:
         today=today,
     )
     assert paid() == (quarter + 504_000, 30, {2025: quarter + 504_000})
-    _refused(
+    assert_refused(
         forty,
         ["correction", "--corrects", str(october), "--reason", "20 aktif", "--workers", "20"],
         ["cannot log correction: amount Rp504.000 ≠ 20 × Rp16.800 = Rp336.000"],
         today,
     )
-    _refused(
+    assert_refused(
         forty,
         _pay("2025-10", 30, 504_000, "SP2D-99"),
         [f"cannot log payment: period 2025-10 is already paid by entry {october} (SP2D-010); correct or void that entry instead"],
@@ -285,7 +285,7 @@ def test_corrections_and_voids_change_what_counts(forty: Path) -> None:
     void = _log(forty, "void", "--corrects", str(october), "--reason", "dicatat pada bulan yang salah", today=today)
     assert paid() == (quarter, 1000, {2025: quarter})
     for kind in ("void", "correction"):
-        _refused(
+        assert_refused(
             forty,
             [kind, "--corrects", str(october), "--reason", "lagi", "--amount", "1"][: 5 if kind == "void" else 7],
             [f"cannot log {kind}: entry {october} is already voided by entry {void}"],
@@ -338,7 +338,7 @@ def test_corrections_and_voids_name_a_money_entry_and_say_why(forty: Path) -> No
         ),
     ]
     for args, reason in cases:
-        _refused(forty, args, [f"cannot log {args[0]}: {reason}"])
+        assert_refused(forty, args, [f"cannot log {args[0]}: {reason}"])
 
 
 def test_a_jkm_claim_is_voided_after_its_santunan(forty: Path) -> None:
@@ -348,8 +348,8 @@ def test_a_jkm_claim_is_voided_after_its_santunan(forty: Path) -> None:
     k = kpis(Store(forty), SLUG, date(2025, 10, 1))
     assert (k.claims, k.santunan) == ({"JKM": (2, 2 * JKM)}, 2 * JKM)
     follows = f"santunan entry {handed} follows the JKM claim in entry {claim}; void or correct entry {handed} first"
-    _refused(forty, ["void", "--corrects", str(claim), "--reason", "salah orang"], [f"cannot log void: {follows}"])
-    _refused(
+    assert_refused(forty, ["void", "--corrects", str(claim), "--reason", "salah orang"], [f"cannot log void: {follows}"])
+    assert_refused(
         forty,
         ["correction", "--corrects", str(claim), "--reason", "salah orang", "--nik", NIKS[2]],
         [f"cannot log correction: {follows}"],

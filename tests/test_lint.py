@@ -134,14 +134,14 @@ def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[Build]
     return make
 
 
-def _refused(run: Callable[..., Result], folder: Path, part: str, message: str) -> None:
+def assert_refused(run: Callable[..., Result], folder: Path, part: str, message: str) -> None:
     """`mou check SLUG` prints exactly this one problem and exits 1."""
     result = run("check", SLUG)
     assert result.stderr == f"Error: {folder / 'x.docx'} ({part}): {message}\n"
     assert result.exit_code == 1
 
 
-def _passes(run: Callable[..., Result]) -> None:
+def assert_passes(run: Callable[..., Result]) -> None:
     result = run("check", SLUG)
     assert result.stderr == ""
     assert result.stdout.endswith("No problems found.\n")
@@ -216,7 +216,7 @@ def test_unknown_filter_is_reported_where_it_is(
         f"unknown filter tanggal_panjang in {tag}, expected one of {OWN_FILTERS} or a Jinja built-in filter,"
         " did you mean tanggal_kata?"
     )
-    _refused(run, folder, part, message)
+    assert_refused(run, folder, part, message)
     with pytest.raises(TemplateProblem, match=r": template error: No filter named 'tanggal_panjang'\.$"):
         _ours()
     with pytest.raises(jinja2.TemplateAssertionError, match="No filter named 'tanggal_panjang'"):
@@ -228,7 +228,7 @@ def test_unknown_filter_in_a_branch_fails_when_the_branch_runs(
 ) -> None:
     """Inside {% if %} Jinja defers an unknown filter to the run: still refused, since some data takes the branch."""
     folder = install(lambda p: _docx(p, ["{% if fgd.venue %}{{ fgd.venue|kapital }}{% endif %}"]))
-    _refused(
+    assert_refused(
         run,
         folder,
         "word/document.xml",
@@ -244,7 +244,7 @@ def test_unknown_filter_in_a_branch_fails_when_the_branch_runs(
 def test_unknown_test_is_reported(install: Callable[[Build], Path], run: Callable[..., Result]) -> None:
     """`is knwon` is refused like an unknown filter; mou's own test is `known`."""
     folder = install(lambda p: _docx(p, ["{% if fgd.venue is knwon %}{{ fgd.venue }}{% endif %}"]))
-    _refused(
+    assert_refused(
         run,
         folder,
         "word/document.xml",
@@ -262,7 +262,7 @@ def test_unknown_test_is_reported(install: Callable[[Build], Path], run: Callabl
 def test_path_used_only_in_a_document_property_is_checked(install: Callable[[Build], Path], run: Callable[..., Result]) -> None:
     """A field the model lacks, used only in the document's Comments property, is reported and fails both renders."""
     folder = install(lambda p: _docx(p, ["Notulen FGD"], core={"comments": "FGD di {{ fgd.venu }}"}))
-    _refused(run, folder, "docProps/core.xml, comments", "fgd.venu: not in the agreement model, did you mean fgd.venue?")
+    assert_refused(run, folder, "docProps/core.xml, comments", "fgd.venu: not in the agreement model, did you mean fgd.venue?")
     with pytest.raises(TemplateProblem, match=r": undefined value: .*'venu'"):
         _ours()
     with pytest.raises(jinja2.UndefinedError, match="'venu'"):
@@ -272,7 +272,7 @@ def test_path_used_only_in_a_document_property_is_checked(install: Callable[[Bui
 def test_sound_document_property_passes_and_renders(install: Callable[[Build], Path], run: Callable[..., Result]) -> None:
     """A property using a real field passes, and both engines fill it."""
     folder = install(lambda p: _docx(p, ["Notulen FGD"], core={"comments": "FGD di {{ fgd.venue }}"}))
-    _passes(run)
+    assert_passes(run)
     venue = _context()["fgd"]["venue"]
     for data in (_ours(), _stock(folder)):
         assert f"<dc:description>FGD di {venue}</dc:description>" in _member(data, "docProps/core.xml")
@@ -305,7 +305,7 @@ def test_loop_inside_one_cell_or_around_rows_passes_and_renders(
     """{%p for %} in a table cell (and a plain {% for %} that stays in its cell, {%tr for %}, {%tc for %}) pass, and
     both engines render every invitee's position, to the same text."""
     folder = install(lambda p: _docx(p, ["Peserta:"], rows))
-    _passes(run)
+    assert_passes(run)
     ours, stock = _ours(), _stock(folder)
     assert _lines(ours) == _lines(stock)
     positions = [i["position"] for i in _context()["fgd"]["invitees"]]
@@ -321,7 +321,7 @@ def test_plain_for_across_rows_is_refused(install: Callable[[Build], Path], run:
     """
     rows: list[list[Cell]] = [["{% for p in fgd.invitees %}{{ p.position }}", "x"], ["{% endfor %}", "y"]]
     folder = install(lambda p: _docx(p, ["Peserta:"], rows))
-    _refused(
+    assert_refused(
         run,
         folder,
         "word/document.xml",
@@ -339,7 +339,7 @@ def test_p_for_across_rows_is_refused_too(install: Callable[[Build], Path], run:
     """{%p for %} is accepted in a cell, not when its endfor is in another row: the same stray row."""
     rows: list[list[Cell]] = [[["{%p for p in fgd.invitees %}", "{{ p.position }}"], "x"], ["{%p endfor %}", "y"]]
     folder = install(lambda p: _docx(p, ["Peserta:"], rows))
-    _refused(
+    assert_refused(
         run,
         folder,
         "word/document.xml",
@@ -354,7 +354,7 @@ def test_for_leaving_its_table_is_refused_and_fails_at_render(
     """A loop that starts in a cell and ends after the table would write broken XML: refused, and mou's render fails."""
     rows: list[list[Cell]] = [["{% for p in fgd.invitees %}{{ p.position }}", "x"]]
     folder = install(lambda p: _docx(p, ["Peserta:"], rows, after=["{% endfor %}"]))
-    _refused(
+    assert_refused(
         run,
         folder,
         "word/document.xml",
@@ -371,7 +371,7 @@ def test_for_leaving_its_table_is_refused_and_fails_at_render(
 def test_tag_with_an_ampersand_is_shown_as_typed(install: Callable[[Build], Path], run: Callable[..., Result]) -> None:
     """The XML holds &amp;; the message shows the & the author typed."""
     folder = install(lambda p: _docx(p, ['{{ fgd.venue|replace("&", "dan")|kapital }}']))
-    _refused(
+    assert_refused(
         run,
         folder,
         "word/document.xml",
@@ -385,7 +385,7 @@ def test_ampersand_operator_is_a_syntax_error_named_by_its_tag(
 ) -> None:
     """`&&` is no Jinja operator: refused with the tag as typed (not an offset into the XML), and both renders fail."""
     folder = install(lambda p: _docx(p, ["Tempat: {{ fgd.venue && fgd.topic }}"]))
-    _refused(run, folder, "word/document.xml", "template syntax error: unexpected char '&' in {{ fgd.venue && fgd.topic }}")
+    assert_refused(run, folder, "word/document.xml", "template syntax error: unexpected char '&' in {{ fgd.venue && fgd.topic }}")
     with pytest.raises(TemplateProblem, match=r": template error: unexpected char '&' at \d+$"):
         _ours()
     with pytest.raises(jinja2.TemplateSyntaxError, match="unexpected char '&'"):
@@ -401,7 +401,7 @@ def test_entity_encoded_quotes_pass_and_render(install: Callable[[Build], Path],
 
     folder = install(build)
     assert "default(&quot;-&quot;)" in _member((folder / "x.docx").read_bytes(), "word/document.xml")
-    _passes(run)
+    assert_passes(run)
     venue = _context()["fgd"]["venue"]
     assert _lines(_ours()) == _lines(_stock(folder)) == [f"Tempat: {venue}"]
 
@@ -414,7 +414,7 @@ def test_ampersand_in_a_tag_passes_and_renders_as_typed(install: Callable[[Build
     """
     folder = install(lambda p: _docx(p, ['Tempat: {{ fgd.venue|replace("Ruang", "R&R") }}']))
     assert '"R&amp;R"' in _member((folder / "x.docx").read_bytes(), "word/document.xml")
-    _passes(run)
+    assert_passes(run)
     venue = _context()["fgd"]["venue"]
     assert _lines(_ours()) == [f"Tempat: {venue.replace('Ruang', 'R&R')}"]
     assert _lines(_stock(folder)) == [f"Tempat: {venue.replace('Ruang', 'R&amp;R')}"]
@@ -426,7 +426,7 @@ def test_ampersand_in_a_tag_passes_and_renders_as_typed(install: Callable[[Build
 def test_footnote_tags_are_linted(install: Callable[[Build], Path], run: Callable[..., Result]) -> None:
     """A field the model lacks in a footnote is reported, and both engines fail on it."""
     folder = install(lambda p: _with_footnote(_docx(p, ["Notulen FGD"]), "Lihat {{ fgd.venu }}"))
-    _refused(run, folder, "word/footnotes.xml", "fgd.venu: not in the agreement model, did you mean fgd.venue?")
+    assert_refused(run, folder, "word/footnotes.xml", "fgd.venu: not in the agreement model, did you mean fgd.venue?")
     with pytest.raises(TemplateProblem, match=r": undefined value: .*'venu'"):
         _ours()
     with pytest.raises(jinja2.UndefinedError, match="'venu'"):
@@ -435,7 +435,7 @@ def test_footnote_tags_are_linted(install: Callable[[Build], Path], run: Callabl
 
 def test_unknown_filter_in_a_footnote_is_reported(install: Callable[[Build], Path], run: Callable[..., Result]) -> None:
     folder = install(lambda p: _with_footnote(_docx(p, ["Notulen FGD"]), "{{ fgd.date|tanggal_panjang }}"))
-    _refused(
+    assert_refused(
         run,
         folder,
         "word/footnotes.xml",
@@ -451,7 +451,7 @@ def test_unknown_filter_in_a_footnote_is_reported(install: Callable[[Build], Pat
 def test_footnotes_render_in_mou_as_in_docxtpl(install: Callable[[Build], Path], run: Callable[..., Result]) -> None:
     """A sound footnote passes and both engines fill it."""
     folder = install(lambda p: _with_footnote(_docx(p, ["Notulen FGD"]), "Lihat {{ fgd.venue }}"))
-    _passes(run)
+    assert_passes(run)
     venue = _context()["fgd"]["venue"]
     for data in (_ours(), _stock(folder)):
         assert f"Lihat {venue}" in _member(data, "word/footnotes.xml")
