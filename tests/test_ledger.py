@@ -134,7 +134,7 @@ def test_payment_for_more_workers_than_participants_is_refused(forty: Path) -> N
     assert_refused(
         forty,
         _pay("2025-10", 1000, 16_800_000, "SP2D-0010"),
-        ["cannot log payment: 1000 workers paid for 2025-10, more than the 40 participants active that month"],
+        ["cannot log payment: 1.000 workers paid for 2025-10, more than the 40 participants active that month"],
     )
 
 
@@ -434,7 +434,7 @@ def test_replay_catches_a_rewritten_history(forty: Path) -> None:
     assert ledger.replay([*forged, again], agreement, roster, date(2025, 10, 1)) == [
         (july, "rate: amount Rp17.000.000 ≠ 1.000 × Rp16.800 = Rp16.800.000"),
         (handed, "benefit: amount Rp5.000 ≠ the JKM benefit of Rp42.000.000; give --reason to explain a different amount"),
-        (again["seq"], "participants: 1000 workers paid for 2025-07, more than the 40 participants active that month"),
+        (again["seq"], "participants: 1.000 workers paid for 2025-07, more than the 40 participants active that month"),
         (
             again["seq"],
             f"once: period 2025-07 is already paid by entry {july} (CONTOH-SP2D-2025-07); correct or void that entry instead",

@@ -124,8 +124,8 @@ def test_listing_masks_nik_unless_asked(implementing: Path) -> None:
         ),
         (
             ["payment", "--period", "2025-10", "--workers", "1200", "--amount", "20160000", "--reference", "SP2D-1"],
-            "cannot log payment: 1200 workers paid for, more than the quota of 1000\n"
-            "cannot log payment: 1200 workers paid for 2025-10, more than the 1000 participants active that month",
+            "cannot log payment: 1.200 workers paid for, more than the quota of 1.000\n"
+            "cannot log payment: 1.200 workers paid for 2025-10, more than the 1.000 participants active that month",
         ),
         (
             ["claim", "--programme", "JHT", "--cases", "0", "--amount", "-5", "--nik", "7401060303720002"],

@@ -464,11 +464,22 @@ def _payment(f: dict[str, Any], a: Agreement, roster: Roster, others: list[Item]
     if period > on:
         out.append(("future", f"period {label} has not begun on {on}; a month is payable from its first day"))
     if workers > a.coverage.workers:
-        out.append(("quota", f"{workers} workers paid for, more than the quota of {a.coverage.workers}"))
+        out.append(
+            (
+                "quota",
+                f"{formatting.angka(workers)} workers paid for, more than the quota of {formatting.angka(a.coverage.workers)}",
+            )
+        )
     if not roster.versions:
         out.append(("participants", "no participants imported; import the list first (mou participants import)"))
     elif workers > (active := roster.active(period)):
-        out.append(("participants", f"{workers} workers paid for {label}, more than the {active} participants active that month"))
+        out.append(
+            (
+                "participants",
+                f"{formatting.angka(workers)} workers paid for {label}, "
+                f"more than the {formatting.angka(active)} participants active that month",
+            )
+        )
     rate = a.coverage.monthly_per_worker
     if workers >= 1 and amount > 0 and amount != workers * rate:
         out.append(("rate", f"amount {rp(amount)} ≠ {formatting.angka(workers)} × {rp(rate)} = {rp(workers * rate)}"))
