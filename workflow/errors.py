@@ -39,25 +39,17 @@ class InvalidData(MouError):
 class AgreementNotFound(MouError):
     """Raised when no agreement folder exists for a slug; the one-line message names the agreements that do.
 
-    ``known`` defaults to the agreements found under ``root`` when the error is raised.
+    ``known``: the agreements that do exist under ``root`` (the store lists them when it raises this).
     """
 
     LISTED = 10  # more known agreements than this: name the closest few and point to `mou list`
 
-    def __init__(self, slug: str, root: Path, known: Sequence[str] | None = None) -> None:
+    def __init__(self, slug: str, root: Path, known: Sequence[str]) -> None:
         self.slug, self.root = slug, root
-        self.known = sorted(known) if known is not None else _agreements_under(root)
+        self.known = sorted(known)
         # A folder without its agreement.yaml (misnamed, or not yet written) is worth naming.
         bare = f" ({root / slug} has no agreement.yaml)" if (root / slug).is_dir() else ""
         super().__init__(f"no agreement '{slug}' in {root}{bare}; {_known_agreements(slug, self.known, self.LISTED)}")
-
-
-def _agreements_under(root: Path) -> list[str]:
-    """Folders under ``root`` that hold an agreement.yaml (errors sit below the store: no import of it)."""
-    try:
-        return sorted(p.parent.name for p in root.glob("*/agreement.yaml") if not p.parent.name.startswith("."))
-    except OSError:
-        return []
 
 
 def _known_agreements(slug: str, known: list[str], limit: int) -> str:

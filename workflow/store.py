@@ -47,7 +47,7 @@ class Store:
         """``agreement.yaml`` of an existing agreement."""
         path = self.folder(slug) / AGREEMENT_FILE
         if not path.is_file():
-            raise AgreementNotFound(slug, self.root)
+            raise AgreementNotFound(slug, self.root, list(self.slugs()))
         return path
 
     def slugs(self) -> Iterator[str]:
@@ -66,7 +66,7 @@ class Store:
         """
         folder = self.folder(slug)
         if not folder.is_dir():
-            raise AgreementNotFound(slug, self.root)
+            raise AgreementNotFound(slug, self.root, list(self.slugs()))
         fd = locking.acquire(folder, timeout)
         if fd is None:
             raise AgreementBusy(slug, timeout)
