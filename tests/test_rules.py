@@ -49,6 +49,17 @@ def _walk(store: Store, to: str) -> None:
         fire(store, KSDPK, step)
 
 
+def _opd_only_implementing(root: Path) -> Store:
+    """The example walked to implementation, its Dinas Tenaga Kerja holding opd_teknis only (no tim_teknis)."""
+    store = ready_agreement(root)
+    path = root / SLUG / "agreement.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("roles: [opd_teknis, tim_teknis]", "roles: [opd_teknis]"), encoding="utf-8"
+    )
+    _walk(store, "implementation")
+    return store
+
+
 def _scan(root: Path, name: str) -> Path:
     scan = root.parent / name
     scan.write_bytes(stand_in_pdf(["CONTOH", name]))
@@ -159,12 +170,7 @@ def test_pks_is_listed_under_its_own_nomor(root: Path, run: Callable[..., Result
 @pytest.mark.usefixtures("fast_pdf")
 def test_recorded_role_is_one_the_person_holds(root: Path, run: Callable[..., Result]) -> None:
     """Finding 4: someone holding only opd_teknis who imports participants is recorded as opd_teknis, never tim_teknis."""
-    store = ready_agreement(root)
-    path = root / SLUG / "agreement.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("roles: [opd_teknis, tim_teknis]", "roles: [opd_teknis]"), encoding="utf-8"
-    )
-    _walk(store, "implementation")
+    _opd_only_implementing(root)
     from workflow.participants import synthetic
 
     listing = root.parent / "peserta.csv"
@@ -334,12 +340,7 @@ def test_a_rewritten_payment_fails_verify_by_the_ledger_rules(demo_out: Path, ru
 @pytest.mark.usefixtures("fast_pdf")
 def test_a_milestone_is_recorded_under_the_role_the_person_holds(root: Path, run: Callable[..., Result]) -> None:
     """Finding 4: a milestone logged by someone holding only opd_teknis is recorded as opd_teknis, not tim_teknis."""
-    store = ready_agreement(root)
-    path = root / SLUG / "agreement.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("roles: [opd_teknis, tim_teknis]", "roles: [opd_teknis]"), encoding="utf-8"
-    )
-    _walk(store, "implementation")
+    store = _opd_only_implementing(root)
     result = run("log", SLUG, "meeting", "--note", "Rapat koordinasi", env={"MOU_ACTOR": OPD, "MOU_TODAY": "2025-07-02"})
     assert result.exit_code == 0, result.stderr
     last = history.check_chain(root / SLUG)[-1]
