@@ -15,7 +15,7 @@ import click
 
 import workflow
 from workflow.errors import MouError
-from workflow.store import Store
+from workflow.records.store import Store
 
 
 def _with_usage(err: click.UsageError, ctx: click.Context) -> None:
@@ -138,7 +138,7 @@ def demo(out: Path) -> None:
     Example:
         mou demo --out /tmp/buton
     """
-    from workflow.demo import demo as run_demo
+    from workflow.commands.demo import demo as run_demo
 
     result = run_demo(out)
     click.echo(f"Copied the example to {result.root}")
@@ -182,7 +182,7 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
     Example:
         mou check buton-bpjstk-2025
     """
-    from workflow.check import check_project
+    from workflow.documents.check import check_project
 
     report = check_project(_store(ctx, slug), slug)
     if as_json:
@@ -238,14 +238,14 @@ def render(
         return
     if not slug:
         raise click.UsageError("say which agreement to render (mou render SLUG), or --all for every one", ctx)
-    from workflow.lifecycle import record_render
+    from workflow.commands.lifecycle import record_render
 
     for doc in record_render(_store(ctx, slug), slug, list(stages) or None, out, actor):
         click.echo(f"{doc.title} (v{doc.version}): {doc.path}")
 
 
 def _render_all(ctx: click.Context, stages: list[str] | None, workers: int, actor: str | None) -> None:
-    from workflow.batch import render_all
+    from workflow.commands.batch import render_all
 
     store = _store(ctx)
     slugs = list(store.slugs())
@@ -287,7 +287,7 @@ def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: 
         mou advance buton-bpjstk-2025 request_kb_changes --as "Bagian Hukum Setda Kabupaten Buton" \\
             --note "Pasal 5: sebutkan DPA"
     """
-    from workflow.lifecycle import advance as run_advance
+    from workflow.commands.lifecycle import advance as run_advance
 
     entry = run_advance(_store(ctx, slug), slug, event, actor, note)
     moved = f"{entry['from']} -> {entry['to']}" if entry["from"] != entry["to"] else f"stays in {entry['to']}"
@@ -343,7 +343,7 @@ def sign(
     Example:
         mou sign buton-bpjstk-2025 --file kb-ttd.pdf --date 2025-06-24 --as "Bagian Kerja Sama Setda Kabupaten Buton"
     """
-    from workflow.signing import sign as run_sign
+    from workflow.commands.signing import sign as run_sign
 
     day = signed_on.date() if signed_on else None
     entry = run_sign(_store(ctx, slug), slug, kind, list(files), day, place=place, meterai=meterai, actor=actor)
@@ -367,7 +367,7 @@ def archive(ctx: click.Context, slug: str, actor: str | None) -> None:
     Example:
         mou archive buton-bpjstk-2025
     """
-    from workflow.archive import archive as run_archive
+    from workflow.commands.archive import archive as run_archive
 
     written = run_archive(_store(ctx, slug), slug, actor)
     if not written:
@@ -393,7 +393,7 @@ def export(ctx: click.Context, slug: str, jdih: bool, out: Path | None) -> None:
     Example:
         mou export buton-bpjstk-2025 --jdih
     """
-    from workflow.export import export_jdih
+    from workflow.commands.export import export_jdih
 
     for path in export_jdih(_store(ctx, slug), slug, out):
         click.echo(str(path))
@@ -410,7 +410,7 @@ def status(ctx: click.Context, slug: str, as_json: bool) -> None:
     Example:
         mou status buton-bpjstk-2025
     """
-    from workflow.lifecycle import status as run_status
+    from workflow.commands.lifecycle import status as run_status
 
     st = run_status(_store(ctx, slug), slug)
     if as_json:
@@ -448,7 +448,7 @@ def history(ctx: click.Context, slug: str, as_json: bool) -> None:
     Example:
         mou history buton-bpjstk-2025
     """
-    from workflow.lifecycle import entries
+    from workflow.commands.lifecycle import entries
 
     found = entries(_store(ctx, slug), slug)
     if as_json:
@@ -477,7 +477,7 @@ def verify(ctx: click.Context, slug: str | None) -> None:
         mou verify buton-bpjstk-2025
         mou verify            # every agreement under --root
     """
-    from workflow.lifecycle import verify as run_verify
+    from workflow.commands.lifecycle import verify as run_verify
 
     store = _store(ctx, slug)
     slugs = [slug] if slug else list(store.slugs())
@@ -503,7 +503,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         mou list
         mou list --json
     """
-    from workflow.lifecycle import list_agreements
+    from workflow.commands.lifecycle import list_agreements
 
     rows = list_agreements(_store(ctx))
     if as_json:
@@ -535,7 +535,7 @@ def diagram(ctx: click.Context, slug: str | None, fmt: str, process_name: str | 
         mou diagram buton-bpjstk-2025 > process.mmd
         mou diagram --process short --format svg > short.svg
     """
-    from workflow.lifecycle import diagram as run_diagram
+    from workflow.commands.lifecycle import diagram as run_diagram
 
     click.echo(run_diagram(_store(ctx, slug), slug, fmt, process_name), nl=False)
 
@@ -579,7 +579,7 @@ def diff(
         mou diff buton-bpjstk-2025 v1 v2
         mou diff buton-bpjstk-2025 v2 v3 --docx redline-v2-v3.docx --html redline-v2-v3.html
     """
-    from workflow.diff import compare
+    from workflow.commands.diff import compare
 
     result = compare(_store(ctx, slug), slug, old, new, name, docx=docx_file, html=html_file, actor=actor)
     colours = {"+": "green", "-": "red", "@": "cyan"}
@@ -616,7 +616,7 @@ def participants_import(ctx: click.Context, slug: str, file: Path, actor: str | 
     Example:
         mou participants import buton-bpjstk-2025 peserta-p3ke.csv
     """
-    from workflow.participants import import_participants
+    from workflow.commands.participants import import_participants
 
     store = _store(ctx, slug)
     with file.open("rb") as fh:
@@ -650,7 +650,7 @@ def participants_replace(ctx: click.Context, /, slug: str, old_nik: str, reason:
             --nik 7401061503900002 --nama "La Ode Contoh" --desa Wakalambe --kecamatan Kapontori \\
             --pekerjaan Nelayan --mulai 2025-09-01
     """
-    from workflow.participants import mask, replace_participant
+    from workflow.commands.participants import mask, replace_participant
 
     person = replace_participant(_store(ctx, slug), slug, old_nik, new, reason, actor)
     click.echo(f"{slug}: {mask(old_nik)} ({reason}) replaced by {person.nama} ({mask(person.nik)})")
@@ -667,7 +667,7 @@ def participants_list(ctx: click.Context, slug: str, show_nik: bool) -> None:
     Example:
         mou participants list buton-bpjstk-2025
     """
-    from workflow.participants import load_participants, mask
+    from workflow.commands.participants import load_participants, mask
 
     for p in load_participants(_store(ctx, slug).folder(slug)):
         click.echo(f"{p.nik if show_nik else mask(p.nik)}  {p.nama:<28} {p.desa}, {p.kecamatan}  {p.pekerjaan}  {p.mulai}")
@@ -708,7 +708,7 @@ def log(ctx: click.Context, /, slug: str, kind: str, on: Any, note: str, actor: 
         mou log buton-bpjstk-2025 claim --programme JKM --cases 1 --amount 42000000 --nik 7401064202710001
         mou log buton-bpjstk-2025 santunan --heir "Wa Ode Contoh" --amount 42000000 --nik 7401064202710001
     """
-    from workflow.monitoring import log as run_log
+    from workflow.commands.monitoring import log as run_log
 
     when = on.date() if on else None
     entry = run_log(_store(ctx, slug), slug, kind, actor=actor, note=note, when=when, **figures)
@@ -732,7 +732,7 @@ def report(ctx: click.Context, slug: str, period: str, recommendation: str, acto
     Example:
         mou report buton-bpjstk-2025 --period 2025-Q3
     """
-    from workflow.report import report as run_report
+    from workflow.commands.report import report as run_report
 
     doc, k = run_report(_store(ctx, slug), slug, period, recommendation=recommendation, actor=actor)
     click.echo(f"{doc.title} {period} (v{doc.version}): {doc.path}")
@@ -740,7 +740,7 @@ def report(ctx: click.Context, slug: str, period: str, recommendation: str, acto
 
 
 def _kpi_text(k: Any) -> str:
-    from workflow.formatting import angka, rupiah
+    from workflow.data.formatting import angka, rupiah
 
     lines = [
         f"  enrolled {angka(k.enrolled)} of {angka(k.quota)}; active {angka(k.active)}",
@@ -763,12 +763,12 @@ def due(ctx: click.Context, within: int, ics_file: Path | None, as_json: bool) -
     Example:
         mou due --within 30 --ics tenggat.ics
     """
-    from workflow.monitoring import due as run_due
-    from workflow.monitoring import ics
+    from workflow.commands.monitoring import due as run_due
+    from workflow.commands.monitoring import ics
 
     items = run_due(_store(ctx), within)
     if ics_file is not None:
-        from workflow.store import write_atomic
+        from workflow.records.store import write_atomic
 
         write_atomic(ics_file, ics(items))
     if as_json:
@@ -790,7 +790,7 @@ def dashboard(ctx: click.Context, out: Path) -> None:
     Example:
         mou dashboard --out dasbor.html
     """
-    from workflow.dashboard import write_dashboard
+    from workflow.commands.dashboard import write_dashboard
 
     click.echo(str(write_dashboard(_store(ctx), out)))
 
@@ -803,7 +803,7 @@ def schema() -> None:
     Example:
         mou schema > docs/schema.md
     """
-    from workflow.reference import schema_reference
+    from workflow.data.reference import schema_reference
 
     click.echo(schema_reference(), nl=False)
 

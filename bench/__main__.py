@@ -99,7 +99,7 @@ def progress(message: str) -> None:
 def stock_render(template: Path, context: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate
 
-    from workflow.render import environment
+    from workflow.documents.render import environment
 
     tpl = DocxTemplate(template)
     tpl.render(context, jinja_env=environment(), autoescape=True)
@@ -114,8 +114,8 @@ def floor_render(template: Path, context: dict[str, Any]) -> bytes:
 
     from lxml import etree
 
-    from workflow.compiled import compiled
-    from workflow.render import environment
+    from workflow.documents.compiled import compiled
+    from workflow.documents.render import environment
 
     c = compiled(template, environment())
     rendered = {name: part.template.render(context) for name, part in c.parts.items()}
@@ -130,8 +130,8 @@ def floor_render(template: Path, context: dict[str, Any]) -> bytes:
 
 
 def case_render(rows: list[Row], work: Path) -> None:
-    from workflow.compiled import compiled
-    from workflow.render import environment
+    from workflow.documents.compiled import compiled
+    from workflow.documents.render import environment
 
     template = lampiran_template()
     for n, repeat in ((0, 9), (100, 9), (1000, 7), (10000, 3)):
@@ -172,12 +172,12 @@ def _agreements(folder: Path, count: int, *, history_of: Path | None = None) -> 
 
 
 def case_batch(rows: list[Row], work: Path) -> None:
-    from workflow import compiled, render
-    from workflow.agreements import load_file
-    from workflow.batch import render_all
-    from workflow.catalogue import load_catalogue, templates_dir
-    from workflow.context import build_context
-    from workflow.store import Store
+    from workflow.commands.batch import render_all
+    from workflow.data.agreements import load_file
+    from workflow.documents import compiled, render
+    from workflow.documents.catalogue import load_catalogue, templates_dir
+    from workflow.documents.context import build_context
+    from workflow.records.store import Store
 
     count, stages = 200, ["fgd", "draft_kb"]
     specs = [spec for stage in load_catalogue().stages if stage.name in stages for spec in stage.documents]
@@ -279,7 +279,7 @@ def case_list(rows: list[Row], work: Path) -> None:
 
 def long_history(work: Path, count: int) -> Path:
     """An agreement whose history holds ``count`` entries: the real FGD steps, then milestones."""
-    from workflow import history
+    from workflow.records import history
 
     one = demo_agreement(work)
     root = work / "long"
@@ -329,7 +329,7 @@ def case_verify(rows: list[Row], work: Path) -> None:
 
 
 def case_participants(rows: list[Row], work: Path) -> None:
-    from workflow.participants import COLUMNS, parse, synthetic
+    from workflow.commands.participants import COLUMNS, parse, synthetic
 
     start = date(2025, 7, 1)
     body = [line for region in ("740106", "740107") for line in synthetic(5000, start, region).splitlines()[1:]]
@@ -351,8 +351,8 @@ import sys
 from bench.fixtures import lampiran_template, mou_context
 context = mou_context(10000)
 if sys.argv[1] == "ours":
-    from workflow.compiled import compiled
-    from workflow.render import environment
+    from workflow.documents.compiled import compiled
+    from workflow.documents.render import environment
     compiled(lampiran_template(), environment()).render(context)
 else:
     from bench.__main__ import stock_render

@@ -83,8 +83,8 @@ def peserta(n: int, seed: int = 2025, *, irregular: bool = False) -> list[dict[s
 
 def mou_context(n: int, *, irregular: bool = False) -> dict[str, Any]:
     """The render context of the embedded Buton example plus ``n`` lampiran rows."""
-    from workflow.agreements import load_file
-    from workflow.context import build_context
+    from workflow.data.agreements import load_file
+    from workflow.documents.context import build_context
 
     context = build_context(load_file(ROOT / "agreements" / "buton-bpjstk-2025" / "agreement.yaml"), version=1)
     context["peserta"] = peserta(n, irregular=irregular)

@@ -15,8 +15,8 @@ def rendered(rows: int, irregular: bool = False) -> Path:
     template = lampiran_template()
     if path.is_file() and path.stat().st_mtime >= template.stat().st_mtime:
         return path
-    from workflow.compiled import compiled
-    from workflow.render import environment
+    from workflow.documents.compiled import compiled
+    from workflow.documents.render import environment
 
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(compiled(template, environment()).render(mou_context(rows, irregular=irregular)))
@@ -28,10 +28,10 @@ def bench_pdf(rows: int, stock: bool, irregular: bool = False) -> float:
     """Seconds for one PDF/A-2b conversion of the document with ``rows`` lampiran rows.
 
     ``stock`` converts it in one LibreOffice call (superlinear: 273 s at 10.000 rows); otherwise
-    ``workflow.pdf.to_pdf`` chooses, which converts tables of more than ``CHUNK_ABOVE`` rows in chunks.
+    ``workflow.documents.pdf.to_pdf`` chooses, which converts tables of more than ``CHUNK_ABOVE`` rows in chunks.
     With ``irregular``, some names wrap so rows differ in height. Rendering is not timed.
     """
-    from workflow.pdf import to_pdf
+    from workflow.documents.pdf import to_pdf
 
     source = rendered(rows, irregular)
     with tempfile.TemporaryDirectory(prefix="mou-bench-pdf-") as out:

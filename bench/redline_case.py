@@ -26,10 +26,10 @@ _PEKERJAAN = ["Nelayan", "Petani", "Buruh tani", "Pedagang kecil", "Tukang ojek"
 
 def _rendered_kb() -> bytes:
     """templates/rancangan-kb.docx rendered with the embedded example's data, as `mou render` does."""
-    from workflow.agreements import load_file
-    from workflow.catalogue import load_catalogue
-    from workflow.context import build_context
-    from workflow.render import render_bytes
+    from workflow.data.agreements import load_file
+    from workflow.documents.catalogue import load_catalogue
+    from workflow.documents.context import build_context
+    from workflow.documents.render import render_bytes
 
     spec = next(d for s in load_catalogue().stages for d in s.documents if d.name == "rancangan-kb")
     agreement = load_file(ROOT / "agreements" / "buton-bpjstk-2025" / "agreement.yaml")
@@ -95,7 +95,7 @@ def redline_pair(rows: int = ROWS) -> tuple[bytes, bytes]:
 
 def bench_redline(runs: int = 5) -> float:
     """Median seconds over ``runs`` of the checked redline between the two drafts (see the module docstring)."""
-    from workflow.diff import checked_redline
+    from workflow.commands.diff import checked_redline
 
     older, newer = redline_pair()
     times: list[float] = []

@@ -87,7 +87,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def stand_in_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replace LibreOffice with a one-page stand-in PDF, for walks that sign many times (test_signing converts for real)."""
-    from workflow.demo import stand_in_pdf
+    from workflow.commands.demo import stand_in_pdf
 
     def fake_to_pdf(sources: list[Path], outdir: Path, **_: object) -> list[Path]:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -96,7 +96,7 @@ def stand_in_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
             o.write_bytes(stand_in_pdf(["PDF/A stand-in"]))
         return out
 
-    monkeypatch.setattr("workflow.pdf.to_pdf", fake_to_pdf)
+    monkeypatch.setattr("workflow.documents.pdf.to_pdf", fake_to_pdf)
 
 
 def tree_hash(folder: Path) -> str:
@@ -111,7 +111,7 @@ def tree_hash(folder: Path) -> str:
 
 def docx_text(path: Path) -> str:
     """The text a reader sees, as one string (blank runs collapsed)."""
-    from workflow.diff import document_lines
+    from workflow.commands.diff import document_lines
 
     text = "\n".join(document_lines(path))
     while "\n\n\n" in text:
@@ -137,9 +137,9 @@ def make_docx(path: Path, paragraphs: list[str], cells: list[str] | None = None)
 def walk_to_review(root: Path, *, approve: bool, **kw: Any) -> None:
     """Render the FGD documents and walk the example to the legal review of draft v1 (approved, and
     ready to sign, when ``approve``; otherwise sent back for changes)."""
-    from workflow.demo import HUKUM, OPD, TKKSD
-    from workflow.lifecycle import advance, record_render
-    from workflow.store import Store
+    from workflow.commands.demo import HUKUM, OPD, TKKSD
+    from workflow.commands.lifecycle import advance, record_render
+    from workflow.records.store import Store
 
     store = Store(root)
     record_render(store, SLUG, None, None, OPD)

@@ -232,7 +232,7 @@ def test_every_problem_is_reported_at_once(yaml_file: Path, run: Callable[..., R
 
 def test_yaml_11_booleans_stay_text(yaml_file: Path) -> None:
     """`no`, `off`, `yes` and `on` are read as the words they are, never as booleans."""
-    from workflow.agreements import load_file
+    from workflow.data.agreements import load_file
 
     text = yaml_file.read_text(encoding="utf-8")
     text = text.replace("  venue: Ruang VVIP Kantor Bupati Buton", "  venue: no")
@@ -302,9 +302,9 @@ def test_path_like_slugs_are_refused(slug: str, root: Path, run: Callable[..., R
 
 def _text_fields() -> list[tuple[str, int]]:
     """(field path, line) of every text value written in the example file."""
-    from workflow.context import leaf_types
-    from workflow.schema import strip_optional
-    from workflow.yamlsafe import load as load_yaml
+    from workflow.data.schema import strip_optional
+    from workflow.data.yaml import load as load_yaml
+    from workflow.documents.context import leaf_types
 
     doc = load_yaml(EXAMPLE_FILE)
     out: list[tuple[str, int]] = []

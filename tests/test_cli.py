@@ -214,7 +214,7 @@ print(json.dumps({"before": before, "modules": modules, "click": "click" in sys.
     assert any(frame.endswith("deep.py:3") for frame in caught["stack"]), caught["stack"]
 
     result = imports("workflow", PROJECT)
-    assert "workflow.store" in result["modules"]
+    assert "workflow.records.store" in result["modules"]
     assert len(result["modules"]) >= len(list((PROJECT / "workflow").glob("*.py"))), result["modules"]
     assert result["click"] is False, f"click imported by {result['culprit']}, from:\n" + "\n".join(result["stack"])
 

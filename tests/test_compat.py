@@ -11,7 +11,7 @@ and by mou; the two packages are compared member by member in canonical form:
   keeping only the ``Default`` extensions its parts use);
 - other members: their bytes; zip metadata (dates, order, compression) does not count.
 
-What is different by design is in the table of ``workflow/compiled.py``'s docstring; the cases
+What is different by design is in the table of ``workflow/documents/compiled.py``'s docstring; the cases
 about it (``header_footer_entities``) compare with docxtpl's own defaults instead of mou's
 environment. Refused features are checked by name. The slow tests take every template through
 LibreOffice too (a round trip of the template, and a PDF of both outputs compared by text).
@@ -51,7 +51,7 @@ def stock_render(case: Case, template: Path, folder: Path) -> bytes:
     """Stock docxtpl, called as mou calls its environment (or with docxtpl's defaults, where the case says so)."""
     from docxtpl import DocxTemplate
 
-    from workflow.render import environment
+    from workflow.documents.render import environment
 
     tpl = DocxTemplate(template)
     context = case.context(tpl, folder)
@@ -68,8 +68,8 @@ def stock_render(case: Case, template: Path, folder: Path) -> bytes:
 
 def mou_render(case: Case, template: Path, folder: Path) -> bytes:
     """mou's render API with a session as docxtpl's ``tpl``."""
-    from workflow.compiled import compiled
-    from workflow.render import environment
+    from workflow.documents.compiled import compiled
+    from workflow.documents.render import environment
 
     tpl = compiled(template, environment()).session()
     context = case.context(tpl, folder)
@@ -129,7 +129,7 @@ def assert_grid_kept(data: bytes) -> None:
     """docxtpl's fix_tables finds nothing to change in the body mou wrote (the grid is fixed or provably right)."""
     from lxml import etree
 
-    from workflow.compiled import patcher
+    from workflow.documents.compiled import patcher
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         root = etree.fromstring(zf.read("word/document.xml"))
@@ -165,7 +165,7 @@ def test_same_package_as_docxtpl(case: Case, folder: Path, tmp_path: Path) -> No
 @pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
 def test_unsupported_feature_is_refused_by_name(case: Case, folder: Path, tmp_path: Path) -> None:
     """What mou does not support raises its error naming the feature and the part; it never renders without it."""
-    from workflow.compiled import RenderRefused
+    from workflow.documents.compiled import RenderRefused
     from workflow.errors import MouError
 
     template = _template(case, tmp_path, folder)
@@ -179,8 +179,8 @@ def test_a_session_renders_again_as_docxtpl_does(folder: Path, tmp_path: Path) -
     """A second render of the same ``tpl`` starts from the template again, its pictures placed again, as docxtpl's."""
     from docxtpl import DocxTemplate
 
-    from workflow.compiled import compiled
-    from workflow.render import environment
+    from workflow.documents.compiled import compiled
+    from workflow.documents.render import environment
 
     case = next(c for c in CASES if c.name == "inline_image")
     template = _template(case, tmp_path, folder)
@@ -198,8 +198,8 @@ def test_an_inline_image_of_another_session_is_refused(folder: Path, tmp_path: P
     """An InlineImage made for one render and placed by another is refused, naming the part, not dropped."""
     from docxtpl import InlineImage
 
-    from workflow.compiled import RenderRefused, compiled
-    from workflow.render import environment
+    from workflow.documents.compiled import RenderRefused, compiled
+    from workflow.documents.render import environment
 
     case = next(c for c in CASES if c.name == "inline_image")
     template = compiled(_template(case, tmp_path, folder), environment())
@@ -215,9 +215,9 @@ def test_grid_fix_is_skipped_only_where_no_table_can_change_shape(folder: Path, 
     """The shipped templates and the bench lampiran skip the fix (their speed); a column loop, a merge, a colspan,
     a cell in a condition and a table of looped rows only take it (assert_grid_kept checks every output besides)."""
     from bench.fixtures import lampiran_template
-    from workflow.catalogue import load_catalogue
-    from workflow.compiled import compiled
-    from workflow.render import environment
+    from workflow.documents.catalogue import load_catalogue
+    from workflow.documents.compiled import compiled
+    from workflow.documents.render import environment
     from workflow.shipped import templates as shipped_templates
 
     shipped = {shipped_templates() / spec.template for _stage, spec in load_catalogue().documents()}
@@ -287,11 +287,11 @@ def test_render_bytes_places_docxtpl_objects_and_names_refusals(
     from docxtpl import InlineImage
 
     from tests.test_lifecycle import PKS
-    from workflow.agreements import load_file
-    from workflow.catalogue import load_catalogue
-    from workflow.context import build_context
+    from workflow.data.agreements import load_file
+    from workflow.documents.catalogue import load_catalogue
+    from workflow.documents.context import build_context
+    from workflow.documents.render import render_bytes
     from workflow.errors import TemplateProblem
-    from workflow.render import render_bytes
     from workflow.shipped import templates as shipped_templates
 
     templates = tmp_path / "tpl"
@@ -325,11 +325,11 @@ def test_shipped_templates_give_docxtpl_s_package(rows: int, tmp_path: Path) -> 
     from bench.__main__ import stock_render as bench_stock
     from bench.fixtures import lampiran_template, mou_context
     from tests.test_lifecycle import PKS
-    from workflow.agreements import load_file
-    from workflow.catalogue import load_catalogue
-    from workflow.compiled import compiled
-    from workflow.context import build_context
-    from workflow.render import MADE_BY, environment
+    from workflow.data.agreements import load_file
+    from workflow.documents.catalogue import load_catalogue
+    from workflow.documents.compiled import compiled
+    from workflow.documents.context import build_context
+    from workflow.documents.render import MADE_BY, environment
     from workflow.shipped import templates as shipped_templates
 
     agreement = tmp_path / "agreement.yaml"

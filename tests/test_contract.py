@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 import cli
 from tests.conftest import SLUG, tree_hash
-from workflow.demo import OPD
+from workflow.commands.demo import OPD
 
 UNKNOWN = "nosuch-2099"
 FRESH = "baru-bpjstk-2099"  # a slug for a command that creates the agreement

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from num2words import num2words
 
-from workflow.formatting import (
+from workflow.data.formatting import (
     NAMA_BULAN,
     NAMA_HARI,
     angka,

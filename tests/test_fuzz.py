@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE, SLUG, tree_hash, walk_to_review
-from workflow import history
-from workflow.agreements import load_file
+from workflow.data.agreements import load_file
+from workflow.data.model import Agreement
 from workflow.errors import InvalidData
-from workflow.model import Agreement
-from workflow.store import RECOVERED, recover
+from workflow.records import history
+from workflow.records.store import RECOVERED, recover
 
 EXAMPLE_TEXT = (EXAMPLE / "agreement.yaml").read_text(encoding="utf-8")
 LINES = EXAMPLE_TEXT.splitlines()
@@ -40,7 +40,7 @@ BAD_CHARACTER = re.compile(
     r'invalid YAML: unacceptable character #x(?P<code>[0-9a-f]{4,}): [a-z ]+\n  in "<unicode string>", position (?P<at>\d+)'
 )
 """libyaml's reader error for a character YAML forbids (a control character): today it carries a byte
-offset into the UTF-8 text instead of a line (see the report on workflow/yamlparse.py)."""
+offset into the UTF-8 text instead of a line (see the report on workflow/data/yaml.py)."""
 
 
 def _fresh_folder(tmp_path: Path) -> Path:
@@ -61,7 +61,7 @@ def assert_refusal_is_located(err: InvalidData, path: Path, data: bytes) -> None
         assert str(problem).startswith(f"{path}:"), problem
         if problem.line is not None:
             # libyaml moves the end of a stream that lacks a final line break one line further down:
-            # an error found there is reported one past the last line (see the report on yamlparse.py).
+            # an error found there is reported one past the last line (see the report on workflow/data/yaml.py).
             past_end = text is not None and not YAML_BREAK.search(text[-1:])
             assert 1 <= problem.line <= lines + int(past_end), (problem, lines)
             assert str(problem).startswith(f"{path}:{problem.line}: "), problem

@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from tests.conftest import EXAMPLE, PROJECT, SLUG, tree_hash, walk_to_review
-from workflow import history
-from workflow.demo import HUKUM, OPD, TKKSD
+from workflow.commands.demo import HUKUM, OPD, TKKSD
+from workflow.commands.lifecycle import advance, record_render, status, verify
 from workflow.errors import MouError
-from workflow.lifecycle import advance, record_render, status, verify
-from workflow.process import load_process
-from workflow.store import Store
+from workflow.process.definition import load_process
+from workflow.records import history
+from workflow.records.store import Store
 
 
 @pytest.fixture
@@ -187,8 +187,8 @@ def test_concurrent_advances_apply_exactly_once(root: Path) -> None:
 KILLER = """
 import sys
 from pathlib import Path
-from workflow.lifecycle import advance, record_render
-from workflow.store import Store
+from workflow.commands.lifecycle import advance, record_render
+from workflow.records.store import Store
 store = Store(Path(sys.argv[1]))
 while True:
     for event in ("approve_kb", "request_kb_changes", "request_kb_review"):

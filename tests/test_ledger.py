@@ -24,11 +24,11 @@ from hypothesis import strategies as st
 
 import cli
 from tests.conftest import EXAMPLE, SLUG, tree_hash
-from workflow import ledger
-from workflow.agreements import load_file
-from workflow.monitoring import kpis, kpis_of
-from workflow.participants import Participant, mask, synthetic
-from workflow.store import Store
+from workflow.commands.monitoring import kpis, kpis_of
+from workflow.commands.participants import Participant, mask, synthetic
+from workflow.data import ledger
+from workflow.data.agreements import load_file
+from workflow.records.store import Store
 
 ACTOR = "Dinas Tenaga Kerja Kabupaten Buton"
 FORTY_CSV = synthetic(40, date(2025, 7, 1))
@@ -83,7 +83,7 @@ def _pay(period: str, workers: int, amount: int, reference: str) -> list[str]:
 
 
 def _entries(root: Path) -> list[dict[str, Any]]:
-    from workflow.lifecycle import entries
+    from workflow.commands.lifecycle import entries
 
     return entries(Store(root), SLUG)
 

@@ -13,13 +13,13 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import SLUG, stand_in_pdfs, tree_hash
-from workflow.agreements import load_file
-from workflow.demo import HUKUM, OPD, TKKSD, fill_examples, stand_in_pdf
+from workflow.commands.demo import HUKUM, OPD, TKKSD, fill_examples, stand_in_pdf
+from workflow.commands.lifecycle import Refused, TransitionNotAllowed, advance, record_render, status
+from workflow.commands.signing import sign
+from workflow.data.agreements import load_file
 from workflow.errors import InvalidData
-from workflow.lifecycle import Refused, TransitionNotAllowed, advance, record_render, status
-from workflow.process import Process, load_process, load_process_file
-from workflow.signing import sign
-from workflow.store import Store
+from workflow.process.definition import Process, load_process, load_process_file
+from workflow.records.store import Store
 
 
 @pytest.fixture(autouse=True)
@@ -158,7 +158,7 @@ def test_every_event_of_the_default_process_can_be_fired_from_every_source(sourc
     ev = KSDPK.event(trigger)
     assert ev is not None
     assert entry["to"] == (ev.dest or source)
-    from workflow.lifecycle import verify
+    from workflow.commands.lifecycle import verify
 
     assert verify(store, SLUG).problem is None
 

@@ -149,16 +149,16 @@ def assert_passes(run: Callable[..., Result]) -> None:
 
 
 def _context() -> dict[str, Any]:
-    from workflow.agreements import load_file
-    from workflow.context import build_context
+    from workflow.data.agreements import load_file
+    from workflow.documents.context import build_context
 
     return build_context(load_file(EXAMPLE / "agreement.yaml"))
 
 
 def _ours() -> bytes:
     """x.docx rendered by mou, as `mou render` renders it."""
-    from workflow.catalogue import load_catalogue
-    from workflow.render import render_bytes
+    from workflow.documents.catalogue import load_catalogue
+    from workflow.documents.render import render_bytes
 
     spec = next(s for _, s in load_catalogue().documents() if s.name == "x")
     return render_bytes(spec, _context())
@@ -172,7 +172,7 @@ def _stock(folder: Path) -> bytes:
 
 
 def _lines(data: bytes) -> list[str]:
-    from workflow.diff import document_lines
+    from workflow.commands.diff import document_lines
 
     return document_lines(data)
 
@@ -410,7 +410,7 @@ def test_ampersand_in_a_tag_passes_and_renders_as_typed(install: Callable[[Build
     """`replace("Ruang", "R&R")`: the XML holds &amp;, the linter and mou read &, and mou prints R&R.
 
     Stock docxtpl renders it too, without an error, but keeps the entity (it prints R&amp;R):
-    a difference workflow/compiled.py documents.
+    a difference workflow/documents/compiled.py documents.
     """
     folder = install(lambda p: _docx(p, ['Tempat: {{ fgd.venue|replace("Ruang", "R&R") }}']))
     assert '"R&amp;R"' in _member((folder / "x.docx").read_bytes(), "word/document.xml")

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 import cli
 from tests.conftest import SLUG, docx_text, tree_hash
-from workflow.participants import mask, nik_problem, synthetic
+from workflow.commands.participants import mask, nik_problem, synthetic
 
 GOOD = "7401064501850001"  # Sulawesi Tenggara, Buton, a woman born 5 January 1985
 
@@ -165,8 +165,8 @@ def test_payments_wait_for_implementation(root: Path) -> None:
 
 def test_kpis_match_the_hand_computed_quarter(implementing: Path) -> None:
     """1.000 active workers x Rp16.800 x 3 months = Rp50.400.000; one JKM case of Rp42.000.000."""
-    from workflow.monitoring import kpis
-    from workflow.store import Store
+    from workflow.commands.monitoring import kpis
+    from workflow.records.store import Store
 
     k = kpis(Store(implementing), SLUG, date(2025, 9, 30))
     assert (k.quota, k.enrolled, k.active) == (1000, 1000, 1000)

@@ -19,7 +19,7 @@ def test_shipped_folders_are_the_packages_resources() -> None:
     """shipped.* answers what importlib.resources answers for the same packages."""
     assert shipped.templates() == Path(str(importlib.resources.files("workflow._templates")))
     assert shipped.examples() == Path(str(importlib.resources.files("workflow._example")))
-    assert shipped.processes() == Path(str(importlib.resources.files("workflow"))) / "processes"
+    assert shipped.processes() == Path(str(importlib.resources.files("workflow.process"))) / "processes"
     assert (shipped.templates() / "catalogue.yaml").is_file()
     assert (shipped.examples() / "buton-bpjstk-2025" / "agreement.yaml").is_file()
     assert sorted(p.name for p in shipped.processes().glob("*.yaml")) == ["ksdpk.yaml", "short.yaml"]
@@ -54,10 +54,15 @@ def test_wheel_carries_templates_processes_example_and_type_hints(wheel: Path) -
     """Every shipped template and process, the example agreement, py.typed, and nothing of a user's agreements."""
     names = set(zipfile.ZipFile(wheel).namelist())
     templates = {f"workflow/_templates/{p.name}" for p in (PROJECT / "templates").iterdir() if p.suffix in {".docx", ".yaml"}}
-    processes = {f"workflow/processes/{p.name}" for p in (PROJECT / "workflow" / "processes").glob("*.yaml")}
+    processes = {f"workflow/process/processes/{p.name}" for p in (PROJECT / "workflow" / "process" / "processes").glob("*.yaml")}
     assert "workflow/_templates/rancangan-kb.docx" in templates
     assert templates | processes <= names
     assert {"workflow/_example/buton-bpjstk-2025/agreement.yaml", "workflow/py.typed", "cli.py"} <= names
     example = sorted(n for n in names if n.startswith("workflow/_example/"))
     assert example == ["workflow/_example/__init__.py", "workflow/_example/buton-bpjstk-2025/agreement.yaml"]
-    assert not [n for n in names if "history.jsonl" in n or "/documents/" in n or n.startswith("tests/")]
+    user_files = [
+        n
+        for n in names
+        if "history.jsonl" in n or "/signed/" in n or n.startswith(("tests/", "workflow/_example/buton-bpjstk-2025/documents/"))
+    ]
+    assert not user_files

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from workflow.pdf import ConversionFailed, to_pdf
+from workflow.documents.pdf import ConversionFailed, to_pdf
 
 HAVE_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice")) and bool(shutil.which("pdftotext"))
 if not HAVE_SOFFICE and os.environ.get("MOU_REQUIRE_TOOLS"):
@@ -92,7 +92,7 @@ def test_missing_libreoffice_says_how_to_install(monkeypatch: pytest.MonkeyPatch
 def test_pdfa_conversion_declares_part_2b(tmp_path: Path) -> None:
     """With pdfa=True the PDF declares PDF/A-2b in its XMP metadata; a plain conversion does not."""
     from tests.conftest import make_docx
-    from workflow.pdf import pdfa_part
+    from workflow.documents.pdf import pdfa_part
 
     doc = make_docx(tmp_path / "naskah.docx", ["Kesepakatan Bersama"])
     (pdfa,) = to_pdf([doc], tmp_path / "a", pdfa=True)
@@ -116,8 +116,8 @@ class Converted(NamedTuple):
 def _lampiran(folder: Path, rows: int, *, long_names_every: int = 0) -> dict[str, Converted]:
     """The KB with a lampiran of ``rows`` rows, converted whole and in chunks of about 300 rows."""
     from bench.fixtures import lampiran_template, mou_context
-    from workflow.compiled import compiled
-    from workflow.render import environment
+    from workflow.documents.compiled import compiled
+    from workflow.documents.render import environment
 
     context = mou_context(rows)
     if long_names_every:  # names over two or three lines: rows of varying height, no repeating layout
@@ -172,7 +172,7 @@ def test_chunked_conversion_is_pdfa_2b_with_every_font_embedded(lampiran_1500: d
     """The merged PDF declares PDF/A-2b, has the trailer /ID and output intent PDF/A needs, and embeds every font."""
     from pypdf import PdfReader
 
-    from workflow.pdf import pdfa_part
+    from workflow.documents.pdf import pdfa_part
 
     pdf = lampiran_1500["chunked"].pdf
     assert pdfa_part(pdf) == "2B"
@@ -189,7 +189,7 @@ def test_only_documents_with_a_long_table_are_chunked(monkeypatch: pytest.Monkey
     """Documents whose tables stay under chunk_above rows go to LibreOffice together in one call; longer ones alone."""
     from docx import Document
 
-    import workflow.pdf
+    import workflow.documents.pdf
     from tests.conftest import make_docx
 
     calls: list[tuple[str, list[str]]] = []
@@ -202,9 +202,9 @@ def test_only_documents_with_a_long_table_are_chunked(monkeypatch: pytest.Monkey
         calls.append(("chunked", [source.name]))
         return outdir / (source.stem + ".pdf")
 
-    monkeypatch.setattr(workflow.pdf, "soffice", lambda: "soffice")
-    monkeypatch.setattr(workflow.pdf, "_convert", fake_convert)
-    monkeypatch.setattr(workflow.pdf, "_convert_chunked", fake_chunked)
+    monkeypatch.setattr(workflow.documents.pdf, "soffice", lambda: "soffice")
+    monkeypatch.setattr(workflow.documents.pdf, "_convert", fake_convert)
+    monkeypatch.setattr(workflow.documents.pdf, "_convert_chunked", fake_chunked)
     short = make_docx(tmp_path / "surat.docx", ["Surat"], ["a", "b"])
     doc = Document()
     doc.add_table(rows=60, cols=2)
@@ -219,17 +219,17 @@ def test_only_documents_with_a_long_table_are_chunked(monkeypatch: pytest.Monkey
 def test_a_mispredicted_chunk_is_converted_again_not_the_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every 13th name wraps: the layout looks periodic, a predicted chunk start turns out wrong, and the last
     good chunk is converted again with its tail marked; the pages still equal one whole conversion's."""
-    import workflow.pdf
+    import workflow.documents.pdf
     from bench.pdf_case import rendered
 
     written: list[str] = []
-    write = workflow.pdf._Split.write
+    write = workflow.documents.pdf._Split.write
 
     def spy(self: Any, path: Path, *args: Any, **kwargs: Any) -> Path:
         written.append(path.name)
         return write(self, path, *args, **kwargs)
 
-    monkeypatch.setattr(workflow.pdf._Split, "write", spy)
+    monkeypatch.setattr(workflow.documents.pdf._Split, "write", spy)
     source = tmp_path / "kb-3000.docx"
     source.write_bytes(rendered(3000, irregular=True).read_bytes())
     (whole,) = to_pdf([source], tmp_path / "whole", pdfa=True, chunk_above=10**9)

@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT, SLUG, tree_hash
-from workflow import locking
-from workflow.store import AgreementBusy, Store, recover
+from workflow.records import locking
+from workflow.records.store import AgreementBusy, Store, recover
 
 UNIX_ONLY = ("fcntl", "grp", "pwd", "resource", "termios")
 
-PLATFORM_MODULE = "workflow.locking"
+PLATFORM_MODULE = "workflow.records.locking"
 """The one module allowed to import a Unix-only module, inside its ``sys.platform`` branch."""
 
 IMPORT_ALL_WITHOUT_UNIX_MODULES = """
@@ -110,7 +110,7 @@ def test_every_module_imports_without_unix_only_modules() -> None:
     """In a fresh interpreter where fcntl, grp, pwd, resource and termios cannot be imported (as on Windows),
     every module of ``workflow`` (found by walking the package, so new modules are covered) and ``cli`` import.
 
-    Only ``workflow.locking`` may import one, ``fcntl``, in its POSIX branch (on Windows it takes the msvcrt
+    Only ``workflow.records.locking`` may import one, ``fcntl``, in its POSIX branch (on Windows it takes the msvcrt
     branch instead, which ``test_windows_branch_type_checks_against_msvcrt`` checks).
     """
     done = _python(IMPORT_ALL_WITHOUT_UNIX_MODULES, ",".join(UNIX_ONLY), PLATFORM_MODULE)
@@ -118,7 +118,7 @@ def test_every_module_imports_without_unix_only_modules() -> None:
     result = json.loads(done.stdout)
     assert result["refused"] == sorted(UNIX_ONLY), "the import blocker did not take effect"
     assert result["let_through"] == ([] if sys.platform == "win32" else [f"fcntl by {PLATFORM_MODULE}"])
-    assert set(result["modules"]) >= _workflow_modules() | {"cli", "workflow.locking", "workflow.store"}
+    assert set(result["modules"]) >= _workflow_modules() | {"cli", "workflow.records.locking", "workflow.records.store"}
     failures = "\n".join(f"--- {name}\n{trace}" for name, trace in result["failed"].items())
     assert not result["failed"], f"modules that need a Unix-only module to import: {sorted(result['failed'])}\n{failures}"
 
@@ -128,7 +128,17 @@ def test_windows_branch_type_checks_against_msvcrt(tmp_path: Path) -> None:
     that code that Linux can run. The POSIX branch is checked by the project's own mypy run."""
     pytest.importorskip("mypy")
     done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--platform", "win32", "--cache-dir", str(tmp_path), "workflow/locking.py"],
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--platform",
+            "win32",
+            "--cache-dir",
+            str(tmp_path),
+            "workflow/records/locking.py",
+        ],
         cwd=PROJECT,
         capture_output=True,
         text=True,
@@ -141,7 +151,7 @@ def test_windows_branch_type_checks_against_msvcrt(tmp_path: Path) -> None:
 HOLDER = """
 import sys
 from pathlib import Path
-from workflow import locking
+from workflow.records import locking
 
 fd = locking.acquire(Path(sys.argv[1]), 10)
 print("locked" if fd is not None else "busy", flush=True)
@@ -151,7 +161,7 @@ sys.stdin.readline()  # hold the lock until told to go (or killed)
 TRY = """
 import sys, time
 from pathlib import Path
-from workflow import locking
+from workflow.records import locking
 
 started = time.monotonic()
 fd = locking.acquire(Path(sys.argv[1]), float(sys.argv[2]))
@@ -247,8 +257,8 @@ def test_the_windows_lock_file_is_not_taken_for_a_leftover(root: Path) -> None:
 
     ``open_lock_file`` is the Windows branch's own code for creating the file and runs on any OS.
     """
-    from workflow.demo import OPD
-    from workflow.lifecycle import advance, record_render, verify
+    from workflow.commands.demo import OPD
+    from workflow.commands.lifecycle import advance, record_render, verify
 
     store = Store(root)
     record_render(store, SLUG, None, None, OPD)

@@ -24,9 +24,9 @@ from lxml import etree
 
 import cli
 from tests.conftest import SLUG, tree_hash, walk_to_review
-from workflow import history
-from workflow.diff import document_lines
-from workflow.redline import redline, resolve
+from workflow.commands.diff import document_lines
+from workflow.documents.redline import redline, resolve
+from workflow.records import history
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 ACTOR = "Bagian Hukum Setda Kabupaten Buton"
@@ -138,9 +138,9 @@ def _edit(path: Path, *changes: tuple[str, str]) -> None:
 @pytest.fixture
 def drafts(root: Path, yaml_file: Path) -> Path:
     """The example with three KB drafts: v1, v2 (examples filled in after review), v3 (BPJS's comments); returns the folder."""
-    from workflow.demo import TKKSD, fill_examples
-    from workflow.lifecycle import record_render
-    from workflow.store import Store
+    from workflow.commands.demo import TKKSD, fill_examples
+    from workflow.commands.lifecycle import record_render
+    from workflow.records.store import Store
 
     walk_to_review(root, approve=False)
     fill_examples(yaml_file)

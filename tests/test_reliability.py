@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLE, PROJECT, SLUG, walk_to_review
-from workflow.demo import DEMO_DAY, OPD, TKKSD, fill_examples, stand_in_pdf
-from workflow.lifecycle import verify
-from workflow.store import Store
+from workflow.commands.demo import DEMO_DAY, OPD, TKKSD, fill_examples, stand_in_pdf
+from workflow.commands.lifecycle import verify
+from workflow.records.store import Store
 
 pytestmark = pytest.mark.slow
 ENV = {**os.environ, "PYTHONPATH": str(PROJECT), "MOU_ACTOR": OPD}
@@ -110,8 +110,8 @@ def test_two_hundred_kills_never_break_an_agreement(demo_root: Path, tmp_path: P
 WRITER = """
 import sys
 from pathlib import Path
-from workflow.monitoring import log
-from workflow.store import Store
+from workflow.commands.monitoring import log
+from workflow.records.store import Store
 store = Store(Path(sys.argv[1]))
 for i in range(int(sys.argv[3])):
     log(store, "buton-bpjstk-2025", "note", actor="Dinas Tenaga Kerja Kabupaten Buton", note=f"{sys.argv[2]}-{i}")
@@ -127,7 +127,7 @@ def test_eight_writers_log_two_thousand_milestones(demo_root: Path, tmp_path: Pa
     checked = verify(Store(root), SLUG)
     assert checked.problem is None
     assert checked.entries == before + 2000
-    from workflow.lifecycle import entries
+    from workflow.commands.lifecycle import entries
 
     notes = {e["note"] for e in entries(Store(root), SLUG) if e["event"] == "log:note"}
     assert notes == {f"w{w}-{i}" for w in range(8) for i in range(250)}
@@ -160,7 +160,7 @@ def test_four_racing_advances_apply_once(demo_root: Path, tmp_path: Path) -> Non
 HOLDER = """
 import sys, time
 from pathlib import Path
-from workflow.store import Store
+from workflow.records.store import Store
 with Store(Path(sys.argv[1])).lock(sys.argv[2]):
     print("locked", flush=True)
     time.sleep(float(sys.argv[3]))

@@ -14,10 +14,10 @@ from click.testing import Result
 
 from tests.conftest import SLUG, stand_in_pdfs, tree_hash
 from tests.test_lifecycle import KSDPK, PKS, day_for, fire, path_to, ready_agreement
-from workflow import history
-from workflow.demo import HUKUM, OPD, TKKSD, stand_in_pdf
-from workflow.lifecycle import advance, verify
-from workflow.store import Store
+from workflow.commands.demo import HUKUM, OPD, TKKSD, stand_in_pdf
+from workflow.commands.lifecycle import advance, verify
+from workflow.records import history
+from workflow.records.store import Store
 
 
 @pytest.fixture
@@ -171,7 +171,7 @@ def test_pks_is_listed_under_its_own_nomor(root: Path, run: Callable[..., Result
 def test_recorded_role_is_one_the_person_holds(root: Path, run: Callable[..., Result]) -> None:
     """Finding 4: someone holding only opd_teknis who imports participants is recorded as opd_teknis, never tim_teknis."""
     _opd_only_implementing(root)
-    from workflow.participants import synthetic
+    from workflow.commands.participants import synthetic
 
     listing = root.parent / "peserta.csv"
     listing.write_text(synthetic(40, date(2025, 7, 1)), encoding="utf-8")
@@ -290,7 +290,7 @@ def test_a_consistently_rehashed_history_that_breaks_a_rule_fails_verify(
 
 def test_demo_final_text_marks_the_invented_signing_date(demo_out: Path) -> None:
     """The signed final KB prints the demo's invented signing date marked [CONTOH], like its other invented values."""
-    from workflow.diff import document_lines
+    from workflow.commands.diff import document_lines
 
     (final,) = (demo_out / "agreements" / SLUG / "signed").glob("kb-e*/naskah-final.docx")
     text = "\n".join(document_lines(final))

@@ -12,9 +12,9 @@ from click.testing import Result
 
 from tests.conftest import SLUG, docx_text, tree_hash, walk_to_review
 from tests.test_pdf import needs_soffice
-from workflow.demo import DEMO_DAY, HUKUM, OPD, SIGN_DAY, TKKSD, fill_examples, stand_in_pdf
-from workflow.lifecycle import advance
-from workflow.store import Store
+from workflow.commands.demo import DEMO_DAY, HUKUM, OPD, SIGN_DAY, TKKSD, fill_examples, stand_in_pdf
+from workflow.commands.lifecycle import advance
+from workflow.records.store import Store
 
 pytestmark = [pytest.mark.slow, needs_soffice]
 
@@ -46,7 +46,7 @@ def _sign(run: Callable[..., Result], scan: Path, day: date = SIGN_DAY, *extra: 
 
 def test_sign_records_final_text_pdfa_scan_and_frozen_fields(ready: Path, root: Path, run: Callable[..., Result]) -> None:
     """`mou sign` moves to kb_signed and records the final .docx, its PDF/A-2b, the scan and the signed fields."""
-    from workflow.pdf import content_sha256, pdfa_part, to_pdf
+    from workflow.documents.pdf import content_sha256, pdfa_part, to_pdf
 
     result = _sign(run, ready)
     assert result.exit_code == 0, result.stderr

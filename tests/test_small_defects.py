@@ -37,10 +37,10 @@ def _core_title(docx: bytes | Path) -> str:
 def test_final_text_is_titled_as_the_agreement_not_as_a_draft() -> None:
     """Rendered for signature (final=True) the KB's document title is 'Kesepakatan Bersama'; drafts keep 'Rancangan'."""
     from tests.conftest import EXAMPLE
-    from workflow.agreements import load_file
-    from workflow.catalogue import load_catalogue
-    from workflow.context import build_context
-    from workflow.render import render_bytes
+    from workflow.data.agreements import load_file
+    from workflow.documents.catalogue import load_catalogue
+    from workflow.documents.context import build_context
+    from workflow.documents.render import render_bytes
 
     spec = next(d for _s, d in load_catalogue().documents() if d.name == "rancangan-kb")
     agreement = load_file(EXAMPLE / "agreement.yaml")
@@ -54,7 +54,7 @@ def test_signed_docx_and_pdfa_carry_the_final_title(root: Path, run: Callable[..
     """After `mou sign`, naskah-final.docx and its PDF/A both say 'Kesepakatan Bersama' in their document properties."""
     from pypdf import PdfReader
 
-    from workflow.demo import DEMO_DAY, SIGN_DAY, TKKSD, fill_examples, stand_in_pdf
+    from workflow.commands.demo import DEMO_DAY, SIGN_DAY, TKKSD, fill_examples, stand_in_pdf
 
     fill_examples(root / SLUG / "agreement.yaml")
     walk_to_review(root, approve=True, when=DEMO_DAY)
@@ -168,9 +168,9 @@ def test_error_at_the_end_of_a_file_without_final_newline_names_its_last_line(
 
 def test_render_all_skips_an_agreement_whose_state_has_no_documents(root: Path, run: Callable[..., Result]) -> None:
     """An agreement in `preparation` (no documents) is reported as nothing to render; the others render; exit 0."""
-    from workflow.demo import OPD
-    from workflow.lifecycle import advance, record_render
-    from workflow.store import Store
+    from workflow.commands.demo import OPD
+    from workflow.commands.lifecycle import advance, record_render
+    from workflow.records.store import Store
 
     other = "kab-muna-2025"
     (root / other).mkdir()

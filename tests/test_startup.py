@@ -43,7 +43,7 @@ def _modules(args: list[str], root: Path, wanted: tuple[str, ...]) -> list[str]:
 
 def test_help_imports_neither_the_model_nor_yaml(root: Path) -> None:
     """`mou --help` loads click and the command table, not the agreement model or PyYAML."""
-    assert _modules(["--help"], root, ("yaml", "workflow.model", "workflow.schema", "transitions")) == []
+    assert _modules(["--help"], root, ("yaml", "workflow.data.model", "workflow.data.schema", "transitions")) == []
 
 
 def test_files_read_before_are_not_parsed_again(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workflow.pdf import to_pdf
+from workflow.documents.pdf import to_pdf
 
 
 def main(folder: Path) -> int:

@@ -24,15 +24,15 @@ __all__ = [
 ]
 
 _WHERE = {
-    "Agreement": "workflow.model",
+    "Agreement": "workflow.data.model",
     "InvalidData": "workflow.errors",
     "MouError": "workflow.errors",
     "Problem": "workflow.errors",
-    "Store": "workflow.store",
-    "load": "workflow.agreements",
-    "load_file": "workflow.agreements",
-    "new": "workflow.agreements",
-    "skeleton": "workflow.agreements",
+    "Store": "workflow.records.store",
+    "load": "workflow.data.agreements",
+    "load_file": "workflow.data.agreements",
+    "new": "workflow.data.agreements",
+    "skeleton": "workflow.data.agreements",
 }
 
 

@@ -5,7 +5,7 @@ exactly as a source checkout does:
 
 - ``workflow._templates``: the top-level ``templates/`` folder of the repository (mapped into the
   package by ``pyproject.toml``; in a checkout, the editable install's finder maps it);
-- ``workflow/processes``: the process definitions, inside the package;
+- ``workflow/process/processes``: the process definitions, inside the package;
 - ``workflow._example``: the top-level ``agreements/`` folder, of which only the embedded example
   ``buton-bpjstk-2025/agreement.yaml`` ships.
 
@@ -53,8 +53,8 @@ def templates() -> Path:
 
 
 def processes() -> Path:
-    """The shipped process definitions (``workflow/processes/*.yaml``)."""
-    return Path(__file__).resolve().parent / "processes"
+    """The shipped process definitions (``workflow/process/processes/*.yaml``)."""
+    return Path(__file__).resolve().parent / "process" / "processes"
 
 
 def examples() -> Path:

@@ -1,0 +1,289 @@
+"""The embedded example, run on a copy: the Buton x BPJS Ketenagakerjaan agreement.
+
+The demo walks the copy from the FGD to a signed Kesepakatan Bersama: FGD documents, the KSDPK
+steps, draft v1, a legal review that asks for changes, draft v2, an approval, the final text as
+PDF/A and a generated stand-in for the signed scan, marked as a demo file, and the BagIt archive of
+the signed version. Facts the
+real file leaves unknown (nomor, NPK, addresses, the signing date) are filled in the copy with values
+marked [CONTOH], so nobody mistakes them for real ones.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workflow import shipped
+from workflow.commands.lifecycle import advance, record_render
+from workflow.documents.render import Rendered
+from workflow.errors import MouError
+from workflow.records.store import AGREEMENT_FILE, Store, write_atomic
+
+EXAMPLE_SLUG = "buton-bpjstk-2025"
+MARKER = ".mou-demo"
+DEMO_DAY = date(2025, 6, 16)  # the demo's "today", so dates in the story agree with the 2025 term
+SIGN_DAY = date(2025, 6, 24)
+REPORT_DAY = date(2025, 10, 1)
+PKS_SIGNER = """
+# Added by mou demo: the PKS is signed by the Bupati himself (no surat kuasa needed).
+pks:
+  signer:
+    name: Alvin
+    position: Bupati Buton
+  surat_kuasa:
+  nomor_pemda: '[CONTOH] 000.8.3.3/002/PKS/2025'  # filled by mou demo
+  nomor_partner: '[CONTOH] PKS/001/KC-BAUBAU/2025'  # filled by mou demo
+  date: 2025-06-24  # filled by mou demo
+"""
+
+OPD = "Dinas Tenaga Kerja Kabupaten Buton"
+TKKSD = "Bagian Kerja Sama Setda Kabupaten Buton"
+HUKUM = "Bagian Hukum Setda Kabupaten Buton"
+REVIEW_NOTE = "Lengkapi nomor kedua pihak, NPK, dasar pengangkatan, alamat, dan tetapkan tanggal penandatanganan."
+
+# Unknown facts of the example, filled in the demo's copy only: (field path, YAML value).
+EXAMPLES = [
+    ("parties.pemda.address", "'[CONTOH] Kantor Bupati Buton, Pasarwajo'"),
+    ("parties.pemda.nomor", "'[CONTOH] 000.8.3.3/001/KB/2025'"),
+    ("parties.pemda.appointment", "'[CONTOH] Keputusan Menteri Dalam Negeri tentang pengesahan pengangkatan Bupati Buton'"),
+    ("parties.partner.address", "'[CONTOH] Kantor Cabang BPJS Ketenagakerjaan Baubau'"),
+    ("parties.partner.nomor", "'[CONTOH] KB/001/KC-BAUBAU/2025'"),
+    ("parties.partner.representative.id.number", "'[CONTOH] 000000'"),
+    (
+        "parties.partner.appointment",
+        "'[CONTOH] Keputusan Direksi BPJS Ketenagakerjaan tentang pengangkatan Kepala Kantor Cabang'",
+    ),
+    ("signing.date", "2025-06-24"),
+]
+MARKED = [path for path, _ in EXAMPLES] + ["pks.nomor_pemda", "pks.nomor_partner", "pks.date"]
+"""Every invented value, listed in the copy's ``examples:`` so each document prints it marked [CONTOH]."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing the demo did."""
+
+    what: str
+    documents: list[Rendered]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """Where the demo copied the example and what it did."""
+
+    root: Path
+    steps: list[Step]
+    state: str
+    diff: list[str]
+    kpis: Any
+
+    @property
+    def documents(self) -> list[Rendered]:
+        """Every document produced, in order."""
+        return [d for s in self.steps for d in s.documents]
+
+
+def demo(out: Path) -> DemoResult:
+    """Copy the shipped example into ``out`` and walk it through signature.
+
+    ``out`` must be empty, missing, or an earlier demo (which is replaced); the shipped example is
+    never touched.
+    """
+    from workflow.commands.archive import archive
+    from workflow.commands.diff import diff_versions
+    from workflow.commands.lifecycle import status, verify
+    from workflow.commands.signing import sign
+
+    if out.exists():
+        if not out.is_dir():
+            raise MouError(f"{out} is a file, expected a folder for the demo")
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise MouError(f"{out} is not empty and was not made by `mou demo`; choose another --out")
+        shutil.rmtree(out)
+    root = out / "agreements"
+    target = root / EXAMPLE_SLUG
+    target.mkdir(parents=True)
+    (out / MARKER).write_text("made by mou demo; safe to delete\n", encoding="utf-8")
+    shutil.copy2(shipped.examples() / EXAMPLE_SLUG / AGREEMENT_FILE, target / AGREEMENT_FILE)
+    store = Store(root)
+    steps: list[Step] = []
+
+    def fire(event: str, actor: str, note: str = "") -> None:
+        entry = advance(store, EXAMPLE_SLUG, event, actor, note, when=DEMO_DAY)
+        docs = _rendered(store, entry["artifacts"])
+        steps.append(Step(f"{event} by {actor}: {entry['from']} -> {entry['to']}", docs))
+
+    steps.append(Step(f"render fgd by {OPD}", record_render(store, EXAMPLE_SLUG, ["fgd"], None, OPD)))
+    fire("hold_fgd", OPD)
+    fire("start_preparation", OPD)
+    fire("submit_to_tkksd", OPD)
+    fire("tkksd_feasible", TKKSD)
+    fire("start_kb_draft", TKKSD)
+    fire("request_kb_review", TKKSD)
+    fire("request_kb_changes", HUKUM, REVIEW_NOTE)
+    fill_examples(target / AGREEMENT_FILE)
+    steps.append(Step(f"filled {len(EXAMPLES)} unknown facts with [CONTOH] values in the copy", []))
+    steps.append(Step(f"render draft_kb by {TKKSD}", record_render(store, EXAMPLE_SLUG, ["draft_kb"], None, TKKSD)))
+    fire("request_kb_review", TKKSD)
+    fire("approve_kb", HUKUM)
+    fire("ready_to_sign", TKKSD)
+    scan = out / "CONTOH-scan-kb-ditandatangani.pdf"
+    scan.write_bytes(
+        stand_in_pdf(
+            ["CONTOH - BUKAN DOKUMEN ASLI", "Pengganti pindaian Kesepakatan Bersama yang ditandatangani", "dibuat oleh mou demo"]
+        )
+    )
+    entry = sign(store, EXAMPLE_SLUG, "kb", [scan], SIGN_DAY, actor=TKKSD, when=SIGN_DAY)
+    steps.append(Step(f"sign kb by {TKKSD}: {entry['from']} -> {entry['to']} (stand-in scan {scan.name})", []))
+    (package,) = archive(store, EXAMPLE_SLUG, TKKSD)
+    checked = verify(store, EXAMPLE_SLUG)
+    outcome = "ok" if checked.problem is None and not checked.frozen else f"FAILED: {checked.problem or checked.frozen[0]}"
+    steps.append(Step(f"archive: {package.folder} and {package.zip}; mou verify: {outcome}", []))
+    kpis = _implement(store, target, out, steps, fire)
+    state = status(store, EXAMPLE_SLUG, when=REPORT_DAY).state
+    return DemoResult(root, steps, state, diff_versions(store, EXAMPLE_SLUG, "v1", "v2", "rancangan-kb"), kpis)
+
+
+def _implement(store: Store, target: Path, out: Path, steps: list[Step], fire: Any) -> Any:
+    """PKS, implementation and one quarter of monitoring with synthetic participants."""
+    from workflow.commands.monitoring import log
+    from workflow.commands.participants import import_participants, synthetic
+    from workflow.commands.report import report
+    from workflow.commands.signing import sign
+
+    with (target / AGREEMENT_FILE).open("a", encoding="utf-8") as fh:
+        fh.write(PKS_SIGNER)
+    steps.append(Step("added the PKS signatory (the Bupati) to the copy", []))
+    fire("start_pks_draft", OPD)
+    fire("request_pks_review", OPD)
+    fire("approve_pks", HUKUM)
+    scan = out / "CONTOH-scan-pks-ditandatangani.pdf"
+    scan.write_bytes(
+        stand_in_pdf(["CONTOH - BUKAN DOKUMEN ASLI", "Pengganti pindaian Perjanjian Kerja Sama", "dibuat oleh mou demo"])
+    )
+    entry = sign(store, EXAMPLE_SLUG, "pks", [scan], SIGN_DAY, actor=OPD, when=SIGN_DAY)
+    steps.append(Step(f"sign pks by {OPD}: {entry['from']} -> {entry['to']}", []))
+    entry = advance(store, EXAMPLE_SLUG, "start_implementation", OPD, when=date(2025, 7, 1))
+    steps.append(Step(f"start_implementation by {OPD}: {entry['from']} -> {entry['to']}", []))
+    listing = out / "CONTOH-peserta-p3ke.csv"
+    listing.write_text(synthetic(1000, date(2025, 7, 1)), encoding="utf-8")
+    people = import_participants(store, EXAMPLE_SLUG, listing, OPD)
+    steps.append(Step(f"imported {len(people)} synthetic participants ({listing.name}; fake names, valid NIK structure)", []))
+    for month, paid_on in (("2025-07", date(2025, 7, 15)), ("2025-08", date(2025, 8, 15)), ("2025-09", date(2025, 9, 15))):
+        log(
+            store,
+            EXAMPLE_SLUG,
+            "payment",
+            actor=OPD,
+            when=paid_on,
+            period=month,
+            workers=1000,
+            amount=16_800_000,
+            reference=f"CONTOH-SP2D-{month}",
+        )
+        steps.append(Step(f"payment {month}: 1.000 workers, Rp16.800.000", []))
+    log(
+        store,
+        EXAMPLE_SLUG,
+        "claim",
+        actor=OPD,
+        when=date(2025, 8, 20),
+        programme="JKM",
+        cases=1,
+        amount=42_000_000,
+        nik=people[416].nik,  # Peserta Contoh 0417
+        note="Peserta Contoh 0417 meninggal dunia",
+    )
+    entry = log(
+        store,
+        EXAMPLE_SLUG,
+        "santunan",
+        actor=OPD,
+        when=date(2025, 9, 3),
+        heir="Ahli Waris Contoh",
+        amount=42_000_000,
+        nik=people[416].nik,
+    )
+    steps.append(Step("claim JKM 1 case Rp42.000.000 and its santunan handover", _rendered(store, entry["artifacts"])))
+    log(
+        store,
+        EXAMPLE_SLUG,
+        "issue",
+        actor=OPD,
+        when=date(2025, 9, 10),
+        note="Sebagian peserta belum menerima kartu; BPJS mencetak ulang pada Oktober 2025.",
+    )
+    doc, kpis = report(store, EXAMPLE_SLUG, "2025-Q3", actor=OPD)
+    steps.append(Step(f"monitoring report 2025-Q3 by {OPD}", [doc]))
+    return kpis
+
+
+def _rendered(store: Store, artifacts: list[dict[str, str]]) -> list[Rendered]:
+    out = []
+    for a in artifacts:
+        if not a["path"].startswith("documents/") or a["path"].count("/") != 2:
+            continue
+        path = store.root / EXAMPLE_SLUG / a["path"]
+        stem, _, version = path.stem.rpartition("-v")
+        out.append(Rendered(path.parent.name, stem, path, int(version)))
+    return out
+
+
+def fill_examples(path: Path) -> None:
+    """Give the unknown facts of the example [CONTOH] values, in the file at ``path`` (a copy)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for fieldpath, value in EXAMPLES:
+        index = _line_of(lines, fieldpath)
+        key = fieldpath.rsplit(".", 1)[-1]
+        indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+        lines[index] = f"{indent}{key}: {value}  # filled by mou demo"
+    lines += ["", "# Added by mou demo: the invented values above, printed marked [CONTOH] in every document.", "examples:"]
+    lines += [f"  - {marked}" for marked in MARKED]
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def _line_of(lines: list[str], fieldpath: str) -> int:
+    """Index of the line holding ``fieldpath`` in a block-style YAML file."""
+    start, indent = 0, -1
+    for key in fieldpath.split("."):
+        for i in range(start, len(lines)):
+            text = lines[i]
+            depth = len(text) - len(text.lstrip())
+            if depth > indent and re.match(rf"\s*{re.escape(key)}:(\s|$)", text):
+                start, indent = i + 1, depth
+                break
+        else:
+            raise MouError(f"the example no longer has {fieldpath}; update workflow/commands/demo.py")
+    return start - 1
+
+
+def stand_in_pdf(lines: list[str]) -> bytes:
+    """A one-page A4 PDF showing ``lines``: the demo's stand-in for a signed scan, marked as such."""
+    text = " ".join(
+        f"BT /F1 {18 if i == 0 else 12} Tf 60 {780 - 28 * i} Td ({_pdf_escape(line)}) Tj ET" for i, line in enumerate(lines)
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text.encode("latin-1")) + text.encode("latin-1") + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _pdf_escape(text: str) -> str:
+    return text.encode("latin-1", "replace").decode("latin-1").replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")

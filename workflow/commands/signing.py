@@ -1,0 +1,338 @@
+"""Recording a signature, and freezing the text that was signed.
+
+`mou sign` renders the final text from the approved data, converts it to PDF/A-2b, copies the signed
+scan or e-signed PDF into the agreement's folder, keeps the values of every field the signed document
+used (``fields.json``), and records all of it, with SHA-256, in the history entry of the sign event.
+From then on `check` and `verify` report any change to those fields.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workflow.commands.lifecycle import (
+    Refused,
+    Snapshot,
+    TransitionNotAllowed,
+    _entry,
+    _role_of,
+    blockers,
+    build_machine,
+    record,
+    resolve_actor,
+    signed_adenda,
+    snapshot,
+)
+from workflow.data.model import Agreement
+from workflow.documents.catalogue import load_catalogue, templates_dir
+from workflow.documents.context import EXTRA_NAMES, Placeholder, build_context, plain, resolve
+from workflow.errors import MouError
+from workflow.process.guards import changed_since, nomor_present, signatories_complete, today
+from workflow.records import history
+from workflow.records.store import Store, write_new
+
+FIELDS_FILE = "fields.json"
+SIGNATURE_FILE = "signature.json"
+
+
+@dataclass(frozen=True)
+class SignSpec:
+    """What signing one kind of document means in the process."""
+
+    events: tuple[str, ...]  # the sign event, by process (ksdpk's first, then short's)
+    approvals: tuple[str, ...]  # the review approvals that must cover the signed data
+    stage: str | None  # catalogue stage whose document is the text signed (None: no template yet)
+    document: str | None
+    title: str
+
+
+KINDS = {
+    "kb": SignSpec(("sign_kb", "sign"), ("approve_kb", "approve"), "draft_kb", "rancangan-kb", "Kesepakatan Bersama"),
+    "pks": SignSpec(("sign_pks",), ("approve_pks",), None, None, "Perjanjian Kerja Sama"),
+    "adendum": SignSpec(("sign_amendment",), ("approve_amendment",), "amendment", "adendum", "Adendum"),
+}
+
+
+@dataclass(frozen=True)
+class OwnFacts:
+    """What the signed document itself says: its nomor pair, its signing date, its title."""
+
+    nomor: list[tuple[str, str | None]]  # (field path, value)
+    date: tuple[str, date | None]
+    title: str
+
+
+def own_facts(a: Agreement, kind: str, signed_adenda: int) -> OwnFacts:
+    """The nomor pair, date and title of the document being signed: the KB's, the PKS's, or this adendum's."""
+    if kind == "pks":
+        pks = a.pks
+        return OwnFacts(
+            [("pks.nomor_pemda", pks.nomor_pemda if pks else None), ("pks.nomor_partner", pks.nomor_partner if pks else None)],
+            ("pks.date", pks.date if pks else None),
+            KINDS[kind].title,
+        )
+    if kind == "adendum":
+        if len(a.amendments) <= signed_adenda:
+            return OwnFacts([], ("amendments[].date", None), KINDS[kind].title)
+        n = signed_adenda + 1
+        am = a.amendments[signed_adenda]
+        where = f"amendments[{n}]"
+        return OwnFacts(
+            [(f"{where}.nomor_pemda", am.nomor_pemda), (f"{where}.nomor_partner", am.nomor_partner)],
+            (f"{where}.date", am.date),
+            am.title,
+        )
+    return OwnFacts(
+        [("parties.pemda.nomor", a.parties.pemda.nomor), ("parties.partner.nomor", a.parties.partner.nomor)],
+        ("signing.date", a.signing.date),
+        KINDS[kind].title,
+    )
+
+
+def own_fact_gaps(facts: OwnFacts, signed_on: date | None, *, nomor: bool = True) -> list[str]:
+    """Reasons the document's own nomor and date do not allow a signature on ``signed_on``."""
+    reasons = []
+    if nomor:
+        reasons += [f"{path} is empty: the {facts.title} has no nomor of its own yet" for path, value in facts.nomor if not value]
+    path, written = facts.date
+    if written is None:
+        reasons.append(f"{path} is empty: the date the {facts.title} is signed must be in its text")
+    elif signed_on is not None and signed_on != written:
+        reasons.append(f"signed date {signed_on} differs from {path} {written}, the date its text states")
+    return reasons
+
+
+def placeholders_in(text: str, context: dict[str, Any]) -> list[str]:
+    """Every placeholder of ``context`` that the rendered ``text`` still shows, as ``[LABEL]``."""
+    labels: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Placeholder):
+            labels.add(str(value))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(context)
+    return sorted(label for label in labels if label in text)
+
+
+def reused_files(entries: list[dict[str, Any]], files: list[Path]) -> list[str]:
+    """Reasons a signed file is already the signed file of another recorded signature (same SHA-256)."""
+    recorded = {
+        a["sha256"]: (e["seq"], e["event"])
+        for e in entries
+        for a in e["artifacts"]
+        if "/ttd-" in a["path"] and a["path"].startswith("signed/")
+    }
+    reasons = []
+    for f in files:
+        try:
+            digest = history.sha256_file(f)
+        except OSError:
+            continue
+        if digest in recorded:
+            seq, event = recorded[digest]
+            reasons.append(f"{f.name} is the signed file already recorded by {event} in entry {seq} (same SHA-256)")
+    return reasons
+
+
+def is_pdf(path: Path) -> bool:
+    """A readable PDF: the %PDF- header and an %%EOF trailer near the end."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(5)
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - 1024))
+            tail = fh.read()
+    except OSError:
+        return False
+    return head == b"%PDF-" and b"%%EOF" in tail
+
+
+def last_approval(entries: list[dict[str, Any]], events: tuple[str, ...]) -> dict[str, Any] | None:
+    """The most recent of the given approval events, if any."""
+    return next((e for e in reversed(entries) if e["event"] in events), None)
+
+
+def used_fields(document: str) -> list[str]:
+    """Every data path the document's template uses (loop paths included), derived values too."""
+    from workflow.documents.check import template_parts, used_paths
+
+    spec = next(d for _, d in load_catalogue().documents() if d.name == document)
+    paths: set[str] = set()
+    for _, _, source in template_parts(templates_dir() / spec.template):
+        found, _ = used_paths(source)
+        paths.update(p for p in found if p.split(".")[0] not in EXTRA_NAMES)
+    # keep the most specific paths only: "parties.pemda" adds nothing when "parties.pemda.name" is there
+    return sorted(p for p in paths if not any(q != p and q.startswith(p + ".") for q in paths))
+
+
+def frozen_values(snap: Snapshot, document: str) -> dict[str, Any]:
+    """The current value of every field the document uses, as JSON-ready data.
+
+    An adendum's own fields are kept under their place in the list (``amendments[2].reason``), so a
+    later adendum does not look like a change to this one.
+    """
+    ctx = build_context(snap.agreement)
+    index = len(snap.agreement.amendments)
+    paths = [f"amendments[{index}]" + p.removeprefix("adendum") if p.startswith("adendum.") else p for p in used_fields(document)]
+    return {path: plain(resolve(ctx, path)) for path in paths}
+
+
+def sign(
+    store: Store,
+    slug: str,
+    kind: str,
+    files: list[Path],
+    signed_on: date | None,
+    *,
+    place: str | None = None,
+    meterai: bool = True,
+    actor: str | None = None,
+    when: date | None = None,
+) -> dict[str, Any]:
+    """Record the signature of a KB, PKS or adendum; refuse with every reason when it may not be.
+
+    The final text is rendered from the approved data and checked before anything is recorded: no
+    placeholder left, the document's own nomor pair and date present (``signed_on`` defaults to that
+    date and must equal it), and no signed file already recorded for another signature.
+    """
+    from workflow.commands.diff import document_lines
+    from workflow.documents.pdf import content_sha256, to_pdf
+    from workflow.documents.render import render_bytes
+
+    if kind not in KINDS:
+        raise MouError(f"unknown document {kind!r}; expected one of {', '.join(KINDS)}")
+    spec = KINDS[kind]
+    name = resolve_actor(actor)
+    when = when or today()
+    with store.writing(slug):
+        snap = snapshot(store, slug)
+        trigger = next((t for t in spec.events if snap.process.event(t)), spec.events[0])
+        event = snap.process.event(trigger)
+        allowed = [e.trigger for e in snap.process.events_from(snap.state)]
+        if event is None or snap.state not in event.source:
+            raise TransitionNotAllowed(slug, trigger, snap.state, allowed, known=event is not None)
+        role, role_reason = _role_of(snap, name, event)
+        reasons = [role_reason] if role_reason else []
+        reasons += [r for r in blockers(snap, event, store, when) if r != "review not approved"]
+        approval = last_approval(snap.entries, spec.approvals)
+        if approval is None:
+            reasons.append("review not approved")
+        elif approval["data_sha256"] != snap.data_sha256:
+            reasons.append(changed_since(snap.folder, approval, snap.agreement))
+        ctx = snap.context(store, when)
+        reasons += [r for r in (nomor_present(ctx), signatories_complete(ctx)) if r]
+        facts = own_facts(snap.agreement, kind, signed_adenda(snap.entries))
+        reasons += own_fact_gaps(facts, signed_on, nomor=kind != "kb")  # the KB's nomor: nomor_present above
+        signed_on = signed_on or facts.date[1] or when
+        reasons += reused_files(snap.entries, files)
+        # in real use ``when`` is today, never before the approval; a what-if day (MOU_TODAY) earlier
+        # than the approval's wall-clock day stands in for it
+        approved_on = min(date.fromisoformat(approval["ts"][:10]), when) if approval else None
+        if approved_on is not None and signed_on < approved_on:
+            reasons.append(f"signed date {signed_on} is before the approval of {approved_on}")
+        if signed_on > when:
+            reasons.append(f"signed date {signed_on} is in the future")
+        if not files:
+            reasons.append("no signed file given (--file SCAN.pdf)")
+        reasons += [f"{f} is not a readable PDF" for f in files if not is_pdf(f)]
+        docx = None
+        if spec.document is not None:  # the text that is signed, checked before anything is recorded
+            doc_spec = next(d for _, d in load_catalogue().documents() if d.name == spec.document)
+            final_ctx = build_context(snap.agreement, version=1, final=True)
+            docx = render_bytes(doc_spec, final_ctx)
+            left = placeholders_in("\n".join(document_lines(docx)), final_ctx)
+            if left:
+                reasons.append(f"the final text still shows {', '.join(left)}")
+        if reasons:
+            raise Refused(event, snap.state, reasons)
+
+        seq = len(snap.entries) + 1
+        folder = snap.folder / "signed" / f"{kind}-e{seq}"
+        outputs: list[tuple[Path, bytes]] = []
+        if spec.document is not None and docx is not None:
+            with tempfile.TemporaryDirectory(prefix="mou-sign-") as tmp:
+                source = Path(tmp) / "naskah-final.docx"
+                source.write_bytes(docx)
+                (pdf,) = to_pdf([source], Path(tmp) / "pdf", pdfa=True)
+                outputs += [(folder / "naskah-final.docx", docx), (folder / "naskah-final.pdf", pdf.read_bytes())]
+            fields = frozen_values(snap, spec.document)
+            outputs.append(
+                (folder / FIELDS_FILE, (json.dumps(fields, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode())
+            )
+        a = snap.agreement
+        details = {
+            "document": kind,
+            "title": facts.title if kind == "adendum" else spec.title,
+            "signed_on": signed_on.isoformat(),
+            "place": place or a.signing.place,
+            "meterai": meterai,
+            "signatories": [
+                {
+                    "party": label,
+                    "name": plain(p.representative.name),
+                    "position": p.representative.position,
+                    "id": None if p.representative.id is None else f"{p.representative.id.kind} {p.representative.id.number}",
+                }
+                for label, p in ((a.pihak_kesatu, a.parties.pemda), (a.pihak_kedua, a.parties.partner))
+            ],
+            "nomor": [value for _path, value in facts.nomor],
+            "files": [f.name for f in files],
+        }
+        outputs.append((folder / "agreement.yaml", snap.loaded.raw))  # the data as signed
+        outputs.append((folder / SIGNATURE_FILE, (json.dumps(details, indent=1, ensure_ascii=False) + "\n").encode()))
+        for i, f in enumerate(files, 1):
+            outputs.append((folder / f"ttd-{i}-{f.name}", f.read_bytes()))
+        machine = build_machine(snap.process, snap.state)
+        machine.fire(trigger)
+        for path, data in outputs:
+            write_new(path, data)
+        artifacts: list[dict[str, Any]] = [
+            {"path": str(p.relative_to(snap.folder)), "sha256": history.sha256_file(p)} for p, _ in outputs
+        ]
+        for artifact in artifacts:
+            if artifact["path"].endswith("naskah-final.pdf"):  # PDF bytes are never reproducible: keep a content hash too
+                artifact["content_sha256"] = content_sha256(snap.folder / artifact["path"])
+        note = f"{spec.title} ditandatangani {signed_on.isoformat()} di {details['place']}" + (", bermeterai" if meterai else "")
+        return record(snap, _entry(snap, name, role, trigger, machine.state, note, spec.stage, artifacts))
+
+
+def frozen_changes(store: Store, slug: str, entries: list[dict[str, Any]] | None = None) -> list[str]:
+    """Each field a signed document used whose value has changed since the signature."""
+    from workflow.data.agreements import load
+
+    found = entries if entries is not None else snapshot(store, slug).entries
+    signed_fields = [
+        (e, art) for e in found if (art := next((a for a in e["artifacts"] if a["path"].endswith("/" + FIELDS_FILE)), None))
+    ]
+    if not signed_fields:
+        return []
+    loaded, folder = load(store, slug), store.folder(slug)
+    ctx = build_context(loaded.agreement)
+    out: list[str] = []
+    for e, fields_art in signed_fields:
+        signed = json.loads((folder / fields_art["path"]).read_text(encoding="utf-8"))
+        for path, value in signed.items():
+            now = plain(resolve(ctx, path))
+            if now != value:
+                out.append(
+                    f"{loaded.path}: {path}: signed as {_short(value)} in entry {e['seq']}, now {_short(now)}; "
+                    "a signed text changes only through an adendum"
+                )
+    return out
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."

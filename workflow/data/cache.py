@@ -1,0 +1,90 @@
+"""A per-user cache of validated agreements, keyed by the bytes of the file and the code that read it.
+
+Parsing and validating ``agreement.yaml`` is a pure function of its bytes and of the model code, and
+costs about a millisecond and a half; `mou list` over a thousand agreements would spend most of its
+time doing it again. Like Python's own ``__pycache__``, the result is kept and reused while neither the
+file nor the code changed. The cache lives outside the agreements folder (``$MOU_CACHE``, else
+``$XDG_CACHE_HOME/mou``, else ``~/.cache/mou``), in a folder only the user can read, so nothing in a
+shared or archived folder changes; ``MOU_CACHE=off`` turns it off. Entries are pickles, so a folder
+that is not the user's own or that others can write to is never used. A missing, unreadable or damaged
+entry is a miss, never an error; an invalid file is never cached, so its problems are always reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+_CODE = ("model.py", "schema.py", "yaml.py", "cache.py")
+"""The modules whose code decides what a cached value is: any change to them makes a new key."""
+
+
+def folder() -> Path | None:
+    """Where entries live, or None when the cache is off."""
+    chosen = os.environ.get("MOU_CACHE")
+    if chosen:
+        return None if chosen.lower() in ("off", "0", "no") else Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mou"
+
+
+@cache
+def _fingerprint() -> bytes:
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256(f"{pickle.HIGHEST_PROTOCOL}".encode())
+    for name in _CODE:
+        h.update((here / name).read_bytes())
+    return h.digest()
+
+
+@cache
+def _private(where: Path) -> bool:
+    """Entries are code to the unpickler: use a folder only if it is ours and nobody else can write to it."""
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = where.stat()
+    except OSError:
+        return False
+    if not hasattr(os, "getuid"):  # Windows: no POSIX owner or mode bits; the folder is the user's profile
+        return where.is_dir()
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def cached(kind: str, raw: bytes, build: Callable[[], T]) -> T:
+    """``build()``, or the value it returned before for the same ``kind``, ``raw`` bytes and code."""
+    where = folder()
+    if where is None or not _private(where):
+        return build()
+    key = hashlib.sha256(_fingerprint() + kind.encode() + b"\0" + raw).hexdigest()
+    path = where / f"{kind}-{key}.pickle"
+    try:
+        value: T = pickle.loads(path.read_bytes())
+        return value
+    except Exception:  # a missing or damaged entry of our own cache is a miss, rebuilt below
+        pass
+    value = build()
+    _store(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return value
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write an entry atomically; a cache that cannot be written is silently not used."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass

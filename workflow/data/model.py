@@ -1,0 +1,672 @@
+"""The agreement data model: what ``agreement.yaml`` holds, and the figures derived from it.
+
+Each dataclass is a section of the file. A field typed ``X | None`` with no default is a fact that
+may not be known yet: the key must be present, it may be left empty, and documents then show a
+visible placeholder. A field with a default may be left out. Derived figures are properties, computed
+here once from one source of truth; templates only place them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import typing
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, Literal
+
+from workflow.data.formatting import bilangan, nama_bulan
+from workflow.data.schema import field, strip_optional
+
+Check = list[tuple[str, str]]
+"""Cross-field problems of one record: (relative field path, message)."""
+
+TITLES = ("KESEPAKATAN BERSAMA", "NOTA KESEPAHAMAN", "NOTA KESEPAKATAN")
+MAX_TERM_YEARS = 5  # Permendagri 22/2020 via Yogya FAQ: "paling lama 5 (lima) tahun" (DOMAIN.md §2)
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """An official's staff number: NIP for civil servants, NPK for BPJS staff."""
+
+    kind: Literal["NIP", "NPK"] = field("NIP (civil servant, e.g. 19690806 199603 1 003) or NPK (BPJS)")
+    number: str | None = field("the number itself, as text", label="{kind} {owner}")
+
+
+@dataclass(frozen=True)
+class Official:
+    """A person who acts or signs in a document."""
+
+    name: str | None = field("full name with degrees as the person writes them", label="NAMA {owner}")
+    position: str = field("position (jabatan), e.g. 'Bupati Buton'")
+    id: Identifier | None = field("NIP or NPK; leave out for elected officials such as a Bupati", default=None)
+
+
+@dataclass(frozen=True)
+class Party:
+    """One side of the agreement."""
+
+    name: str = field("full legal name, e.g. 'Pemerintah Kabupaten Buton'")
+    short_name: str = field("name used in running text, e.g. 'BPJS Ketenagakerjaan'")
+    address: str | None = field("seat and address (berkedudukan di ...)", label="ALAMAT {owner}")
+    nomor: str | None = field("this party's number of the agreement", label="NOMOR {owner}")
+    representative: Official = field("who signs for this party")
+    appointment: str | None = field(
+        "basis of the representative's appointment, e.g. 'Keputusan Direksi BPJS Ketenagakerjaan Nomor ...'",
+        label="DASAR PENGANGKATAN {owner}",
+    )
+
+
+@dataclass(frozen=True)
+class Parties:
+    """The regional government (PIHAK KESATU) and its partner (PIHAK KEDUA)."""
+
+    pemda: Party = field("the regional government, PIHAK KESATU")
+    partner: Party = field("the partner, PIHAK KEDUA")
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """How the agreement document is titled and laid out."""
+
+    title: Literal["KESEPAKATAN BERSAMA", "NOTA KESEPAHAMAN", "NOTA KESEPAKATAN"] = field(
+        "document title; KESEPAKATAN BERSAMA is the legal name (PP 28/2018)"
+    )
+    subject: str = field("what it is about, as running text; the title block prints it in capitals")
+    party_labels: Literal["KESATU", "PERTAMA"] = field("PIHAK KESATU or PIHAK PERTAMA convention")
+    copies: int = field("number of original copies (rangkap)", lo=1, hi=10)
+    meterai: int = field("stamp duty in rupiah (UU 10/2020: 10000)", lo=0, hi=1_000_000)
+
+    @property
+    def name(self) -> str:
+        """The title as running text: 'Kesepakatan Bersama'."""
+        return self.title.title()
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Someone invited to or present at the FGD."""
+
+    position: str = field("position and institution, e.g. 'Kepala Dinas Tenaga Kerja Kabupaten Buton'")
+    name: str | None = field("name, when known; leave out to let them write it in", default=None)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """The letter inviting to the FGD."""
+
+    issuer: str = field("unit issuing the letter, printed in the letterhead, e.g. 'SEKRETARIAT DAERAH'")
+    nomor: str | None = field("letter number", label="NOMOR SURAT")
+    date: date | None = field("letter date", label="TANGGAL SURAT")
+    signer: Official = field("who signs the invitation")
+    on_behalf_of: str | None = field("'a.n.' line above the signer, e.g. 'BUPATI BUTON'", default=None)
+
+
+@dataclass(frozen=True)
+class Fgd:
+    """The Focus Group Discussion that starts the process."""
+
+    date: date = field("day it is held; the day name is derived, never typed")
+    time: str | None = field("start time as HH.MM, e.g. 09.00", label="PUKUL")
+    timezone: Literal["WIB", "WITA", "WIT"] = field("time zone of the venue (Buton: WITA)")
+    venue: str = field("room and building")
+    topic: str = field("what the FGD is about")
+    chair: Official = field("who leads the FGD and signs the minutes")
+    minutes_taker: Official = field("notulis, who signs the minutes with the chair")
+    invitation: Invitation = field("the invitation letter")
+    invitees: list[Attendee] = field("one row of the attendance list each")
+    attendees: list[Attendee] = field("who was present, for the minutes")
+    agenda: list[str] = field("agenda items")
+    discussion: list[str] = field("main points raised (pokok-pokok pembahasan)")
+    outcomes: list[str] = field("what was agreed (kesimpulan / kesepakatan)")
+
+    def problems(self) -> Check:
+        """Time format and non-empty lists."""
+        out: Check = []
+        if self.time is not None and not _is_time(self.time):
+            out.append(("time", f"{self.time!r} is not a time, expected HH.MM such as 09.00"))
+        for name in ("invitees", "agenda", "outcomes"):
+            if not getattr(self, name):
+                out.append((name, "is an empty list, expected at least one item"))
+        return out
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """Maksud dan tujuan."""
+
+    intent: str = field("maksud: one sentence, without the leading 'Maksud ... adalah'")
+    goals: list[str] = field("tujuan: one item each")
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A BPJS Ketenagakerjaan programme paid for: a percentage of the income base or a flat sum."""
+
+    code: str = field("short name, e.g. JKK")
+    name: str = field("full name, e.g. Jaminan Kecelakaan Kerja")
+    percent: Decimal | None = field("contribution as % of the income base (JKK: 1)", default=None)
+    flat: int | None = field("flat monthly contribution in rupiah (JKM: 6800)", default=None, lo=0, hi=10_000_000)
+
+    def problems(self) -> Check:
+        """Exactly one of percent and flat."""
+        if (self.percent is None) == (self.flat is None):
+            return [("", "give exactly one of percent or flat, expected e.g. 'percent: 1' or 'flat: 6800'")]
+        return []
+
+    def monthly(self, income_base: int) -> int:
+        """Contribution per worker per month, in whole rupiah."""
+        if self.flat is not None:
+            return self.flat
+        assert self.percent is not None
+        return int(Decimal(income_base) * self.percent / 100)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Who is covered, by which programmes, at what rate."""
+
+    workers: int = field("number of workers covered (quota)", lo=1, hi=10_000_000)
+    segment: str = field("who they are, e.g. 'pekerja rentan miskin'")
+    category: str = field("BPJS participant category, e.g. 'Bukan Penerima Upah (BPU)'")
+    data_source: str = field("short name of the target data, e.g. P3KE")
+    data_source_name: str = field("full name of the target data")
+    income_base: int = field("reported monthly income the rates apply to, in rupiah", lo=1, hi=1_000_000_000)
+    programmes: list[Programme] = field("programmes paid for (JKK, JKM, ...)")
+    jkm_benefit: int = field("JKM death benefit in rupiah (Rp42.000.000)", lo=0, hi=10_000_000_000)
+
+    def problems(self) -> Check:
+        """Programmes present, unique, and priced in whole rupiah."""
+        out: Check = []
+        if not self.programmes:
+            out.append(("programmes", "is an empty list, expected at least one programme"))
+        seen: set[str] = set()
+        for i, p in enumerate(self.programmes, 1):
+            if p.code in seen:
+                out.append((f"programmes[{i}].code", f"{p.code} is listed twice, expected each programme once"))
+            seen.add(p.code)
+            if p.percent is not None and Decimal(self.income_base) * p.percent % 100:
+                out.append(
+                    (
+                        f"programmes[{i}].percent",
+                        f"{p.percent}% of {self.income_base} is not whole rupiah, expected a rate giving whole rupiah",
+                    )
+                )
+        return out
+
+    @property
+    def monthly_per_worker(self) -> int:
+        """Contribution per worker per month over all programmes (JKK+JKM: Rp16.800)."""
+        return sum(p.monthly(self.income_base) for p in self.programmes)
+
+    @property
+    def programme_codes(self) -> str:
+        """'JKK dan JKM', 'JKK, JKM dan JHT'."""
+        return _join_id([p.code for p in self.programmes])
+
+    @property
+    def programme_names(self) -> str:
+        """'Jaminan Kecelakaan Kerja (JKK) dan Jaminan Kematian (JKM)'."""
+        return _join_id([f"{p.name} ({p.code})" for p in self.programmes])
+
+    @property
+    def rates(self) -> list[ProgrammeRate]:
+        """One row per programme with its monthly amount, for rate tables."""
+        return [ProgrammeRate(p.code, p.name, p.monthly(self.income_base), _rule(p)) for p in self.programmes]
+
+
+@dataclass(frozen=True)
+class ProgrammeRate:
+    """A derived row: programme and its monthly contribution per worker."""
+
+    code: str
+    name: str
+    monthly: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class Funding:
+    """Where the money comes from and which months it pays for: from a month of the budget year, possibly
+    running into later budget years (APBD years are calendar years)."""
+
+    source: str = field("budget, e.g. 'APBD Kabupaten Buton'")
+    year: int = field("budget year (tahun anggaran) of the first month paid for; APBD years are calendar years", lo=2000, hi=2100)
+    start_month: int = field("first month paid for, 1-12", lo=1, hi=12)
+    months: int | None = field(
+        "months paid for from start_month, possibly into later budget years (at most the term's months); "
+        "leave out for 'through December'",
+        default=None,
+        lo=1,
+        hi=MAX_TERM_YEARS * 12,
+    )
+
+    @property
+    def month_count(self) -> int:
+        """Months paid for, over every budget year of the period."""
+        return self.months if self.months is not None else 13 - self.start_month
+
+    @property
+    def start(self) -> date:
+        """First day paid for."""
+        return date(self.year, self.start_month, 1)
+
+    @property
+    def end(self) -> date:
+        """Last day paid for (in a later budget year when the period crosses December)."""
+        year, month = divmod(self.year * 12 + self.start_month - 1 + self.month_count - 1, 12)
+        return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+    @property
+    def years(self) -> list[int]:
+        """The budget years the period pays for, in order: [2025] or [2025, 2026]."""
+        return list(range(self.year, self.end.year + 1))
+
+    def months_in(self, year: int) -> int:
+        """Months paid for in budget year ``year`` (0 outside the period)."""
+        first = self.start_month if year == self.year else 1
+        last = self.end.month if year == self.end.year else 12
+        return max(0, last - first + 1) if self.year <= year <= self.end.year else 0
+
+    def period_in(self, year: int) -> str:
+        """The months paid for in budget year ``year``: 'Juli s.d. Desember 2025', 'Januari s.d. Juni 2026', 'Juli 2025'."""
+        first = self.start_month if year == self.year else 1
+        last = self.end.month if year == self.end.year else 12
+        return _months_text(first, year, last, year)
+
+    @property
+    def period(self) -> str:
+        """'Juli s.d. Desember 2025' (one budget year), 'Juli 2025 s.d. Juni 2026' (several) or 'Juli 2025' (one month)."""
+        return _months_text(self.start_month, self.year, self.end.month, self.end.year)
+
+
+def _months_text(first: int, first_year: int, last: int, last_year: int) -> str:
+    """'Juli 2025', 'Juli s.d. Desember 2025' or 'Juli 2025 s.d. Juni 2026'."""
+    if first_year != last_year:
+        return f"{nama_bulan(first)} {first_year} s.d. {nama_bulan(last)} {last_year}"
+    if first == last:
+        return f"{nama_bulan(first)} {first_year}"
+    return f"{nama_bulan(first)} s.d. {nama_bulan(last)} {last_year}"
+
+
+@dataclass(frozen=True)
+class Term:
+    """How long the agreement runs (at most five years)."""
+
+    start: date = field("first day in force")
+    end: date = field("last day in force")
+
+    def problems(self) -> Check:
+        """End after start, at most five years."""
+        if self.end <= self.start:
+            return [("end", f"{self.end} is not after the start {self.start}, expected a later date")]
+        limit = _add_years(self.start, MAX_TERM_YEARS) - timedelta(days=1)
+        if self.end > limit:
+            return [("end", f"{self.end} makes the term longer than {MAX_TERM_YEARS} years, expected {limit} or earlier")]
+        return []
+
+    @property
+    def duration(self) -> str:
+        """'2 (dua) tahun', '18 (delapan belas) bulan' or '45 (empat puluh lima) hari'."""
+        nxt = self.end + timedelta(days=1)
+        months = (nxt.year - self.start.year) * 12 + nxt.month - self.start.month
+        if nxt.day == self.start.day:
+            return bilangan(months // 12, "tahun") if months % 12 == 0 else bilangan(months, "bulan")
+        return bilangan((nxt - self.start).days, "hari")
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Where and when the agreement is signed."""
+
+    place: str = field("city named in 'bertempat di ...' (Buton: Pasarwajo)")
+    date: date | None = field("signing date; empty until fixed", label="TANGGAL PENANDATANGANAN")
+
+
+@dataclass(frozen=True)
+class TechnicalTeam:
+    """Tim teknis that monitors implementation."""
+
+    lead: str = field("position of the team's chair")
+    lead_name: str | None = field("name of the team's chair, who signs monitoring reports", label="NAMA KETUA TIM TEKNIS")
+    members: list[str] = field("positions of the members")
+    decree: str | None = field("Keputusan Bupati forming the team", label="NOMOR KEPUTUSAN TIM TEKNIS")
+
+
+CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    """How often implementation is reported."""
+
+    cadence: Literal["monthly", "quarterly", "semiannual", "annual"] = field("reporting period")
+    report_to: str = field("who receives the reports, e.g. 'Bupati Buton'")
+
+    @property
+    def every(self) -> str:
+        """'setiap 3 (tiga) bulan' or 'setiap bulan'."""
+        n = CADENCE_MONTHS[self.cadence]
+        return "setiap bulan" if n == 1 else f"setiap {bilangan(n, 'bulan')}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of workers already registered."""
+
+    name: str = field("who they are, as a table row, e.g. 'Pegawai honorer non-ASN'")
+    count: int = field("how many", lo=0, hi=100_000_000)
+
+
+@dataclass(frozen=True)
+class ExistingCoverage:
+    """Workers of the regional government already registered with BPJS Ketenagakerjaan."""
+
+    source: str = field("where the figures come from")
+    groups: list[Group] = field("registered groups")
+    opd: int = field("number of OPD they work in", lo=0, hi=10_000)
+
+    @property
+    def total(self) -> int:
+        """All registered workers together."""
+        return sum(g.count for g in self.groups)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who acts on the agreement with the tool, and the process roles they hold."""
+
+    name: str = field("name as given to --as / MOU_ACTOR (a person or an office)")
+    roles: list[str] = field("roles of the process they may act in, e.g. bag_hukum, tkksd")
+
+    def problems(self) -> Check:
+        """At least one role."""
+        return [] if self.roles else [("roles", "is an empty list, expected at least one role")]
+
+
+@dataclass(frozen=True)
+class Dprd:
+    """The DPRD test of Permendagri 22/2020: approval when the public is burdened or money is unbudgeted."""
+
+    burdens_public: bool = field("the agreement burdens the public or the region (membebani masyarakat dan daerah)")
+    budgeted: bool = field("its money is already in the APBD of the running year (teranggarkan)")
+
+    @property
+    def required(self) -> bool:
+        """DPRD approval is needed."""
+        return self.burdens_public or not self.budgeted
+
+
+@dataclass(frozen=True)
+class Pks:
+    """The Perjanjian Kerja Sama: its own numbers, signing date and the Pemda's signatory."""
+
+    signer: Official = field("signatory of the PKS for PIHAK KESATU (the Bupati, or a Kepala Dinas with a surat kuasa)")
+    surat_kuasa: str | None = field(
+        "nomor of the Bupati's surat kuasa, when the signer is not the Bupati", label="NOMOR SURAT KUASA"
+    )
+    nomor_pemda: str | None = field("PIHAK KESATU's number of the PKS (not the KB's)", label="NOMOR PKS PIHAK KESATU")
+    nomor_partner: str | None = field("PIHAK KEDUA's number of the PKS (not the KB's)", label="NOMOR PKS PIHAK KEDUA")
+    date: date | None = field("signing date of the PKS", label="TANGGAL PENANDATANGANAN PKS")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change an adendum makes: the field it sets (if any) and the new wording of the article."""
+
+    text: str = field("the new wording, e.g. 'Pasal 6 ayat (1) diubah sehingga berbunyi: ...'")
+    sets: str | None = field("field of agreement.yaml the change sets, e.g. term.end", default=None)
+    value: str | None = field("its new value, written as in agreement.yaml, in quotes (e.g. '2028-06-30')", default=None)
+
+    def problems(self) -> Check:
+        """The field exists and is a single value, and the value fits it."""
+        if (self.sets is None) != (self.value is None):
+            return [("", "give both sets and value, or neither (a wording-only change)")]
+        if self.sets is None or self.value is None:
+            return []
+        tp = field_type(self.sets)
+        if tp is None:
+            return [("sets", f"{self.sets} is not a single-valued field of agreement.yaml, expected a path such as term.end")]
+        base = strip_optional(tp)
+        try:
+            if base is int:
+                int(self.value)
+            elif base is date:
+                date.fromisoformat(self.value)
+            elif base is Decimal:
+                Decimal(self.value)
+            elif base is not str:
+                return [("sets", f"{self.sets} cannot be changed by an adendum value, expected a text, number or date field")]
+        except (ArithmeticError, ValueError):
+            return [("value", f"{self.value!r} is not a valid {base.__name__} for {self.sets}")]
+        return []
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """An adendum: why, what it changes, its numbers and signing date."""
+
+    title: str = field("e.g. 'ADENDUM PERTAMA'")
+    reason: str = field("why the agreement is changed ('bahwa ...', without 'bahwa')")
+    changes: list[Change] = field("the changes, in order")
+    nomor_pemda: str | None = field("PIHAK KESATU's number of the adendum", label="NOMOR ADENDUM PIHAK KESATU")
+    nomor_partner: str | None = field("PIHAK KEDUA's number of the adendum", label="NOMOR ADENDUM PIHAK KEDUA")
+    date: date | None = field("signing date of the adendum", label="TANGGAL PENANDATANGANAN ADENDUM")
+
+    def problems(self) -> Check:
+        """At least one change."""
+        return [] if self.changes else [("changes", "is an empty list, expected at least one change")]
+
+
+@dataclass(frozen=True)
+class BudgetYear:
+    """One budget year (tahun anggaran) of the funding period: its months and its allocation."""
+
+    year: int
+    months: int
+    period: str
+    allocation: int
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Derived money figures: one source of truth for every document.
+
+    ``months``, ``allocation`` and ``year`` are those of the first budget year (``funding.year``);
+    ``years`` lists every budget year the funding period pays for, and ``period`` is the whole period.
+    """
+
+    monthly_per_worker: int
+    workers: int
+    months: int
+    annual: int
+    allocation: int
+    year: int
+    period: str
+    annual_months: int = 12
+    years: list[BudgetYear] = dataclasses.field(default_factory=list)
+
+    @property
+    def allocations(self) -> dict[int, int]:
+        """Allocation by budget year: {2025: 100800000, 2026: 100800000} (rate x workers x months of that year)."""
+        return {y.year: y.allocation for y in self.years}
+
+    @property
+    def multi_year(self) -> bool:
+        """The funding period runs into a later budget year."""
+        return len(self.years) > 1
+
+    @property
+    def total_months(self) -> int:
+        """Months paid for over the whole funding period."""
+        return sum(y.months for y in self.years)
+
+    @property
+    def total(self) -> int:
+        """Allocation over the whole funding period (the sum of every budget year's)."""
+        return sum(y.allocation for y in self.years)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One agreement: everything its documents say, as written in ``agreement.yaml``."""
+
+    document: DocumentInfo = field("title, subject and layout conventions")
+    parties: Parties = field("the two parties")
+    fgd: Fgd = field("the Focus Group Discussion")
+    considerations: list[str] = field("'bahwa ...' considerations of the agreement, without 'bahwa'")
+    purpose: Purpose = field("maksud dan tujuan")
+    scope: list[str] = field("ruang lingkup, one item each")
+    coverage: Coverage = field("who is covered and at what rate")
+    funding: Funding = field("budget source and months")
+    term: Term = field("period in force")
+    signing: Signing = field("signing place and date")
+    technical_team: TechnicalTeam = field("tim teknis")
+    monitoring: Monitoring = field("reporting cadence")
+    existing_coverage: ExistingCoverage = field("workers already registered")
+    people: list[Person] = field("who acts on this agreement with the tool, and in which roles")
+    dprd: Dprd = field("whether DPRD approval is required")
+    process: str = field("process definition in workflow/process/processes/ (ksdpk or short)", default="ksdpk")
+    pks: Pks | None = field("PKS signatory; needed before the PKS is signed", default=None)
+    extends: str | None = field("slug of the agreement this one extends (a new cycle)", default=None)
+    amendments: list[Amendment] = field(
+        "adenda, in order; the signed text stays as it is and the effective terms are it plus its signed adenda",
+        default_factory=list,
+    )
+    examples: list[str] = field(
+        "fields whose values are invented examples (as `mou demo` fills them), e.g. signing.date; "
+        "every document prints them marked [CONTOH]",
+        default_factory=list,
+    )
+
+    def problems(self) -> Check:
+        """Cross-section rules: every month the funding pays for lies in the term."""
+        out: Check = []
+        f, term = self.funding, self.term
+        first, last = f.year * 12 + f.start_month, f.end.year * 12 + f.end.month  # months as ordinals
+        term_first, term_last = term.start.year * 12 + term.start.month, term.end.year * 12 + term.end.month
+        if not term.start.year <= f.year <= term.end.year:
+            out.append(("funding.year", f"{f.year} is outside the term {term.start} to {term.end}, expected a year of the term"))
+        elif first < term_first:
+            out.append(
+                (
+                    "funding.start_month",
+                    f"month {f.start_month} of {f.year} is before the term starts on {term.start}, "
+                    f"expected {term.start.month} or later",
+                )
+            )
+        elif first > term_last:
+            out.append(
+                (
+                    "funding.start_month",
+                    f"month {f.start_month} of {f.year} is after the term ends on {term.end}, "
+                    f"expected {term.end.month} or earlier",
+                )
+            )
+        elif last > term_last:
+            limit = term_last - first + 1
+            if f.months is None:
+                what = f"is left out, so the funding runs through December {f.year}, past the end of the term on {term.end}"
+                out.append(("funding.months", f"{what}, expected months: {limit} or fewer"))
+            else:
+                what = f"{f.months} months from month {f.start_month} of {f.year} run to {f.end:%Y-%m}"
+                out.append(("funding.months", f"{what}, past the end of the term on {term.end}, expected at most {limit}"))
+        seen: set[str] = set()
+        for i, person in enumerate(self.people, 1):
+            if person.name in seen:
+                out.append((f"people[{i}].name", f"{person.name} is listed twice, expected each person once"))
+            seen.add(person.name)
+        for name in ("considerations", "scope", "people"):
+            if not getattr(self, name):
+                out.append((name, "is an empty list, expected at least one item"))
+        for i, path in enumerate(self.examples, 1):
+            if field_type(path) is None:
+                out.append((f"examples[{i}]", f"{path} is not a single-valued field of agreement.yaml, expected e.g. pks.date"))
+        return out
+
+    def effective(self, signed_adenda: int) -> Agreement:
+        """The terms in force: this agreement with the field changes of its first ``signed_adenda`` adenda applied."""
+        result: Agreement = self
+        for amendment in self.amendments[:signed_adenda]:
+            for change in amendment.changes:
+                if change.sets is not None and change.value is not None:
+                    result = _replace_path(result, change.sets.split("."), _coerce(change.sets, change.value))
+        return result
+
+    @property
+    def pihak_kesatu(self) -> str:
+        """'PIHAK KESATU' or 'PIHAK PERTAMA', as the document's convention says."""
+        return f"PIHAK {self.document.party_labels}"
+
+    @property
+    def pihak_kedua(self) -> str:
+        """Always 'PIHAK KEDUA'."""
+        return "PIHAK KEDUA"
+
+    @property
+    def budget(self) -> Budget:
+        """Yearly cost of cover and each budget year's allocation (rate x workers x months of that year)."""
+        rate, workers, f = self.coverage.monthly_per_worker, self.coverage.workers, self.funding
+        years = [BudgetYear(y, f.months_in(y), f.period_in(y), rate * workers * f.months_in(y)) for y in f.years]
+        first = years[0]
+        return Budget(rate, workers, first.months, rate * workers * 12, first.allocation, f.year, f.period, years=years)
+
+
+def _is_time(text: str) -> bool:
+    hh, _, mm = text.partition(".")
+    return len(hh) == 2 and len(mm) == 2 and hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60
+
+
+def _add_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _join_id(items: list[str]) -> str:
+    """Indonesian list: 'a', 'a dan b', 'a, b dan c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " dan " + items[-1]
+
+
+def _rule(p: Programme) -> str:
+    if p.flat is not None:
+        return "tetap"
+    return f"{str(p.percent).replace('.', ',')}% dari penghasilan"
+
+
+def _replace_path(obj: Any, parts: list[str], value: Any) -> Any:
+    if not parts:
+        return value
+    head = parts[0]
+    return dataclasses.replace(obj, **{head: _replace_path(getattr(obj, head), parts[1:], value)})
+
+
+def field_type(path: str) -> Any:
+    """The type hint of a scalar field path of the agreement (``term.end`` -> date), or None."""
+    tp: Any = Agreement
+    for part in path.split("."):
+        base = strip_optional(tp)
+        if not dataclasses.is_dataclass(base):
+            return None
+        hints = typing.get_type_hints(base)
+        if part not in hints:
+            return None
+        tp = hints[part]
+    base = strip_optional(tp)
+    if dataclasses.is_dataclass(base) or typing.get_origin(base) is list:
+        return None
+    return tp
+
+
+def _coerce(path: str, text: str) -> Any:
+    """An adendum value in the field's own type (already validated when the file was read)."""
+    tp = strip_optional(field_type(path))
+    if tp is int:
+        return int(text)
+    if tp is date:
+        return date.fromisoformat(text)
+    if tp is Decimal:
+        return Decimal(text)
+    return text

@@ -1,0 +1,103 @@
+"""The template catalogue: which stage produces which documents, and which data each needs."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from workflow import shipped
+from workflow.data.model import Agreement
+from workflow.data.schema import Reader, field
+from workflow.data.yaml import load as load_yaml
+from workflow.errors import InvalidData, Problem, UnknownStage
+
+CATALOGUE_FILE = "catalogue.yaml"
+
+
+def templates_dir() -> Path:
+    """The templates folder: ``MOU_TEMPLATES`` when set (a Pemda's own templates), else the shipped one."""
+    custom = os.environ.get("MOU_TEMPLATES")
+    return Path(custom) if custom else shipped.templates()
+
+
+def shown(path: Path) -> str:
+    """A template's name in messages: shipped ones as ``templates/x.docx``, a Pemda's own by full path."""
+    try:
+        return str(Path("templates") / path.relative_to(shipped.templates()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One document a stage produces."""
+
+    name: str = field("file name stem of the output, e.g. rancangan-kb")
+    template: str = field("template file in templates/")
+    title: str = field("title of the document, in Indonesian")
+    needs: list[str] = field("top-level sections of agreement.yaml the document uses")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A process stage and its documents."""
+
+    name: str = field("stage name used by --stage")
+    title: str = field("what happens in this stage, in Indonesian")
+    documents: list[DocumentSpec] = field("documents produced in this stage")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every stage that produces documents, in process order."""
+
+    stages: list[Stage] = field("stages in process order")
+
+    def problems(self) -> list[tuple[str, str]]:
+        """Unique names, templates that exist, needs that are sections of the model."""
+        out: list[tuple[str, str]] = []
+        sections = set(Agreement.__dataclass_fields__)
+        seen: set[str] = set()
+        for i, stage in enumerate(self.stages, 1):
+            if stage.name in seen:
+                out.append((f"stages[{i}].name", f"{stage.name} is listed twice, expected unique stage names"))
+            seen.add(stage.name)
+            for j, doc in enumerate(stage.documents, 1):
+                where = f"stages[{i}].documents[{j}]"
+                if "/" in doc.template or "\\" in doc.template or not (templates_dir() / doc.template).is_file():
+                    out.append((f"{where}.template", f"{doc.template} is not a file in {templates_dir()}"))
+                for k, need in enumerate(doc.needs, 1):
+                    if need not in sections:
+                        out.append(
+                            (
+                                f"{where}.needs[{k}]",
+                                f"{need} is not a section of agreement.yaml, expected one of {', '.join(sorted(sections))}",
+                            )
+                        )
+        return out
+
+    def stage(self, name: str) -> Stage:
+        """The stage called ``name``."""
+        for stage in self.stages:
+            if stage.name == name:
+                return stage
+        raise UnknownStage(name, [s.name for s in self.stages])
+
+    def documents(self) -> list[tuple[Stage, DocumentSpec]]:
+        """Every (stage, document) pair, in process order."""
+        return [(s, d) for s in self.stages for d in s.documents]
+
+
+def load_catalogue() -> Catalogue:
+    """Read and check ``catalogue.yaml`` of the templates folder."""
+    return _load(templates_dir() / CATALOGUE_FILE)
+
+
+@cache
+def _load(path: Path) -> Catalogue:
+    catalogue = Reader(load_yaml(path)).read(Catalogue)
+    if not catalogue.stages:
+        raise InvalidData([Problem(path, None, "stages", "is empty, expected at least one stage")])
+    return catalogue

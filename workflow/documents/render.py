@@ -1,0 +1,204 @@
+"""Fill the Word templates of a stage from an agreement: strict, sandboxed, autoescaped.
+
+docxtpl, lxml and Jinja are imported here and in workflow.documents.compiled only, so commands that do not render start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workflow.data import formatting
+from workflow.data.agreements import Loaded
+from workflow.documents.catalogue import DocumentSpec, load_catalogue, shown, templates_dir
+from workflow.documents.context import Example, Placeholder, build_context, mark_example
+from workflow.errors import MouError, TemplateCheckFailed, TemplateProblem
+from workflow.records.store import Store, write_new
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from workflow.documents.compiled import Session
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "angka": formatting.angka,
+    "bilangan": formatting.bilangan,
+    "bulan_tahun": formatting.bulan_tahun,
+    "hari_tanggal": formatting.hari_tanggal,
+    "nama_hari": formatting.nama_hari,
+    "rupiah": formatting.rupiah,
+    "rupiah_lengkap": formatting.rupiah_lengkap,
+    "rupiah_terbilang": formatting.rupiah_terbilang,
+    "tanggal": formatting.tanggal,
+    "tanggal_angka_kata": formatting.tanggal_angka_kata,
+    "tanggal_kata": formatting.tanggal_kata,
+    "terbilang": formatting.terbilang,
+}
+"""Formatting functions templates use as filters: ``{{ budget.annual|rupiah_lengkap }}``."""
+
+MADE_BY = {"monitoring": "mou report SLUG --period 2025-Q3", "santunan": "mou log SLUG santunan --nik NIK --heir NAME --amount N"}
+"""Stages whose documents need figures beyond agreement.yaml, and the command that renders them."""
+
+
+def _keep_placeholder(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """An unknown value stays a visible placeholder whatever filter is applied to it."""
+
+    @functools.wraps(fn)
+    def wrapper(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, Placeholder):
+            return value
+        if isinstance(value, Example):  # an invented value stays visibly marked whatever the filter
+            return mark_example(str(wrapper(value.value, *args, **kwargs)))
+        try:
+            return fn(value, *args, **kwargs)
+        except (TypeError, ValueError) as err:
+            raise _FilterFailed(fn.__name__, str(err)) from err
+
+    return wrapper
+
+
+class _FilterFailed(Exception):
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"filter {name} failed: {message}")
+
+
+@cache
+def environment() -> SandboxedEnvironment:
+    """The one Jinja environment of every template: sandboxed, autoescaped, strict."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    env.filters.update({name: _keep_placeholder(fn) for name, fn in FILTERS.items()})
+    env.tests["known"] = lambda value: not isinstance(value, Placeholder)
+    return env
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One document written to disk."""
+
+    stage: str
+    title: str
+    path: Path
+    version: int
+
+
+def render_bytes(
+    spec: DocumentSpec,
+    context: dict[str, Any],
+    images: Callable[[Session], dict[str, Any]] | None = None,
+    values: Callable[[Session], dict[str, Any]] | None = None,
+) -> bytes:
+    """Render one catalogue document to .docx bytes (nothing is written).
+
+    The template is compiled once per process (``workflow.documents.compiled``). ``images(tpl)`` returns
+    the values of ``context["report"]["charts"]``, made with ``tpl.add(png, width_mm)``.
+    ``values(tpl)`` returns values added to the context, made with ``tpl`` as docxtpl users make
+    them with theirs: ``InlineImage(tpl, "logo.png", width=Mm(30))`` (body, headers, footers),
+    ``RichText("situs", url_id=tpl.build_url_id(url))`` (body), ``Listing(text)``; it may also call
+    ``tpl.replace_pic(name, file)``. What mou does not support is refused by name, nothing written.
+    """
+    from workflow.documents.compiled import RenderRefused, compiled
+
+    path = templates_dir() / spec.template
+    name = shown(path)
+    title = spec.title.removeprefix("Rancangan ") if context.get("final") else spec.title  # the text for signature is no draft
+    core = {"title": title, "subject": str(context["document"]["subject"]), "author": "mou"}
+    try:
+        tpl = compiled(path, environment()).session()
+    except Exception as err:
+        _raise_problem(name, err)
+        raise
+    try:  # the callers' own errors pass through; what mou refuses is named with the template
+        if images is not None:
+            context["report"]["charts"] = images(tpl)
+        if values is not None:
+            context = {**context, **values(tpl)}
+    except RenderRefused as err:
+        raise TemplateProblem(name, "", str(err)) from err
+    try:
+        return tpl.render(context, core=core)
+    except Exception as err:
+        _raise_problem(name, err)
+        raise
+
+
+def _raise_problem(name: str, err: Exception) -> None:
+    """Raise the ``TemplateProblem`` naming template ``name`` for what compiling or rendering it raised, if it is one."""
+    from jinja2 import TemplateError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    from workflow.documents.compiled import RenderedXmlInvalid, RenderRefused, UnsafeTemplate
+
+    if isinstance(err, RenderRefused | _FilterFailed | RenderedXmlInvalid | UnsafeTemplate):
+        raise TemplateProblem(name, "", str(err)) from err
+    if isinstance(err, SecurityError):
+        raise TemplateProblem(name, "", f"unsafe expression refused: {err}") from err
+    if isinstance(err, UndefinedError):
+        raise TemplateProblem(name, "", f"undefined value: {err.message}") from err
+    if isinstance(err, TemplateError):
+        raise TemplateProblem(name, "", f"template error: {err.message}") from err
+    if isinstance(err, OverflowError):  # the sandbox bounds range(); a template asking for more is refused
+        raise TemplateProblem(name, "", f"refused by the sandbox: {err}") from err
+    if isinstance(err, OSError | zipfile.BadZipFile | KeyError | UnicodeDecodeError | ValueError):
+        raise TemplateProblem(name, "", f"cannot read the template: {err}") from err
+
+
+def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None = None) -> list[Rendered]:
+    """Render one stage's documents as new versions; return what was written.
+
+    Templates are checked and every document rendered in memory first, so a failure writes nothing.
+    Callers hold the agreement's lock (see ``workflow.commands.lifecycle.record_render``).
+    """
+    stage = load_catalogue().stage(stage_name)
+    if stage.name in MADE_BY:
+        raise MouError(f"documents of stage {stage.name} are made by `{MADE_BY[stage.name]}`, which supplies their figures")
+    issues = [i for d in stage.documents for i in checked(templates_dir() / d.template, d)]
+    if issues:
+        raise TemplateCheckFailed([str(i) for i in issues])
+    for spec in stage.documents:
+        if "amendments" in spec.needs and not loaded.agreement.amendments:
+            raise MouError(f"{spec.title}: agreement.yaml describes no adendum (amendments: is empty)")
+    folder = (out / stage.name) if out else store.documents_dir(loaded.slug, stage.name)
+    planned: list[tuple[Path, int, str, bytes]] = []
+    for spec in stage.documents:
+        version = next_version(folder, spec.name)
+        data = render_bytes(spec, build_context(loaded.agreement, version=version))
+        planned.append((folder / f"{spec.name}-v{version}.docx", version, spec.title, data))
+    written: list[Rendered] = []
+    for path, version, title, data in planned:
+        try:
+            write_new(path, data)
+        except FileExistsError as err:  # only a writer outside mou's lock can get here
+            raise MouError(f"{path} appeared while rendering; run the command again") from err
+        written.append(Rendered(stage.name, title, path, version))
+    return written
+
+
+_CHECKED: dict[tuple[tuple[str, int, int], str, tuple[str, ...]], list[Any]] = {}
+
+
+def checked(path: Path, spec: DocumentSpec) -> list[Any]:
+    """``check_template`` of ``path``, from this process's cache while the file is unchanged (batches check once)."""
+    from workflow.documents.check import check_template
+    from workflow.documents.compiled import file_key
+
+    try:
+        key = (file_key(path), spec.name, tuple(spec.needs))
+    except OSError:
+        return check_template(path, spec)
+    if key not in _CHECKED:
+        _CHECKED[key] = check_template(path, spec)
+    return _CHECKED[key]
+
+
+def next_version(folder: Path, stem: str) -> int:
+    """The first draft number not yet used in ``folder`` for ``stem``."""
+    taken = [int(v) for p in folder.glob(f"{stem}-v*.docx") if (v := p.name[len(stem) + 2 : -5]).isdigit()]
+    return max(taken, default=0) + 1

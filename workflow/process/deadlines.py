@@ -1,0 +1,84 @@
+"""What is due for one agreement: the one rule behind `mou status`, `mou due`, `mou list` and the dashboard.
+
+A due item disappears when it is done: the signing date until the first signature is recorded, the
+end of the term only once something is signed, the next monitoring report and the next month's
+contribution while the agreement is carried out, and a review that waits too long. Overdue items
+stay in the list, marked, until they are done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from workflow.data.model import CADENCE_MONTHS, Agreement
+from workflow.data.periods import add_months, end_of_month, month_of, period_bounds
+from workflow.process.definition import Process
+
+REVIEW_WAIT_DAYS = 14
+"""A review waiting longer than this many days is due (``MOU_REVIEW_DAYS`` changes it)."""
+
+
+@dataclass(frozen=True)
+class Due:
+    """One thing due for one agreement."""
+
+    slug: str
+    when: date
+    what: str
+    overdue: bool = False
+
+    @property
+    def text(self) -> str:
+        """'monitoring report (overdue)' or 'end of term'."""
+        return f"{self.what} (overdue)" if self.overdue else self.what
+
+
+def is_signed(process: Process, entries: list[dict[str, Any]]) -> bool:
+    """Whether any signature (an event the process marks ``signature: true``) has been recorded."""
+    return any((ev := process.event(e["event"])) is not None and ev.signature for e in entries)
+
+
+def deadlines(
+    slug: str,
+    process: Process,
+    state: str,
+    terms: Agreement,
+    entries: list[dict[str, Any]],
+    as_of: date,
+    review_days: int = REVIEW_WAIT_DAYS,
+    paid: list[str] | None = None,
+) -> list[Due]:
+    """Everything due for one agreement as of ``as_of``, overdue first, then by date.
+
+    ``terms`` are the terms in force (the signed text plus its signed adenda); ``paid`` the months
+    (YYYY-MM) whose contribution counts as paid in the ledger (voids and corrections applied).
+    """
+    st = process.state(state)
+    if st.final:
+        return []
+    out: list[Due] = []
+    signed = is_signed(process, entries)
+    if not signed and terms.signing.date is not None:
+        out.append(Due(slug, terms.signing.date, "signing", terms.signing.date < as_of))
+    if signed:
+        out.append(Due(slug, terms.term.end, "end of term", terms.term.end < as_of))
+    if st.implementing:
+        reports = [period_bounds(e["data"]["period"])[1] for e in entries if e["event"] == "report"]
+        last = max(reports) if reports else date.fromordinal(terms.term.start.toordinal() - 1)
+        nxt = end_of_month(add_months(last, CADENCE_MONTHS[terms.monitoring.cadence]))  # due at the end of its period
+        if nxt <= end_of_month(terms.term.end):
+            out.append(Due(slug, nxt, "monitoring report", nxt < as_of))
+        paid = paid if paid is not None else [e["data"]["period"] for e in entries if e["event"] == "log:payment"]
+        first = max(date(terms.term.start.year, terms.term.start.month, 1), terms.funding.start)
+        month = add_months(month_of(max(paid)), 1) if paid else first
+        if month <= terms.funding.end:  # a month's contribution is due by the end of that month
+            out.append(Due(slug, end_of_month(month), f"payment for {month:%Y-%m}", end_of_month(month) < as_of))
+    if st.review:
+        entered = next((e for e in reversed(entries) if e["to"] == state and e["from"] != state), None)
+        since = date.fromisoformat(entered["ts"][:10]) if entered else as_of
+        waiting = (as_of - since).days
+        if waiting > review_days:
+            out.append(Due(slug, since, f"review waiting {waiting} days (more than {review_days})", True))
+    return sorted(out, key=lambda d: (not d.overdue, d.when, d.what))

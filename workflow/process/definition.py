@@ -1,0 +1,193 @@
+"""Process definitions: states, events, guards by name, roles and stage documents, read from YAML.
+
+A definition is checked when loaded: one initial state, no exits from final states, no trap states,
+every state reaches a final state, every guard, role and stage named exists.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import deque
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from workflow import shipped
+from workflow.data.schema import Reader, field
+from workflow.data.yaml import load as load_yaml
+from workflow.documents.catalogue import templates_dir
+from workflow.errors import MouError
+
+
+@dataclass(frozen=True)
+class RoleDef:
+    """A role people hold in the process."""
+
+    name: str = field("role name used in events and in an agreement's people")
+    title: str = field("what the role is, in Indonesian")
+
+
+@dataclass(frozen=True)
+class StateDef:
+    """One state of the process."""
+
+    name: str = field("state name")
+    title: str = field("what the state means, in Indonesian")
+    stage: str | None = field("catalogue stage whose documents are produced in this state", default=None)
+    final: bool = field("the process ends here", default=False)
+    implementing: bool = field("the agreement is being carried out: money is paid, reports are due", default=False)
+    review: bool = field("a draft waits for a reviewer: `mou due` lists a review waiting too long", default=False)
+
+
+@dataclass(frozen=True)
+class EventDef:
+    """One event: from which states, to which state, who may fire it, what must hold."""
+
+    trigger: str = field("event name given to `mou advance`")
+    title: str = field("what happens, in Indonesian")
+    source: list[str] = field("states the event may be fired from")
+    roles: list[str] = field("roles allowed to fire it")
+    dest: str | None = field("state it leads to; leave out to stay (a decision recorded in place)", default=None)
+    guards: list[str] = field("named guards that must all pass", default_factory=list)
+    render: bool = field("render the destination stage's documents as part of the event", default=False)
+    signature: bool = field("a signature: fired by `mou sign`, which records the signed files", default=False)
+
+
+@dataclass(frozen=True)
+class Process:
+    """A whole process definition."""
+
+    name: str = field("process name, as in an agreement's `process:`")
+    title: str = field("what the process is, in Indonesian")
+    initial: str = field("the state every agreement starts in")
+    roles: list[RoleDef] = field("roles people may hold")
+    states: list[StateDef] = field("every state")
+    events: list[EventDef] = field("every event")
+    milestone_roles: list[str] = field(
+        "roles that record monitoring work: milestones (payments, claims, santunan), participant lists, reports",
+        default_factory=list,
+    )
+
+    def problems(self) -> list[tuple[str, str]]:
+        """The structural checks of python-statemachine, plus names that must exist."""
+        from workflow.documents.catalogue import load_catalogue
+        from workflow.process.guards import GUARDS
+
+        out: list[tuple[str, str]] = []
+        names = [s.name for s in self.states]
+        roles = {r.name for r in self.roles}
+        stages = {s.name for s in load_catalogue().stages}
+        for i, name in enumerate(names, 1):
+            if names.index(name) != i - 1:
+                out.append((f"states[{i}].name", f"{name} is declared twice, expected unique state names"))
+        if self.initial not in names:
+            out.append(("initial", f"{self.initial} is not a declared state, expected one of {', '.join(names)}"))
+        for i, st in enumerate(self.states, 1):
+            if st.stage is not None and st.stage not in stages:
+                out.append((f"states[{i}].stage", f"{st.stage} is not a stage of the template catalogue"))
+        for i, role in enumerate(self.milestone_roles, 1):
+            if role not in roles:
+                out.append((f"milestone_roles[{i}]", f"{role} is not a declared role"))
+        triggers: set[str] = set()
+        for i, ev in enumerate(self.events, 1):
+            where = f"events[{i}]"
+            if ev.trigger in triggers:
+                out.append((f"{where}.trigger", f"{ev.trigger} is declared twice, expected unique event names"))
+            triggers.add(ev.trigger)
+            for j, src in enumerate(ev.source, 1):
+                if src not in names:
+                    out.append((f"{where}.source[{j}]", f"{src} is not a declared state"))
+                elif self.state(src).final:
+                    out.append((f"{where}.source[{j}]", f"{src} is a final state, expected no events out of it"))
+            if ev.dest is not None and ev.dest not in names:
+                out.append((f"{where}.dest", f"{ev.dest} is not a declared state"))
+            for j, role in enumerate(ev.roles, 1):
+                if role not in roles:
+                    out.append((f"{where}.roles[{j}]", f"{role} is not a declared role"))
+            for j, guard in enumerate(ev.guards, 1):
+                if guard not in GUARDS:
+                    out.append(
+                        (f"{where}.guards[{j}]", f"{guard} is not a known guard, expected one of {', '.join(sorted(GUARDS))}")
+                    )
+            if not ev.source or not ev.roles:
+                out.append((where, "needs at least one source state and one role"))
+        if out:
+            return out
+        finals = {s.name for s in self.states if s.final}
+        if not finals:
+            out.append(("states", "no state is final, expected at least one with final: true"))
+        for i, st in enumerate(self.states, 1):
+            if not st.final and not any(st.name in ev.source and ev.dest not in (None, st.name) for ev in self.events):
+                out.append((f"states[{i}]", f"{st.name} is a trap state: no event leads out of it"))
+        reached = self._reachable_from(self.initial)
+        for i, st in enumerate(self.states, 1):
+            if st.name not in reached:
+                out.append((f"states[{i}]", f"{st.name} cannot be reached from {self.initial}"))
+            elif not st.final and not (self._reachable_from(st.name) & finals):
+                out.append((f"states[{i}]", f"{st.name} cannot reach a final state"))
+        return out
+
+    def _reachable_from(self, start: str) -> set[str]:
+        seen, todo = {start}, deque([start])
+        while todo:
+            here = todo.popleft()
+            for ev in self.events:
+                if here in ev.source and ev.dest and ev.dest not in seen:
+                    seen.add(ev.dest)
+                    todo.append(ev.dest)
+        return seen
+
+    def state(self, name: str) -> StateDef:
+        """The state called ``name``."""
+        for st in self.states:
+            if st.name == name:
+                return st
+        raise MouError(f"process {self.name} has no state {name!r}")
+
+    def event(self, trigger: str) -> EventDef | None:
+        """The event called ``trigger``, if declared."""
+        return next((ev for ev in self.events if ev.trigger == trigger), None)
+
+    def events_from(self, state: str) -> list[EventDef]:
+        """Events that may be fired in ``state``, in declaration order."""
+        return [ev for ev in self.events if state in ev.source]
+
+
+class UnknownProcess(MouError):
+    """Raised when an agreement names a process that has no definition file."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        where = ", ".join(str(f) for f in folders())
+        super().__init__(f"unknown process {name!r}; known processes: {', '.join(known) or 'none'} (in {where})")
+
+
+def folders() -> list[Path]:
+    """Where definitions are looked up: ``MOU_PROCESSES`` first (a Pemda's own), then the shipped ones."""
+    extra = os.environ.get("MOU_PROCESSES")
+    return [Path(extra), shipped.processes()] if extra else [shipped.processes()]
+
+
+def available() -> list[str]:
+    """Names of every process definition file."""
+    return sorted({p.stem for folder in folders() for p in folder.glob("*.yaml")})
+
+
+def load_process(name: str) -> Process:
+    """Read and check ``<name>.yaml`` from the process folders."""
+    if re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+        for folder in folders():
+            path = folder / f"{name}.yaml"
+            if path.is_file():
+                return _load(path, templates_dir())  # checked against the catalogue in use
+    raise UnknownProcess(name, available())
+
+
+@cache
+def _load(path: Path, templates: Path) -> Process:
+    return load_process_file(path)
+
+
+def load_process_file(path: Path) -> Process:
+    """Read and check one definition file; raise InvalidData naming file, line and problem."""
+    return Reader(load_yaml(path)).read(Process)

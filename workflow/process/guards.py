@@ -1,0 +1,256 @@
+"""Named guards: functions over the agreement data and its history that say why an event must wait.
+
+Each guard returns None when it passes and a reason (one short English clause) when it fails.
+Process definitions name them; `mou advance` lists every failing reason at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from workflow.data.model import Agreement, Official, Party
+from workflow.errors import MouError
+from workflow.records.store import Store
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    """What a guard may look at."""
+
+    store: Store
+    slug: str
+    agreement: Agreement
+    data_sha256: str
+    entries: list[dict[str, Any]]
+    state: str
+    stage: str | None
+    today: date
+
+
+Guard = Callable[[GuardContext], str | None]
+GUARDS: dict[str, Guard] = {}
+
+
+def guard(fn: Guard) -> Guard:
+    """Register ``fn`` under its name."""
+    GUARDS[fn.__name__] = fn
+    return fn
+
+
+def today() -> date:
+    """Today, or ``MOU_TODAY`` (YYYY-MM-DD) to ask "what if" and to test date rules."""
+    forced = os.environ.get("MOU_TODAY")
+    return date.fromisoformat(forced) if forced else date.today()
+
+
+def since_entering(ctx: GuardContext) -> list[dict[str, Any]]:
+    """History entries from the one that moved the agreement into its current state, inclusive."""
+    for i in range(len(ctx.entries) - 1, -1, -1):
+        e = ctx.entries[i]
+        if e["to"] == ctx.state and e["from"] != ctx.state:
+            return ctx.entries[i:]
+    return list(ctx.entries)
+
+
+def _renders_since_entering(ctx: GuardContext) -> list[dict[str, Any]]:
+    return [e for e in since_entering(ctx) if e["artifacts"] and e.get("stage") == ctx.stage]
+
+
+@guard
+def stage_documents_rendered(ctx: GuardContext) -> str | None:
+    """The documents of the current stage have been rendered at least once."""
+    if ctx.stage is None:
+        return None
+    if any(e.get("stage") == ctx.stage and e["artifacts"] for e in ctx.entries):
+        return None
+    return f"documents of stage {ctx.stage} not rendered yet (mou render {ctx.slug})"
+
+
+@guard
+def draft_rendered(ctx: GuardContext) -> str | None:
+    """A draft was rendered in this drafting round (since entering the current state)."""
+    if _renders_since_entering(ctx):
+        return None
+    return f"no draft rendered since entering {ctx.state} (mou render {ctx.slug})"
+
+
+def _approval(ctx: GuardContext) -> dict[str, Any] | None:
+    approvals = [e for e in since_entering(ctx) if e["from"] == e["to"] == ctx.state and e["event"].startswith("approve")]
+    return approvals[-1] if approvals else None
+
+
+@guard
+def review_approved(ctx: GuardContext) -> str | None:
+    """A reviewer approved the draft in this review round."""
+    return None if _approval(ctx) else "review not approved"
+
+
+@guard
+def data_unchanged_since_approval(ctx: GuardContext) -> str | None:
+    """agreement.yaml is byte for byte what the reviewer approved."""
+    approval = _approval(ctx)
+    if approval is None or approval["data_sha256"] == ctx.data_sha256:
+        return None
+    return changed_since(ctx.store.folder(ctx.slug), approval, ctx.agreement) + "; render and review again"
+
+
+def changed_since(folder: Path, approval: dict[str, Any], now: Agreement) -> str:
+    """'agreement.yaml changed since the approval in entry N: field, field' from the approved copy."""
+    from workflow.data.agreements import load_file
+    from workflow.documents.context import build_context, plain
+
+    head = f"agreement.yaml changed since the approval in entry {approval['seq']}"
+    copy = next((a["path"] for a in approval["artifacts"] if a["path"].startswith("reviews/")), None)
+    if copy is None:
+        return head
+    try:
+        then = load_file(folder / copy)
+    except MouError:
+        return head
+    before, after = _leaves(plain(build_context(then)), ""), _leaves(plain(build_context(now)), "")
+    changed = sorted(
+        k
+        for k in before.keys() | after.keys()
+        if before.get(k) != after.get(k) and k.split(".")[0] not in {"budget", "version", "final"}
+    )
+    if not changed:
+        return head + " (layout or comments only)"
+    return f"{head}: {', '.join(changed[:8])}" + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+
+
+def _leaves(value: Any, prefix: str) -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_leaves(v, f"{prefix}.{k}" if prefix else k))
+        return out
+    return {prefix: value}
+
+
+@guard
+def nomor_present(ctx: GuardContext) -> str | None:
+    """Both parties have reserved their nomor."""
+    missing = [label for label, party in _parties(ctx) if party.nomor is None]
+    return "; ".join(f"nomor of {label} missing" for label in missing) or None
+
+
+@guard
+def signatories_complete(ctx: GuardContext) -> str | None:
+    """Each signatory has a name, NIP/NPK where they hold one, and a basis of appointment."""
+    reasons: list[str] = []
+    for label, party in _parties(ctx):
+        gaps = _official_gaps(party.representative)
+        if party.appointment is None:
+            gaps.append("basis of appointment")
+        if party.address is None:
+            gaps.append("address")
+        if gaps:
+            reasons.append(f"signatory of {label} incomplete: {', '.join(gaps)}")
+    return "; ".join(reasons) or None
+
+
+def _official_gaps(person: Official) -> list[str]:
+    gaps = []
+    if person.name is None:
+        gaps.append("name")
+    if person.id is not None and person.id.number is None:
+        gaps.append(person.id.kind)
+    return gaps
+
+
+def _parties(ctx: GuardContext) -> list[tuple[str, Party]]:
+    a = ctx.agreement
+    return [(a.pihak_kesatu, a.parties.pemda), (a.pihak_kedua, a.parties.partner)]
+
+
+@guard
+def signing_date_set(ctx: GuardContext) -> str | None:
+    """The signing date is fixed and not in the past."""
+    when = ctx.agreement.signing.date
+    if when is None:
+        return "signing date not set (signing.date)"
+    if when < ctx.today:
+        return f"signing date {when} is in the past"
+    return None
+
+
+@guard
+def dprd_required(ctx: GuardContext) -> str | None:
+    """DPRD approval is needed: the agreement burdens the public or its money is not budgeted."""
+    return (
+        None
+        if ctx.agreement.dprd.required
+        else "DPRD approval not required (dprd.burdens_public is false and dprd.budgeted is true)"
+    )
+
+
+@guard
+def dprd_not_required(ctx: GuardContext) -> str | None:
+    """No DPRD approval is needed."""
+    if not ctx.agreement.dprd.required:
+        return None
+    return "DPRD approval required first (request_dprd_approval)"
+
+
+@guard
+def pks_signer_authorised(ctx: GuardContext) -> str | None:
+    """The PKS signer is the Bupati or holds a surat kuasa from the Bupati."""
+    pks = ctx.agreement.pks
+    if pks is None:
+        return "PKS signatory not set (pks.signer)"
+    gaps = _official_gaps(pks.signer)
+    bupati = pks.signer.position.lower().startswith("bupati")
+    if not bupati and pks.surat_kuasa is None:
+        gaps.append(f"surat kuasa from the Bupati ({pks.signer.position} is not the Bupati)")
+    return f"PKS signatory not authorised: {', '.join(gaps)} missing" if gaps else None
+
+
+@guard
+def term_started(ctx: GuardContext) -> str | None:
+    """The term has begun."""
+    start = ctx.agreement.term.start
+    return None if start <= ctx.today else f"term starts on {start}"
+
+
+@guard
+def within_90_days_of_end(ctx: GuardContext) -> str | None:
+    """The end of the term is 90 days away or less (the first reminder of SIKERJA)."""
+    end = ctx.agreement.term.end
+    return None if end - timedelta(days=90) <= ctx.today else f"term ends on {end}, more than 90 days away"
+
+
+@guard
+def term_ended(ctx: GuardContext) -> str | None:
+    """The last day of the term has passed."""
+    end = ctx.agreement.term.end
+    return None if end < ctx.today else f"term runs until {end}"
+
+
+@guard
+def extension_created(ctx: GuardContext) -> str | None:
+    """Another agreement in the folder names this one in `extends:` (the new cycle)."""
+    from workflow.data.agreements import load_file
+
+    for other in ctx.store.slugs():
+        if other == ctx.slug:
+            continue
+        try:
+            if load_file(ctx.store.agreement_file(other)).extends == ctx.slug:
+                return None
+        except MouError:  # a broken neighbour must not block this agreement
+            continue
+    return f"no agreement extends {ctx.slug} yet (mou new NEW --extends {ctx.slug})"
+
+
+@guard
+def amendment_described(ctx: GuardContext) -> str | None:
+    """agreement.yaml describes an adendum not yet signed (the last entry of amendments:)."""
+    signed = sum(1 for e in ctx.entries if e["event"] == "sign_amendment")
+    if len(ctx.agreement.amendments) > signed:
+        return None
+    return f"no new adendum described in agreement.yaml (amendments: has {len(ctx.agreement.amendments)}, {signed} signed)"
