@@ -165,8 +165,7 @@ def test_same_package_as_docxtpl(case: Case, folder: Path, tmp_path: Path) -> No
 @pytest.mark.parametrize("case", REFUSED, ids=[c.name for c in REFUSED])
 def test_unsupported_feature_is_refused_by_name(case: Case, folder: Path, tmp_path: Path) -> None:
     """What mou does not support raises its error naming the feature and the part; it never renders without it."""
-    from workflow.documents.compiled import RenderRefused
-    from workflow.errors import MouError
+    from workflow.errors import MouError, RenderRefused
 
     template = _template(case, tmp_path, folder)
     assert case.refused is not None
@@ -198,8 +197,9 @@ def test_an_inline_image_of_another_session_is_refused(folder: Path, tmp_path: P
     """An InlineImage made for one render and placed by another is refused, naming the part, not dropped."""
     from docxtpl import InlineImage
 
-    from workflow.documents.compiled import RenderRefused, compiled
+    from workflow.documents.compiled import compiled
     from workflow.documents.render import environment
+    from workflow.errors import RenderRefused
 
     case = next(c for c in CASES if c.name == "inline_image")
     template = compiled(_template(case, tmp_path, folder), environment())

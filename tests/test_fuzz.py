@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tests.conftest import EXAMPLE, SLUG, tree_hash, walk_to_review
 from workflow.data.agreements import load_file
 from workflow.data.model import Agreement
-from workflow.errors import InvalidData
+from workflow.errors import HistoryBroken, InvalidData
 from workflow.records import history
 from workflow.records.store import RECOVERED, recover
 
@@ -139,7 +139,7 @@ def test_mutated_example_gives_a_located_error_or_an_agreement(tmp_path: Path, d
         assert agreement is not None and agreement.parties.partner.name == PARTNER
 
 
-def assert_history_refusal_is_located(err: history.HistoryBroken, path: Path, data: bytes) -> None:
+def assert_history_refusal_is_located(err: HistoryBroken, path: Path, data: bytes) -> None:
     """HistoryBroken names the history file and a line of it, as ``FILE:LINE: entry LINE: reason``."""
     assert err.path == path
     assert 1 <= err.line <= data.count(b"\n") + 1, (str(err), data.count(b"\n"))
@@ -157,7 +157,7 @@ def test_any_bytes_as_history_give_a_located_error_or_a_history(tmp_path: Path, 
     before = tree_hash(folder)
     try:
         entries = history.check_chain(folder)
-    except history.HistoryBroken as err:
+    except HistoryBroken as err:
         assert_history_refusal_is_located(err, path, data)
     else:
         # random bytes hold a valid chain only when there is nothing to chain
@@ -257,7 +257,7 @@ def test_any_change_to_a_valid_history_is_refused_at_a_line(valid_history: Path,
     path = folder / history.HISTORY_FILE
     path.write_bytes(changed)
     before = tree_hash(folder)
-    with pytest.raises(history.HistoryBroken) as caught:
+    with pytest.raises(HistoryBroken) as caught:
         history.check_chain(folder)
     assert_history_refusal_is_located(caught.value, path, changed)
     assert tree_hash(folder) == before

@@ -14,10 +14,10 @@ from click.testing import Result
 
 from tests.conftest import SLUG, stand_in_pdfs, tree_hash
 from workflow.commands.demo import HUKUM, OPD, TKKSD, fill_examples, stand_in_pdf
-from workflow.commands.lifecycle import Refused, TransitionNotAllowed, advance, record_render, status
+from workflow.commands.lifecycle import advance, record_render, status
 from workflow.commands.signing import sign
 from workflow.data.agreements import load_file
-from workflow.errors import InvalidData
+from workflow.errors import InvalidData, Refused, TransitionNotAllowed
 from workflow.process.definition import Process, load_process, load_process_file
 from workflow.records.store import Store
 

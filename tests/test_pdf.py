@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from workflow.documents.pdf import ConversionFailed, to_pdf
+from workflow.documents.pdf import to_pdf
+from workflow.errors import ConversionFailed
 
 HAVE_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice")) and bool(shutil.which("pdftotext"))
 if not HAVE_SOFFICE and os.environ.get("MOU_REQUIRE_TOOLS"):

@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT, SLUG, tree_hash
+from workflow.errors import AgreementBusy
 from workflow.records import locking
-from workflow.records.store import AgreementBusy, Store, recover
+from workflow.records.store import Store, recover
 
 UNIX_ONLY = ("fcntl", "grp", "pwd", "resource", "termios")
 

@@ -5,13 +5,43 @@ Every error the user can cause is a ``MouError``; its ``str()`` is the one line 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 
 class MouError(Exception):
-    """Base of every domain error; the CLI prints it as ``Error: <message>`` and exits 1."""
+    """Base of every domain error; the CLI prints it as ``Error: <message>`` and exits 1.
+
+    Besides the one-line message, an error carries what a front end needs to present it its own way
+    (a web form marks the field, the CLI adds the command to run): ``file`` and ``line`` of the data at
+    fault, ``field`` (a dotted path such as ``funding.months``), ``rule`` (a short stable name of the
+    rule broken, e.g. ``role``, ``ledger.quota``) and ``figures`` (the numbers and names involved).
+    Messages name facts and rules, never command-line flags.
+    """
+
+    file: Path | str | None = None
+    line: int | None = None
+    field: str | None = None
+    rule: str | None = None
+    figures: Mapping[str, Any] = MappingProxyType({})
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        file: Path | str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        rule: str | None = None,
+        figures: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        for name, value in (("file", file), ("line", line), ("field", field), ("rule", rule), ("figures", figures)):
+            if value is not None:
+                setattr(self, name, value)
 
 
 @dataclass(frozen=True)
@@ -106,3 +136,93 @@ class TemplateCheckFailed(MouError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+
+class TransitionNotAllowed(MouError):
+    """Raised for an event that the process does not allow in the current state."""
+
+    def __init__(self, slug: str, event: str, state: str, allowed: list[str], *, known: bool) -> None:
+        self.slug, self.event, self.state = slug, event, state
+        what = f"event '{event}' is not allowed in state {state}" if known else f"unknown event '{event}'"
+        nxt = ", ".join(allowed) if allowed else "none (a final state)"
+        super().__init__(f"{slug}: {what}; allowed now: {nxt}")
+
+
+class Refused(MouError):
+    """Raised when guards or roles refuse an event; lists every reason at once."""
+
+    def __init__(self, event: str, dest: str | None, state: str, reasons: list[str]) -> None:
+        self.event, self.state, self.reasons = event, state, reasons
+        self.figures = {"event": event, "state": state, "dest": dest}
+        target = f"move to {dest}" if dest and dest != state else f"{event} in {state}"
+        super().__init__(f"cannot {target}: {'; '.join(reasons)}")
+
+
+class ActorUnknown(MouError):
+    """Raised when nobody is named as the actor, or the name is not among the agreement's people."""
+
+
+class HistoryBroken(MouError):
+    """Raised when the history cannot be trusted: names the first broken entry and why."""
+
+    def __init__(self, path: Path, line: int, reason: str) -> None:
+        self.path, self.line, self.reason = path, line, reason
+        super().__init__(f"{path}:{line}: entry {line}: {reason}")
+
+
+class RenderRefused(MouError):
+    """A render that would not give what docxtpl gives: a feature mou does not support, named with its part."""
+
+
+class ConversionFailed(MouError):
+    """Raised when LibreOffice is missing, times out or produces no PDF."""
+
+
+class RedlineFailed(MouError):
+    """Raised when a redline would not give back both versions when its changes are accepted or rejected."""
+
+    def __init__(self, document: str, which: str) -> None:
+        self.document, self.which = document, which
+        super().__init__(
+            f"{document}: the redline does not reproduce {which} when its changes are "
+            f"{'accepted' if 'newer' in which else 'rejected'}; nothing written (please report this as a bug)"
+        )
+
+
+class OutputExists(MouError):
+    """Raised when an output file of `mou diff` already exists: a recorded file is never replaced."""
+
+    def __init__(self, kind: str, path: Path) -> None:
+        self.kind, self.path = kind, path
+        super().__init__(f"--{kind} {path}: the file exists; mou diff never replaces a file, choose another name")
+
+
+class Refusal(MouError):
+    """Raised when a milestone's figures fail their checks; lists every reason, one line each."""
+
+    def __init__(self, kind: str, reasons: list[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__("\n".join(f"cannot log {kind}: {reason}" for reason in reasons))
+
+
+class UnknownProcess(MouError):
+    """Raised when an agreement names a process that has no definition file."""
+
+    def __init__(self, name: str, known: list[str], folders: Sequence[Path]) -> None:
+        self.name, self.known = name, known
+        where = ", ".join(str(f) for f in folders)
+        super().__init__(f"unknown process {name!r}; known processes: {', '.join(known) or 'none'} (in {where})")
+
+
+class AgreementBusy(MouError):
+    """Raised when another process holds the agreement's lock for too long."""
+
+    def __init__(self, slug: str, timeout: float) -> None:
+        super().__init__(f"agreement '{slug}' is busy: another mou command held its lock for {timeout:.0f} s; try again")
+
+
+class MissingPackageData(MouError):
+    """Raised when mou was installed without the data it ships (a broken build or a partial copy)."""
+
+    def __init__(self, what: str, package: str) -> None:
+        super().__init__(f"mou is installed without its {what} (package {package} not found); reinstall mou from its wheel")

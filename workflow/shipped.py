@@ -21,17 +21,10 @@ import importlib.util
 from functools import cache
 from pathlib import Path
 
-from workflow.errors import MouError
+from workflow.errors import MissingPackageData
 
 TEMPLATES_PACKAGE = "workflow._templates"
 EXAMPLE_PACKAGE = "workflow._example"
-
-
-class MissingPackageData(MouError):
-    """Raised when mou was installed without the data it ships (a broken build or a partial copy)."""
-
-    def __init__(self, what: str, package: str) -> None:
-        super().__init__(f"mou is installed without its {what} (package {package} not found); reinstall mou from its wheel")
 
 
 @cache

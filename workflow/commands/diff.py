@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workflow.errors import MouError
+from workflow.errors import MouError, OutputExists, RedlineFailed
 from workflow.records.store import Store
 
 _VERSION = re.compile(r"^v?(\d+)$")
@@ -84,17 +84,6 @@ def diff_versions(store: Store, slug: str, old: str, new: str, name: str | None 
     return _unified(stem, left, right, document_lines(left), document_lines(right))
 
 
-class RedlineFailed(MouError):
-    """Raised when a redline would not give back both versions when its changes are accepted or rejected."""
-
-    def __init__(self, document: str, which: str) -> None:
-        self.document, self.which = document, which
-        super().__init__(
-            f"{document}: the redline does not reproduce {which} when its changes are "
-            f"{'accepted' if 'newer' in which else 'rejected'}; nothing written (please report this as a bug)"
-        )
-
-
 def checked_redline(old: bytes, new: bytes, author: str, date: str, what: str = "document") -> bytes:
     """The redline of two .docx versions; refused unless accepting every change gives the newer text, rejecting the older."""
     from workflow.documents.redline import redline, resolve, text_lines
@@ -110,14 +99,6 @@ def checked_redline(old: bytes, new: bytes, author: str, date: str, what: str = 
     if text(resolve(red, accept=False)) != text(old):
         raise RedlineFailed(what, "the older version")
     return red
-
-
-class OutputExists(MouError):
-    """Raised when an output file of `mou diff` already exists: a recorded file is never replaced."""
-
-    def __init__(self, kind: str, path: Path) -> None:
-        self.kind, self.path = kind, path
-        super().__init__(f"--{kind} {path}: the file exists; mou diff never replaces a file, choose another name")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 from workflow.data.agreements import Loaded, load, load_file
 from workflow.data.model import Agreement
-from workflow.errors import MouError
+from workflow.errors import ActorUnknown, HistoryBroken, MouError, Refused, TransitionNotAllowed
 from workflow.process.deadlines import REVIEW_WAIT_DAYS, Due, deadlines
 from workflow.process.definition import EventDef, Process, load_process
 from workflow.process.guards import GUARDS, GuardContext, today
@@ -31,29 +31,6 @@ LOG_PREFIX = "log:"  # milestones recorded by workflow.commands.monitoring (log:
 REDLINE_EVENT = "redline"  # recorded by workflow.commands.diff: a tracked-changes comparison of two drafts, sent for review
 RECORD_ONLY = {RENDER_EVENT, ARCHIVE_EVENT, REDLINE_EVENT, "report"}
 """Entries that record work without moving the state (replay passes over them)."""
-
-
-class TransitionNotAllowed(MouError):
-    """Raised for an event that the process does not allow in the current state."""
-
-    def __init__(self, slug: str, event: str, state: str, allowed: list[str], *, known: bool) -> None:
-        self.slug, self.event, self.state = slug, event, state
-        what = f"event '{event}' is not allowed in state {state}" if known else f"unknown event '{event}'"
-        nxt = ", ".join(allowed) if allowed else "none (a final state)"
-        super().__init__(f"{slug}: {what}; allowed now: {nxt}")
-
-
-class Refused(MouError):
-    """Raised when guards or roles refuse an event; lists every reason at once."""
-
-    def __init__(self, event: EventDef, state: str, reasons: list[str]) -> None:
-        self.event, self.state, self.reasons = event.trigger, state, reasons
-        target = f"move to {event.dest}" if event.dest and event.dest != state else f"{event.trigger} in {state}"
-        super().__init__(f"cannot {target}: {'; '.join(reasons)}")
-
-
-class ActorUnknown(MouError):
-    """Raised when nobody is named as the actor, or the name is not among the agreement's people."""
 
 
 @dataclass
@@ -101,18 +78,16 @@ def replay(process: Process, entries: list[dict[str, Any]], path: Path) -> str:
     state = process.initial
     for n, e in enumerate(entries, 1):
         if e["from"] != state:
-            raise history.HistoryBroken(path, n, f"recorded from-state {e['from']} but replay is in {state}")
+            raise HistoryBroken(path, n, f"recorded from-state {e['from']} but replay is in {state}")
         event = e["event"]
         if event not in RECORD_ONLY and not event.startswith(LOG_PREFIX):
             try:
                 machine.fire(event)
             except (MachineError, AttributeError) as err:
-                raise history.HistoryBroken(
-                    path, n, f"event {event} is not allowed in {e['from']} by process {process.name}"
-                ) from err
+                raise HistoryBroken(path, n, f"event {event} is not allowed in {e['from']} by process {process.name}") from err
             state = machine.state
         if e["to"] != state:
-            raise history.HistoryBroken(path, n, f"recorded to-state {e['to']} but replay reaches {state}")
+            raise HistoryBroken(path, n, f"recorded to-state {e['to']} but replay reaches {state}")
     return state
 
 
@@ -268,7 +243,7 @@ def advance(
         role, role_reason = _role_of(snap, name, event)
         reasons = ([role_reason] if role_reason else []) + blockers(snap, event, store, when or today())
         if reasons:
-            raise Refused(event, snap.state, reasons)
+            raise Refused(event.trigger, event.dest, snap.state, reasons)
         dest = event.dest or snap.state
         machine = build_machine(snap.process, snap.state)
         machine.fire(trigger)  # the process allows it: checked above, confirmed by the machine
@@ -427,7 +402,7 @@ def verify(store: Store, slug: str) -> Verified:
     try:
         found = history.check_chain(folder)
         state = replay(process, found, path)
-    except history.HistoryBroken as err:
+    except HistoryBroken as err:
         return Verified(slug, 0, "?", str(err))
     broken = rule_problems(loaded, process, found, folder)
     if broken:

@@ -16,7 +16,7 @@ from workflow.data import ledger
 from workflow.data.model import Agreement
 from workflow.data.periods import end_of_month as _end_of
 from workflow.data.periods import month_of as _month
-from workflow.errors import MouError
+from workflow.errors import MouError, Refusal
 from workflow.process.deadlines import Due
 from workflow.process.guards import today
 from workflow.records import history
@@ -24,14 +24,6 @@ from workflow.records.store import Store
 
 KINDS = ("enrolment", "payment", "claim", "santunan", "correction", "void", "meeting", "issue", "note")
 MONEY_KINDS = {"enrolment", "payment", "claim", "santunan", "correction", "void"}  # checked by workflow.data.ledger
-
-
-class Refusal(MouError):
-    """Raised when a milestone's figures fail their checks; lists every reason, one line each."""
-
-    def __init__(self, kind: str, reasons: list[str]) -> None:
-        self.reasons = list(reasons)
-        super().__init__("\n".join(f"cannot log {kind}: {reason}" for reason in reasons))
 
 
 def log(

@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.commands.lifecycle import (
-    Refused,
     Snapshot,
-    TransitionNotAllowed,
     _entry,
     _role_of,
     blockers,
@@ -31,7 +29,7 @@ from workflow.commands.lifecycle import (
 from workflow.data.model import Agreement
 from workflow.documents.catalogue import load_catalogue, templates_dir
 from workflow.documents.context import EXTRA_NAMES, Placeholder, build_context, plain, resolve
-from workflow.errors import MouError
+from workflow.errors import MouError, Refused, TransitionNotAllowed
 from workflow.process.guards import changed_since, nomor_present, signatories_complete, today
 from workflow.records import history
 from workflow.records.store import Store, write_new
@@ -256,7 +254,7 @@ def sign(
             if left:
                 reasons.append(f"the final text still shows {', '.join(left)}")
         if reasons:
-            raise Refused(event, snap.state, reasons)
+            raise Refused(event.trigger, event.dest, snap.state, reasons)
 
         seq = len(snap.entries) + 1
         folder = snap.folder / "signed" / f"{kind}-e{seq}"

@@ -42,7 +42,8 @@ def load_file(path: Path, raw: bytes | None = None) -> Agreement:
     """
     from workflow.data.cache import cached
     from workflow.data.yaml import decode
-    from workflow.process.definition import UnknownProcess, load_process
+    from workflow.errors import UnknownProcess
+    from workflow.process.definition import load_process
 
     raw = read_bytes(path) if raw is None else raw
     agreement = cached("agreement", raw, lambda: Reader(load_yaml(path, decode(path, raw))).read(Agreement))

@@ -73,7 +73,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workflow.errors import MouError
+from workflow.errors import RenderRefused
 
 if TYPE_CHECKING:
     from jinja2 import Environment, Template
@@ -128,10 +128,6 @@ EMU_PER_MM = 36000
 
 class UnsafeTemplate(Exception):
     """A template file that must not be opened: a zip bomb, or member names escaping the document."""
-
-
-class RenderRefused(MouError):
-    """A render that would not give what docxtpl gives: a feature mou does not support, named with its part."""
 
 
 def safe_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:

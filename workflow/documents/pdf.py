@@ -14,13 +14,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from workflow.errors import MouError
+from workflow.errors import ConversionFailed
 
 INSTALL_HINT = "install it with: sudo apt-get install --no-install-recommends libreoffice-writer-nogui fonts-liberation2"
-
-
-class ConversionFailed(MouError):
-    """Raised when LibreOffice is missing, times out or produces no PDF."""
 
 
 def soffice() -> str:

@@ -104,7 +104,8 @@ def render_bytes(
     ``RichText("situs", url_id=tpl.build_url_id(url))`` (body), ``Listing(text)``; it may also call
     ``tpl.replace_pic(name, file)``. What mou does not support is refused by name, nothing written.
     """
-    from workflow.documents.compiled import RenderRefused, compiled
+    from workflow.documents.compiled import compiled
+    from workflow.errors import RenderRefused
 
     path = templates_dir() / spec.template
     name = shown(path)
@@ -134,7 +135,8 @@ def _raise_problem(name: str, err: Exception) -> None:
     from jinja2 import TemplateError, UndefinedError
     from jinja2.exceptions import SecurityError
 
-    from workflow.documents.compiled import RenderedXmlInvalid, RenderRefused, UnsafeTemplate
+    from workflow.documents.compiled import RenderedXmlInvalid, UnsafeTemplate
+    from workflow.errors import RenderRefused
 
     if isinstance(err, RenderRefused | _FilterFailed | RenderedXmlInvalid | UnsafeTemplate):
         raise TemplateProblem(name, "", str(err)) from err

@@ -17,7 +17,7 @@ from workflow import shipped
 from workflow.data.schema import Reader, field
 from workflow.data.yaml import load as load_yaml
 from workflow.documents.catalogue import templates_dir
-from workflow.errors import MouError
+from workflow.errors import MouError, UnknownProcess
 
 
 @dataclass(frozen=True)
@@ -154,14 +154,6 @@ class Process:
         return [ev for ev in self.events if state in ev.source]
 
 
-class UnknownProcess(MouError):
-    """Raised when an agreement names a process that has no definition file."""
-
-    def __init__(self, name: str, known: list[str]) -> None:
-        where = ", ".join(str(f) for f in folders())
-        super().__init__(f"unknown process {name!r}; known processes: {', '.join(known) or 'none'} (in {where})")
-
-
 def folders() -> list[Path]:
     """Where definitions are looked up: ``MOU_PROCESSES`` first (a Pemda's own), then the shipped ones."""
     extra = os.environ.get("MOU_PROCESSES")
@@ -180,7 +172,7 @@ def load_process(name: str) -> Process:
             path = folder / f"{name}.yaml"
             if path.is_file():
                 return _load(path, templates_dir())  # checked against the catalogue in use
-    raise UnknownProcess(name, available())
+    raise UnknownProcess(name, available(), folders())
 
 
 @cache

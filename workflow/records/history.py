@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from workflow.errors import MouError
+from workflow.errors import HistoryBroken
 from workflow.records.store import write_atomic
 
 HISTORY_FILE = "history.jsonl"
@@ -55,14 +55,6 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-class HistoryBroken(MouError):
-    """Raised when the history cannot be trusted: names the first broken entry and why."""
-
-    def __init__(self, path: Path, line: int, reason: str) -> None:
-        self.path, self.line, self.reason = path, line, reason
-        super().__init__(f"{path}:{line}: entry {line}: {reason}")
 
 
 def read(folder: Path) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from workflow.errors import AgreementNotFound, InvalidSlug, MouError
+from workflow.errors import AgreementBusy, AgreementNotFound, InvalidSlug, MouError
 from workflow.records import locking
 
 AGREEMENT_FILE = "agreement.yaml"
@@ -191,10 +191,3 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-class AgreementBusy(MouError):
-    """Raised when another process holds the agreement's lock for too long."""
-
-    def __init__(self, slug: str, timeout: float) -> None:
-        super().__init__(f"agreement '{slug}' is busy: another mou command held its lock for {timeout:.0f} s; try again")
