@@ -8,8 +8,6 @@ event changes nothing (ANCHORS.md pitfall 16).
 
 from __future__ import annotations
 
-import getpass
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +17,7 @@ from typing import Any
 from workflow.data.agreements import Loaded, load, load_file
 from workflow.data.model import Agreement
 from workflow.errors import ActorUnknown, HistoryBroken, MouError, Refused, TransitionNotAllowed
-from workflow.process.deadlines import REVIEW_WAIT_DAYS, Due, deadlines
+from workflow.process.deadlines import Due, deadlines
 from workflow.process.definition import EventDef, Process, load_process
 from workflow.process.guards import GUARDS, GuardContext, today
 from workflow.records import history
@@ -145,7 +143,9 @@ def snapshot(store: Store, slug: str) -> Snapshot:
 
 def resolve_actor(actor: str | None) -> str:
     """Who acts, one rule for every command: ``--as``, else ``MOU_ACTOR``, else the login name."""
-    return actor or os.environ.get("MOU_ACTOR") or getpass.getuser()
+    from workflow import config
+
+    return config.current().who(actor)
 
 
 def role_for(agreement: Agreement, slug: str, name: str, allowed: list[str], what: str) -> tuple[str | None, str | None]:
@@ -367,7 +367,9 @@ def latest_documents(snap: Snapshot) -> list[str]:
 
 def due_of(snap: Snapshot, when: date) -> list[Due]:
     """What is due for the agreement as of ``when``: the one rule (``workflow.process.deadlines``) every view uses."""
-    limit = int(os.environ.get("MOU_REVIEW_DAYS", REVIEW_WAIT_DAYS))
+    from workflow import config
+
+    limit = config.current().review_days
     paid: list[str] | None = None
     if snap.process.state(snap.state).implementing:  # only then are payments due (and the ledger worth loading)
         from workflow.data.ledger import live

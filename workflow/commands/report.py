@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from datetime import date
 from typing import Any
 
@@ -32,8 +31,9 @@ KIND_NAMES = {
 
 def charts(k: Kpis) -> tuple[bytes, bytes]:
     """PNG charts: enrolment and active workers against the quota by month; budget realised against the allocation."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    os.environ.setdefault("MPLCONFIGDIR", os.path.join(os.path.expanduser("~"), ".cache", "mou-matplotlib"))
+    from workflow import config
+
+    config.prepare_matplotlib()
     import matplotlib
 
     matplotlib.use("Agg")

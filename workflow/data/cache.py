@@ -27,12 +27,10 @@ _CODE = ("model.py", "schema.py", "yaml.py", "cache.py")
 
 
 def folder() -> Path | None:
-    """Where entries live, or None when the cache is off."""
-    chosen = os.environ.get("MOU_CACHE")
-    if chosen:
-        return None if chosen.lower() in ("off", "0", "no") else Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "mou"
+    """Where entries live, or None when the cache is off (``Settings.cache``)."""
+    from workflow import config
+
+    return config.current().cache
 
 
 @cache

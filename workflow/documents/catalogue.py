@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,9 +16,10 @@ CATALOGUE_FILE = "catalogue.yaml"
 
 
 def templates_dir() -> Path:
-    """The templates folder: ``MOU_TEMPLATES`` when set (a Pemda's own templates), else the shipped one."""
-    custom = os.environ.get("MOU_TEMPLATES")
-    return Path(custom) if custom else shipped.templates()
+    """The templates folder: the settings' own (``MOU_TEMPLATES``, a Pemda's templates), else the shipped one."""
+    from workflow import config
+
+    return config.current().templates or shipped.templates()
 
 
 def shown(path: Path) -> str:

@@ -6,7 +6,6 @@ every state reaches a final state, every guard, role and stage named exists.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -156,8 +155,10 @@ class Process:
 
 def folders() -> list[Path]:
     """Where definitions are looked up: ``MOU_PROCESSES`` first (a Pemda's own), then the shipped ones."""
-    extra = os.environ.get("MOU_PROCESSES")
-    return [Path(extra), shipped.processes()] if extra else [shipped.processes()]
+    from workflow import config
+
+    extra = config.current().processes
+    return [extra, shipped.processes()] if extra else [shipped.processes()]
 
 
 def available() -> list[str]:

@@ -6,7 +6,6 @@ Process definitions name them; `mou advance` lists every failing reason at once.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -44,8 +43,9 @@ def guard(fn: Guard) -> Guard:
 
 def today() -> date:
     """Today, or ``MOU_TODAY`` (YYYY-MM-DD) to ask "what if" and to test date rules."""
-    forced = os.environ.get("MOU_TODAY")
-    return date.fromisoformat(forced) if forced else date.today()
+    from workflow import config
+
+    return config.current().day()
 
 
 def since_entering(ctx: GuardContext) -> list[dict[str, Any]]:
