@@ -215,7 +215,7 @@ def test_grid_fix_is_skipped_only_where_no_table_can_change_shape(folder: Path, 
     """The shipped templates and the bench lampiran skip the fix (their speed); a column loop, a merge, a colspan,
     a cell in a condition and a table of looped rows only take it (assert_grid_kept checks every output besides)."""
     from bench.fixtures import lampiran_template
-    from workflow.documents.catalogue import load_catalogue
+    from workflow.data.catalogue import load_catalogue
     from workflow.documents.compiled import compiled
     from workflow.documents.render import environment
     from workflow.shipped import templates as shipped_templates
@@ -288,7 +288,7 @@ def test_render_bytes_places_docxtpl_objects_and_names_refusals(
 
     from tests.test_lifecycle import PKS
     from workflow.data.agreements import load_file
-    from workflow.documents.catalogue import load_catalogue
+    from workflow.data.catalogue import load_catalogue
     from workflow.documents.context import build_context
     from workflow.documents.render import render_bytes
     from workflow.errors import TemplateProblem
@@ -326,7 +326,7 @@ def test_shipped_templates_give_docxtpl_s_package(rows: int, tmp_path: Path) -> 
     from bench.fixtures import lampiran_template, mou_context
     from tests.test_lifecycle import PKS
     from workflow.data.agreements import load_file
-    from workflow.documents.catalogue import load_catalogue
+    from workflow.data.catalogue import load_catalogue
     from workflow.documents.compiled import compiled
     from workflow.documents.context import build_context
     from workflow.documents.render import MADE_BY, environment

@@ -157,7 +157,7 @@ def _context() -> dict[str, Any]:
 
 def _ours() -> bytes:
     """x.docx rendered by mou, as `mou render` renders it."""
-    from workflow.documents.catalogue import load_catalogue
+    from workflow.data.catalogue import load_catalogue
     from workflow.documents.render import render_bytes
 
     spec = next(s for _, s in load_catalogue().documents() if s.name == "x")

@@ -13,7 +13,7 @@ from click.testing import Result
 from lxml import etree
 
 from tests.conftest import PROJECT, SLUG, docx_text, make_docx, tree_hash
-from workflow.documents.catalogue import load_catalogue
+from workflow.data.catalogue import load_catalogue
 from workflow.documents.render import MADE_BY
 from workflow.shipped import templates as shipped_templates
 

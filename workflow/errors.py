@@ -226,3 +226,22 @@ class MissingPackageData(MouError):
 
     def __init__(self, what: str, package: str) -> None:
         super().__init__(f"mou is installed without its {what} (package {package} not found); reinstall mou from its wheel")
+
+
+class SignatureNeedsFiles(MouError):
+    """Raised when a signature event is fired as a plain event: a signature is recorded with its signed files."""
+
+    def __init__(self, slug: str, event: str, document: str | None) -> None:
+        self.slug, self.event, self.document = slug, event, document
+        self.rule = "signature"
+        self.figures = {"event": event, "document": document}
+        super().__init__(f"{event} records a signature: it is recorded with the signed files and the signing date")
+
+
+class NoDocumentsHere(MouError):
+    """Raised when the current state produces no documents and no stage was named."""
+
+    def __init__(self, state: str, stages: Sequence[str]) -> None:
+        self.state, self.stages = state, list(stages)
+        self.rule = "stage"
+        super().__init__(f"state {state} produces no documents; the stages are {', '.join(stages)}")

@@ -30,7 +30,7 @@ class Outcome:
 
 def warm(stages: list[str] | None) -> None:
     """Check and compile every template the stages use (all stages when None), in this process."""
-    from workflow.documents.catalogue import load_catalogue, templates_dir
+    from workflow.data.catalogue import load_catalogue, templates_dir
     from workflow.documents.compiled import compiled
     from workflow.documents.render import MADE_BY, checked, environment
 
@@ -83,7 +83,7 @@ def render_all(
     if workers < 1:
         raise MouError(f"--workers must be at least 1, got {workers}")
     if stages:
-        from workflow.documents.catalogue import load_catalogue
+        from workflow.data.catalogue import load_catalogue
 
         for stage in stages:
             load_catalogue().stage(stage)  # an unknown stage is refused before anything is written

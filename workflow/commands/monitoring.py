@@ -90,7 +90,7 @@ def _check(
 
 def _berita_acara(store: Store, snap: Any, data: dict[str, Any], when: date) -> list[dict[str, str]]:
     """Render the Berita Acara Penyerahan Santunan JKM for this handover."""
-    from workflow.documents.catalogue import load_catalogue
+    from workflow.data.catalogue import load_catalogue
     from workflow.documents.context import build_context
     from workflow.documents.render import next_version, render_bytes
     from workflow.records.store import write_new

@@ -113,7 +113,7 @@ def report(
     actor: str | None = None,
 ) -> tuple[Any, Kpis]:
     """Render the period's report as a new version, recorded in the history; return it and its KPIs."""
-    from workflow.documents.catalogue import load_catalogue
+    from workflow.data.catalogue import load_catalogue
     from workflow.documents.context import build_context
     from workflow.documents.render import Rendered, next_version, render_bytes
 

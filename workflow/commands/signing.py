@@ -26,11 +26,12 @@ from workflow.commands.lifecycle import (
     signed_adenda,
     snapshot,
 )
+from workflow.commands.session import changed_since
+from workflow.data.catalogue import load_catalogue, templates_dir
 from workflow.data.model import Agreement
-from workflow.documents.catalogue import load_catalogue, templates_dir
 from workflow.documents.context import EXTRA_NAMES, Placeholder, build_context, plain, resolve
 from workflow.errors import MouError, Refused, TransitionNotAllowed
-from workflow.process.guards import changed_since, nomor_present, signatories_complete, today
+from workflow.process.guards import nomor_present, signatories_complete, today
 from workflow.records import history
 from workflow.records.store import Store, write_new
 
@@ -228,7 +229,7 @@ def sign(
         if approval is None:
             reasons.append("review not approved")
         elif approval["data_sha256"] != snap.data_sha256:
-            reasons.append(changed_since(snap.folder, approval, snap.agreement))
+            reasons.append(changed_since(store, slug, approval, snap.agreement))
         ctx = snap.context(store, when)
         reasons += [r for r in (nomor_present(ctx), signatories_complete(ctx)) if r]
         facts = own_facts(snap.agreement, kind, signed_adenda(snap.entries))

@@ -11,9 +11,18 @@ from typing import Any, get_args, get_origin, get_type_hints
 from workflow.data.model import Agreement
 from workflow.data.schema import Reader, describe, is_optional, strip_optional
 from workflow.data.yaml import load as load_yaml
-from workflow.data.yaml import read_bytes
-from workflow.errors import AgreementExists, InvalidData, MouError, Problem
-from workflow.records.store import AGREEMENT_FILE, Store, check_slug, write_new
+
+
+def parse(path: Path, raw: bytes) -> Agreement:
+    """Parse and validate the bytes of one ``agreement.yaml`` (``path`` names it in messages).
+
+    The result is a pure function of the bytes, kept in the per-user cache (``workflow.data.cache``).
+    Roles and process are checked a layer up, where processes are known.
+    """
+    from workflow.data.cache import cached
+    from workflow.data.yaml import decode
+
+    return cached("agreement", raw, lambda: Reader(load_yaml(path, decode(path, raw))).read(Agreement))
 
 
 @dataclass(frozen=True)
@@ -32,75 +41,6 @@ class Loaded:
         import hashlib
 
         return hashlib.sha256(self.raw).hexdigest()
-
-
-def load_file(path: Path, raw: bytes | None = None) -> Agreement:
-    """Parse and validate one ``agreement.yaml``, its process and people's roles included.
-
-    Raises InvalidData listing every problem. A file read before with the same bytes comes from the
-    per-user cache (``workflow.data.cache``); its process and roles are checked every time.
-    """
-    from workflow.data.cache import cached
-    from workflow.data.yaml import decode
-    from workflow.errors import UnknownProcess
-    from workflow.process.definition import load_process
-
-    raw = read_bytes(path) if raw is None else raw
-    agreement = cached("agreement", raw, lambda: Reader(load_yaml(path, decode(path, raw))).read(Agreement))
-    try:
-        roles = {r.name for r in load_process(agreement.process).roles}
-    except UnknownProcess as err:
-        raise InvalidData([Problem(path, load_yaml(path).line("process"), "process", str(err))]) from err
-    bad = [
-        (i, j, role)
-        for i, person in enumerate(agreement.people, 1)
-        for j, role in enumerate(person.roles, 1)
-        if role not in roles
-    ]
-    if bad:
-        doc = load_yaml(path)  # only now are line numbers needed
-        raise InvalidData(
-            [
-                Problem(
-                    path,
-                    doc.line(f"people[{i}].roles[{j}]"),
-                    f"people[{i}].roles[{j}]",
-                    f"{role} is not a role of process {agreement.process}, expected one of {', '.join(sorted(roles))}",
-                )
-                for i, j, role in bad
-            ]
-        )
-    return agreement
-
-
-def load(store: Store, slug: str) -> Loaded:
-    """Load the agreement ``slug`` from ``store``."""
-    path = store.agreement_file(slug)
-    raw = read_bytes(path)
-    return Loaded(slug, path, load_file(path, raw), raw)
-
-
-def new(store: Store, slug: str, from_slug: str | None = None, extends: str | None = None) -> Path:
-    """Create ``ROOT/SLUG/agreement.yaml``: a copy of another agreement's file, or a commented skeleton.
-
-    ``extends`` starts a new cycle of an existing agreement: its data is copied (unless ``from_slug``
-    says otherwise) and ``extends: OLD`` is added, linking the two.
-    """
-    check_slug(slug)
-    target = store.folder(slug) / AGREEMENT_FILE
-    if target.exists():
-        raise AgreementExists(slug, store.root)
-    source = from_slug or extends
-    text = store.agreement_file(source).read_bytes() if source is not None else skeleton().encode()
-    if extends is not None:
-        if b"\nextends:" in b"\n" + text:
-            raise MouError(f"{source} already has an extends: line; write the new agreement.yaml by hand")
-        text = text.rstrip(b"\n") + f"\n\n# A new cycle of {extends} (mou new --extends).\nextends: {extends}\n".encode()
-    try:
-        write_new(target, text)
-    except FileExistsError as err:
-        raise AgreementExists(slug, store.root) from err
-    return target
 
 
 def skeleton() -> str:

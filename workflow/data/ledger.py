@@ -16,7 +16,7 @@ Everything here is a pure function of
 
 so the same rules check an entry when it is logged (``mou log``, through :func:`check_entry`) and
 check a recorded history again later (``mou verify``, through :func:`replay`). Only
-:func:`roster_of` reads files (the participant list versions named by the history).
+:func:`roster_of` reads the participant list versions named by the history, through the reader it is given.
 
 Recorded figures by kind (``data`` of the history entry, besides ``date``):
 
@@ -51,7 +51,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from workflow.commands.participants import IMPORT_EVENT, REPLACE_EVENT, Participant, mask
@@ -179,20 +178,21 @@ class Roster:
         return sum(1 for m in self.members.values() if m.mulai <= last and (m.removed is None or m.removed >= month))
 
 
-def roster_of(folder: Path, entries: Sequence[Mapping[str, Any]]) -> Roster:
+def roster_of(read: Callable[[str], bytes | None], entries: Sequence[Mapping[str, Any]]) -> Roster:
     """The roster from the list versions the history records (imports and replacements), in order.
 
-    A version whose file is missing is left out (``mou verify`` reports the missing file itself).
+    ``read(path)`` gives the bytes of a recorded file of the agreement, None when it is missing; a
+    missing version is left out (``mou verify`` reports the missing file itself).
     """
     versions = []
     for e in entries:
         if e["event"] not in (IMPORT_EVENT, REPLACE_EVENT):
             continue
         for artifact in e["artifacts"]:
-            path = folder / artifact["path"]
-            if not path.is_file():
+            raw = read(artifact["path"])
+            if raw is None:
                 continue
-            rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+            rows = csv.DictReader(io.StringIO(raw.decode("utf-8")))
             people = tuple(
                 Participant(r["nik"], r["nama"], r["desa"], r["kecamatan"], r["pekerjaan"], date.fromisoformat(r["mulai"]))
                 for r in rows
@@ -280,13 +280,15 @@ def replay(
     roster: Roster,
     today: date,
     terms_of: Callable[[int, Agreement], Agreement] | None = None,
+    amending: frozenset[str] = frozenset(),
 ) -> list[tuple[int, str]]:
     """(seq, "rule: reason") for every recorded money entry, correction or void that breaks a rule.
 
     Each entry is checked as :func:`check_entry` checked it when it was logged: against the entries
     before it (all of them, rule-breaking or not: the history is what happened), the roster as known
     before it (``roster.before(seq)``) and the terms in force then. ``agreement`` is the signed
-    text; by default the terms are ``agreement.effective(adenda signed before the entry)``, or
+    text; by default the terms are ``agreement.effective(adenda signed before the entry)`` (the
+    events in ``amending`` sign an adendum: the process says which, ``Process.amending``), or
     ``terms_of(index, agreement)`` when given (e.g. the data version the entry was recorded
     against). ``today``: the day of the check (an entry dated after it breaks the ``future`` rule).
     A rewritten history (an amount, a period or a reference changed after the fact) shows up here.
@@ -300,7 +302,7 @@ def replay(
         if terms_of is not None:
             terms = terms_of(index, agreement)
         else:
-            terms = agreement.effective(sum(1 for x in earlier if x["event"] == "sign_amendment"))
+            terms = agreement.effective(sum(1 for x in earlier if x["event"] in amending))
         out += [
             (e["seq"], f"{rule}: {reason}")
             for rule, reason in breaches(kind, e["data"], terms, roster.before(e["seq"]), earlier, today)

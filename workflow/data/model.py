@@ -23,6 +23,8 @@ Check = list[tuple[str, str]]
 """Cross-field problems of one record: (relative field path, message)."""
 
 TITLES = ("KESEPAKATAN BERSAMA", "NOTA KESEPAHAMAN", "NOTA KESEPAKATAN")
+DEFAULT_PROCESS = "ksdpk"
+"""The process an agreement follows when it names none."""
 MAX_TERM_YEARS = 5  # Permendagri 22/2020 via Yogya FAQ: "paling lama 5 (lima) tahun" (DOMAIN.md §2)
 
 
@@ -527,7 +529,7 @@ class Agreement:
     existing_coverage: ExistingCoverage = field("workers already registered")
     people: list[Person] = field("who acts on this agreement with the tool, and in which roles")
     dprd: Dprd = field("whether DPRD approval is required")
-    process: str = field("process definition in workflow/process/processes/ (ksdpk or short)", default="ksdpk")
+    process: str = field("process definition in workflow/process/processes/ (ksdpk or short)", default=DEFAULT_PROCESS)
     pks: Pks | None = field("PKS signatory; needed before the PKS is signed", default=None)
     extends: str | None = field("slug of the agreement this one extends (a new cycle)", default=None)
     amendments: list[Amendment] = field(

@@ -38,8 +38,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from workflow.data.catalogue import DocumentSpec, load_catalogue, shown, templates_dir
 from workflow.data.model import Agreement
-from workflow.documents.catalogue import DocumentSpec, load_catalogue, shown, templates_dir
 from workflow.documents.compiled import UnsafeTemplate
 from workflow.documents.context import schema_paths
 from workflow.errors import InvalidData

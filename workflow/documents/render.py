@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workflow.data import formatting
-from workflow.data.agreements import Loaded
-from workflow.documents.catalogue import DocumentSpec, load_catalogue, shown, templates_dir
-from workflow.documents.context import Example, Placeholder, build_context, mark_example
-from workflow.errors import MouError, TemplateCheckFailed, TemplateProblem
-from workflow.records.store import Store, write_new
+from workflow.data.catalogue import DocumentSpec, shown, templates_dir
+from workflow.documents.context import Example, Placeholder, mark_example
+from workflow.errors import TemplateProblem
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
     from workflow.documents.compiled import Session
+    from workflow.records.store import Artifact
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "angka": formatting.angka,
@@ -81,12 +80,13 @@ def environment() -> SandboxedEnvironment:
 
 @dataclass(frozen=True)
 class Rendered:
-    """One document written to disk."""
+    """One document written: where it is, and (when written into an agreement) the Artifact recorded."""
 
     stage: str
     title: str
     path: Path
     version: int
+    artifact: Artifact | None = None
 
 
 def render_bytes(
@@ -152,37 +152,6 @@ def _raise_problem(name: str, err: Exception) -> None:
         raise TemplateProblem(name, "", f"cannot read the template: {err}") from err
 
 
-def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None = None) -> list[Rendered]:
-    """Render one stage's documents as new versions; return what was written.
-
-    Templates are checked and every document rendered in memory first, so a failure writes nothing.
-    Callers hold the agreement's lock (see ``workflow.commands.lifecycle.record_render``).
-    """
-    stage = load_catalogue().stage(stage_name)
-    if stage.name in MADE_BY:
-        raise MouError(f"documents of stage {stage.name} are made by `{MADE_BY[stage.name]}`, which supplies their figures")
-    issues = [i for d in stage.documents for i in checked(templates_dir() / d.template, d)]
-    if issues:
-        raise TemplateCheckFailed([str(i) for i in issues])
-    for spec in stage.documents:
-        if "amendments" in spec.needs and not loaded.agreement.amendments:
-            raise MouError(f"{spec.title}: agreement.yaml describes no adendum (amendments: is empty)")
-    folder = (out / stage.name) if out else store.documents_dir(loaded.slug, stage.name)
-    planned: list[tuple[Path, int, str, bytes]] = []
-    for spec in stage.documents:
-        version = next_version(folder, spec.name)
-        data = render_bytes(spec, build_context(loaded.agreement, version=version))
-        planned.append((folder / f"{spec.name}-v{version}.docx", version, spec.title, data))
-    written: list[Rendered] = []
-    for path, version, title, data in planned:
-        try:
-            write_new(path, data)
-        except FileExistsError as err:  # only a writer outside mou's lock can get here
-            raise MouError(f"{path} appeared while rendering; run the command again") from err
-        written.append(Rendered(stage.name, title, path, version))
-    return written
-
-
 _CHECKED: dict[tuple[tuple[str, int, int], str, tuple[str, ...]], list[Any]] = {}
 
 
@@ -198,9 +167,3 @@ def checked(path: Path, spec: DocumentSpec) -> list[Any]:
     if key not in _CHECKED:
         _CHECKED[key] = check_template(path, spec)
     return _CHECKED[key]
-
-
-def next_version(folder: Path, stem: str) -> int:
-    """The first draft number not yet used in ``folder`` for ``stem``."""
-    taken = [int(v) for p in folder.glob(f"{stem}-v*.docx") if (v := p.name[len(stem) + 2 : -5]).isdigit()]
-    return max(taken, default=0) + 1

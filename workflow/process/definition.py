@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from workflow import shipped
+from workflow.data.catalogue import templates_dir
 from workflow.data.schema import Reader, field
 from workflow.data.yaml import load as load_yaml
-from workflow.documents.catalogue import templates_dir
 from workflow.errors import MouError, UnknownProcess
 
 
@@ -39,6 +41,30 @@ class StateDef:
     review: bool = field("a draft waits for a reviewer: `mou due` lists a review waiting too long", default=False)
 
 
+KINDS = ("approval", "changes", "signature")
+"""What an event means to the tool, declared per event (never read from its name):
+
+- ``approval``: a reviewer approves a draft; the approved data is kept, and a signature needs one;
+- ``changes``: a reviewer sends a draft back with requested changes;
+- ``signature``: the document is signed: fired by `mou sign`, which records the signed files.
+"""
+
+FACTS = ("agreement", "pks", "amendment")
+"""Where a signed document's own nomor pair and date are written in ``agreement.yaml``."""
+
+
+@dataclass(frozen=True)
+class SignedDocument:
+    """A document the process signs: the name `mou sign --document` takes, and where its facts live."""
+
+    name: str = field("short name, given to `mou sign --document` (kb, pks, adendum)")
+    title: str = field("the document's name in Indonesian, as printed in notes and archives")
+    facts: str = field("where its own nomor pair and date are: agreement (parties, signing), pks, or amendment")
+    stage: str | None = field("catalogue stage whose template gives its final text", default=None)
+    template: str | None = field("the catalogue document (template name) of its final text", default=None)
+    amends: bool = field("signing it brings the latest adendum into force", default=False)
+
+
 @dataclass(frozen=True)
 class EventDef:
     """One event: from which states, to which state, who may fire it, what must hold."""
@@ -50,7 +76,24 @@ class EventDef:
     dest: str | None = field("state it leads to; leave out to stay (a decision recorded in place)", default=None)
     guards: list[str] = field("named guards that must all pass", default_factory=list)
     render: bool = field("render the destination stage's documents as part of the event", default=False)
-    signature: bool = field("a signature: fired by `mou sign`, which records the signed files", default=False)
+    signature: bool = field("a signature (the same as kind: signature)", default=False)
+    kind: str | None = field("what the event means: approval, changes (requested by a reviewer) or signature", default=None)
+    document: str | None = field("the signed document an approval, request for changes or signature is about", default=None)
+
+    @property
+    def is_signature(self) -> bool:
+        """Whether the event records a signature."""
+        return self.signature or self.kind == "signature"
+
+    @property
+    def is_approval(self) -> bool:
+        """Whether the event approves a draft."""
+        return self.kind == "approval"
+
+    @property
+    def is_review(self) -> bool:
+        """Whether the event is a reviewer's decision on a draft (approval or request for changes)."""
+        return self.kind in ("approval", "changes")
 
 
 @dataclass(frozen=True)
@@ -67,10 +110,33 @@ class Process:
         "roles that record monitoring work: milestones (payments, claims, santunan), participant lists, reports",
         default_factory=list,
     )
+    documents: list[SignedDocument] = field("the documents the process signs", default_factory=list)
+
+    def signed_document(self, name: str) -> SignedDocument | None:
+        """The signed document called ``name``, if declared."""
+        return next((d for d in self.documents if d.name == name), None)
+
+    def events_of(self, kind: str, document: str | None = None) -> list[EventDef]:
+        """Events of one kind (about one document, when given), in declaration order."""
+        return [
+            e
+            for e in self.events
+            if (e.is_signature if kind == "signature" else e.kind == kind) and document in (None, e.document)
+        ]
+
+    def amending(self) -> frozenset[str]:
+        """Events whose signature brings an adendum into force."""
+        amends = {d.name for d in self.documents if d.amends}
+        return frozenset(e.trigger for e in self.events if e.is_signature and e.document in amends)
+
+    def signed_adenda(self, entries: Sequence[Mapping[str, Any]]) -> int:
+        """How many adenda the recorded ``entries`` have signed."""
+        amending = self.amending()
+        return sum(1 for e in entries if e["event"] in amending)
 
     def problems(self) -> list[tuple[str, str]]:
         """The structural checks of python-statemachine, plus names that must exist."""
-        from workflow.documents.catalogue import load_catalogue
+        from workflow.data.catalogue import load_catalogue
         from workflow.process.guards import GUARDS
 
         out: list[tuple[str, str]] = []
@@ -88,6 +154,16 @@ class Process:
         for i, role in enumerate(self.milestone_roles, 1):
             if role not in roles:
                 out.append((f"milestone_roles[{i}]", f"{role} is not a declared role"))
+        documents = [d.name for d in self.documents]
+        for i, doc in enumerate(self.documents, 1):
+            if documents.index(doc.name) != i - 1:
+                out.append((f"documents[{i}].name", f"{doc.name} is declared twice, expected unique document names"))
+            if doc.facts not in FACTS:
+                out.append((f"documents[{i}].facts", f"{doc.facts} is not one of {', '.join(FACTS)}"))
+            if doc.stage is not None and doc.stage not in stages:
+                out.append((f"documents[{i}].stage", f"{doc.stage} is not a stage of the template catalogue"))
+            if (doc.stage is None) != (doc.template is None):
+                out.append((f"documents[{i}]", "give both stage and template (where its final text comes from), or neither"))
         triggers: set[str] = set()
         for i, ev in enumerate(self.events, 1):
             where = f"events[{i}]"
@@ -111,6 +187,15 @@ class Process:
                     )
             if not ev.source or not ev.roles:
                 out.append((where, "needs at least one source state and one role"))
+            if ev.kind is not None and ev.kind not in KINDS:
+                out.append((f"{where}.kind", f"{ev.kind} is not an event kind, expected one of {', '.join(KINDS)}"))
+            if ev.signature and ev.kind not in (None, "signature"):
+                out.append((f"{where}.kind", f"signature: true contradicts kind: {ev.kind}"))
+            if ev.document is not None and ev.document not in documents:
+                known = ", ".join(documents) or "none (declare documents:)"
+                out.append((f"{where}.document", f"{ev.document} is not a declared document, expected one of {known}"))
+            elif ev.document is None and (ev.is_signature or ev.kind in ("approval", "changes")):
+                out.append((f"{where}.document", f"a {ev.kind or 'signature'} event must name the document it is about"))
         if out:
             return out
         finals = {s.name for s in self.states if s.final}

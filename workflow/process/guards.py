@@ -9,26 +9,30 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from workflow.data.model import Agreement, Official, Party
-from workflow.errors import MouError
-from workflow.records.store import Store
 
 
 @dataclass(frozen=True)
 class GuardContext:
-    """What a guard may look at."""
+    """What a guard may look at: the agreement's data and history, and two questions only the store can answer."""
 
-    store: Store
     slug: str
     agreement: Agreement
+    """The terms in force (the signed text plus its signed adenda)."""
     data_sha256: str
     entries: list[dict[str, Any]]
     state: str
     stage: str | None
     today: date
+    approvals: frozenset[str]
+    """The process's approval events (``kind: approval``)."""
+    signed_adenda: int
+    changes_since: Callable[[dict[str, Any]], str]
+    """'agreement.yaml changed since the approval in entry N: field, ...' for an approval entry."""
+    extended_by: Callable[[], list[str]]
+    """Slugs of the other agreements whose ``extends:`` names this one."""
 
 
 Guard = Callable[[GuardContext], str | None]
@@ -80,7 +84,7 @@ def draft_rendered(ctx: GuardContext) -> str | None:
 
 
 def _approval(ctx: GuardContext) -> dict[str, Any] | None:
-    approvals = [e for e in since_entering(ctx) if e["from"] == e["to"] == ctx.state and e["event"].startswith("approve")]
+    approvals = [e for e in since_entering(ctx) if e["from"] == e["to"] == ctx.state and e["event"] in ctx.approvals]
     return approvals[-1] if approvals else None
 
 
@@ -96,40 +100,7 @@ def data_unchanged_since_approval(ctx: GuardContext) -> str | None:
     approval = _approval(ctx)
     if approval is None or approval["data_sha256"] == ctx.data_sha256:
         return None
-    return changed_since(ctx.store.folder(ctx.slug), approval, ctx.agreement) + "; render and review again"
-
-
-def changed_since(folder: Path, approval: dict[str, Any], now: Agreement) -> str:
-    """'agreement.yaml changed since the approval in entry N: field, field' from the approved copy."""
-    from workflow.data.agreements import load_file
-    from workflow.documents.context import build_context, plain
-
-    head = f"agreement.yaml changed since the approval in entry {approval['seq']}"
-    copy = next((a["path"] for a in approval["artifacts"] if a["path"].startswith("reviews/")), None)
-    if copy is None:
-        return head
-    try:
-        then = load_file(folder / copy)
-    except MouError:
-        return head
-    before, after = _leaves(plain(build_context(then)), ""), _leaves(plain(build_context(now)), "")
-    changed = sorted(
-        k
-        for k in before.keys() | after.keys()
-        if before.get(k) != after.get(k) and k.split(".")[0] not in {"budget", "version", "final"}
-    )
-    if not changed:
-        return head + " (layout or comments only)"
-    return f"{head}: {', '.join(changed[:8])}" + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
-
-
-def _leaves(value: Any, prefix: str) -> dict[str, Any]:
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            out.update(_leaves(v, f"{prefix}.{k}" if prefix else k))
-        return out
-    return {prefix: value}
+    return ctx.changes_since(approval) + "; render and review again"
 
 
 @guard
@@ -234,23 +205,15 @@ def term_ended(ctx: GuardContext) -> str | None:
 @guard
 def extension_created(ctx: GuardContext) -> str | None:
     """Another agreement in the folder names this one in `extends:` (the new cycle)."""
-    from workflow.data.agreements import load_file
-
-    for other in ctx.store.slugs():
-        if other == ctx.slug:
-            continue
-        try:
-            if load_file(ctx.store.agreement_file(other)).extends == ctx.slug:
-                return None
-        except MouError:  # a broken neighbour must not block this agreement
-            continue
+    if ctx.extended_by():
+        return None
     return f"no agreement extends {ctx.slug} yet (mou new NEW --extends {ctx.slug})"
 
 
 @guard
 def amendment_described(ctx: GuardContext) -> str | None:
     """agreement.yaml describes an adendum not yet signed (the last entry of amendments:)."""
-    signed = sum(1 for e in ctx.entries if e["event"] == "sign_amendment")
+    signed = ctx.signed_adenda
     if len(ctx.agreement.amendments) > signed:
         return None
     return f"no new adendum described in agreement.yaml (amendments: has {len(ctx.agreement.amendments)}, {signed} signed)"

@@ -11,7 +11,9 @@ import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from workflow.errors import AgreementBusy, AgreementNotFound, InvalidSlug, MouError
 from workflow.records import locking
@@ -30,8 +32,34 @@ def check_slug(slug: str) -> str:
     return slug
 
 
+@dataclass(frozen=True)
+class Artifact:
+    """A file the tool wrote for an agreement: its path inside the agreement (always with ``/``) and the
+    SHA-256 of the bytes written, hashed from those bytes, never by reading the file back."""
+
+    path: str
+    sha256: str
+
+    def recorded(self) -> dict[str, str]:
+        """The form a history entry records it in."""
+        return {"path": self.path, "sha256": self.sha256}
+
+
+def _relative(rel: str) -> PurePosixPath:
+    """A path inside an agreement's folder, given with ``/``; refuse one that climbs out or is absolute."""
+    pure = PurePosixPath(rel.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or str(pure) in {".", ""}:
+        raise MouError(f"{rel!r} is not a path inside an agreement's folder")
+    return pure
+
+
 class Store:
-    """A folder of agreements: ``ROOT/<slug>/agreement.yaml`` plus what the tool writes beside it."""
+    """A folder of agreements: ``ROOT/<slug>/agreement.yaml`` plus what the tool writes beside it.
+
+    The one place that opens, writes, renames, lists or locks anything under the root: commands and
+    documents go through these methods (``read``, ``write``, ``files``, ``append`` ...), so a database
+    store can take the folder's place behind the same methods.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -86,6 +114,120 @@ class Store:
         """Where the documents of one stage go by default."""
         return self.folder(slug) / "documents" / stage
 
+    # Files of one agreement, by their path inside its folder ("documents/fgd/x-v1.docx").
+
+    def path(self, slug: str, rel: str = "") -> Path:
+        """Where a file lives on disk: for messages, and for external programs (LibreOffice) that read it."""
+        return self.folder(slug) / _relative(rel) if rel else self.folder(slug)
+
+    def read(self, slug: str, rel: str) -> bytes:
+        """The bytes of one file of the agreement."""
+        return (self.folder(slug) / _relative(rel)).read_bytes()
+
+    def size(self, slug: str, rel: str) -> int:
+        """The size of one file in bytes."""
+        return (self.folder(slug) / _relative(rel)).stat().st_size
+
+    def exists(self, slug: str, rel: str) -> bool:
+        """Whether the agreement has this file."""
+        return (self.folder(slug) / _relative(rel)).is_file()
+
+    def files(self, slug: str, under: str = "") -> list[str]:
+        """Every file under one sub-folder of the agreement (all of it when ``under`` is empty), sorted, with ``/``."""
+        folder = self.folder(slug)
+        base = folder / _relative(under) if under else folder
+        if not base.is_dir():
+            return []
+        return sorted(p.relative_to(folder).as_posix() for p in base.rglob("*") if p.is_file())
+
+    def sha256(self, slug: str, rel: str) -> str:
+        """SHA-256 of one file's bytes, read in chunks."""
+        import hashlib
+
+        h = hashlib.sha256()
+        with (self.folder(slug) / _relative(rel)).open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+
+    def write(self, slug: str, rel: str, data: bytes) -> Artifact:
+        """Create one file atomically; raise FileExistsError rather than replace an earlier version."""
+        import hashlib
+
+        pure = _relative(rel)
+        write_new(self.folder(slug) / pure, data)
+        return Artifact(pure.as_posix(), hashlib.sha256(data).hexdigest())
+
+    def replace(self, slug: str, rel: str, data: bytes) -> Artifact:
+        """Replace one file atomically (readers see the old bytes or the new): ``agreement.yaml`` only."""
+        import hashlib
+
+        pure = _relative(rel)
+        write_atomic(self.folder(slug) / pure, data)
+        return Artifact(pure.as_posix(), hashlib.sha256(data).hexdigest())
+
+    def create(self, slug: str, data: bytes) -> Path:
+        """Create a new agreement with ``data`` as its ``agreement.yaml``; AgreementExists if it is taken."""
+        from workflow.errors import AgreementExists
+
+        target = self.folder(slug) / AGREEMENT_FILE
+        if target.exists():
+            raise AgreementExists(slug, self.root)
+        try:
+            write_new(target, data)
+        except FileExistsError as err:
+            raise AgreementExists(slug, self.root) from err
+        return target
+
+    def publish(self, slug: str, source: Path, rel: str) -> list[Artifact]:
+        """Put a finished folder (built anywhere, e.g. a temporary folder) at ``rel`` inside the agreement.
+
+        The folder is copied into a private staging folder beside its place (``mou-bag-*``, removed by
+        ``recover`` if the writer is killed) and renamed into place all at once; an existing ``rel`` is
+        never replaced. Returns an Artifact per file, hashed from the bytes copied.
+        """
+        import hashlib
+        import shutil
+
+        target = self.folder(slug) / _relative(rel)
+        if target.exists():
+            raise FileExistsError(target)
+        staging = Path(tempfile.mkdtemp(prefix="mou-bag-", dir=self.folder(slug)))
+        try:
+            out = []
+            for path in sorted(p for p in source.rglob("*") if p.is_file()):
+                inner = path.relative_to(source).as_posix()
+                data = path.read_bytes()
+                write_new(staging / inner, data)
+                out.append(Artifact(f"{_relative(rel).as_posix()}/{inner}", hashlib.sha256(data).hexdigest()))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(staging, target)
+            _fsync_dir(target.parent)
+            return out
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    # The history: append-only, hash-chained (``workflow.records.history``).
+
+    def history(self, slug: str) -> list[dict[str, Any]]:
+        """The agreement's history, every hash, the chain and the head checked."""
+        from workflow.records import history
+
+        return history.check_chain(self.folder(slug))
+
+    def history_path(self, slug: str) -> Path:
+        """The history file, for messages (``FILE:N: entry N: ...``)."""
+        from workflow.records.history import HISTORY_FILE
+
+        return self.folder(slug) / HISTORY_FILE
+
+    def append(self, slug: str, entries: list[dict[str, Any]], entry: dict[str, Any]) -> dict[str, Any]:
+        """Chain ``entry`` after ``entries``; call while ``writing``."""
+        from workflow.records import history
+
+        return history.append(self.folder(slug), entries, entry)
+
 
 RECOVERED = ".recovered"
 TOOL_DIRS = ("documents", "signed", "reviews", "archive", "participants")
@@ -118,7 +260,7 @@ def recover(folder: Path) -> list[Path]:
         # at U+2028, U+2029 and U+0085, which canonical JSON leaves unescaped inside a note
         for line in log.read_bytes().splitlines():
             try:
-                recorded.update(_slashed(a["path"]) for a in json.loads(line).get("artifacts", []))
+                recorded.update(slashed(a["path"]) for a in json.loads(line).get("artifacts", []))
             except (ValueError, AttributeError, TypeError, KeyError):
                 return touched  # a broken history is for `verify` to report, not for us to tidy around
     for sub in TOOL_DIRS:
@@ -135,7 +277,7 @@ def recover(folder: Path) -> list[Path]:
     return touched
 
 
-def _slashed(recorded: str) -> str:
+def slashed(recorded: str) -> str:
     """A recorded path with ``/`` between its parts, however it was written: on Windows ``str()`` of a
     relative path gives ``documents\\fgd\\...``. A no-op on POSIX, where ``\\`` may be part of a name."""
     return recorded.replace(os.sep, "/")
