@@ -1,21 +1,68 @@
 """The `mou` command: a thin click shell over the `workflow` library.
 
-Each command parses its arguments, calls one library function and prints the result. A domain
-error (``MouError``) prints ``Error: ...`` lines on stderr and exits 1; usage errors exit 2.
+Each command parses its arguments, calls one use case of the public API (``workflow.<name>``, the same
+names a web application uses) and prints the result. The top-level group reads the settings once (the
+environment, then the options over it), activates them for the command and opens the one store.
+
+A domain error (``MouError``) prints ``Error: ...`` lines on stderr, then the command-line hint for it
+when ``HINTS`` has one, and exits 1; usage errors exit 2. The library states facts and rules; which
+flag or command helps is the CLI's to say.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 import workflow
-from workflow.errors import MouError
-from workflow.records.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+HINTS: dict[str, str] = {
+    # What to do next, printed as a ``Hint:`` line after an error's ``Error:`` lines. The key is the
+    # error's ``rule`` or the name of its class (or of a base class); the rule is looked up first. The
+    # text is a ``str.format`` template: ``{e.attr}`` is an attribute of the error, ``{name}`` one of its
+    # ``figures``. One line per hint.
+    "ActorUnknown": "say who acts: --as NAME or MOU_ACTOR=NAME",
+    "SignatureNeedsFiles": "use mou sign {e.slug} --document {e.document} --file SIGNED.pdf --date YYYY-MM-DD",
+    "NoDocumentsHere": "choose one with --stage",
+    "graphviz": "install it with: sudo apt-get install graphviz (or use --format mermaid)",
+    "archive.nothing_signed": "record a signature with mou sign first",
+    "diff.versions": "mou history {slug} lists the versions",
+    "diff.several": "choose one with --document NAME",
+    "demo.out": "choose another --out",
+    "output.exists": "mou diff never replaces a file: choose another name for --{e.kind}",
+    "stage.made_by.monitoring": "mou report SLUG --period 2025-Q3 renders it with the figures of the period",
+    "stage.made_by.santunan": "mou log SLUG santunan --nik NIK --heir NAME --amount N renders it with the handover's figures",
+}
+
+
+def hint_for(err: workflow.MouError) -> str | None:
+    """The command-line hint for ``err`` from ``HINTS``: by its rule first, then by its class and base classes."""
+    keys = [err.rule] if err.rule else []
+    keys += [cls.__name__ for cls in type(err).__mro__]
+    template = next((HINTS[key] for key in keys if key in HINTS), None)
+    if template is None:
+        return None
+    try:
+        return template.format_map({**err.figures, "e": err})
+    except (AttributeError, KeyError, IndexError, ValueError):
+        return None  # a hint naming what this error does not carry: the message alone still says what is wrong
+
+
+def print_error(err: workflow.MouError) -> None:
+    """``Error:`` and every line of the message on stderr, then the hint, if any."""
+    for line in str(err).splitlines() or [type(err).__name__]:
+        click.echo(f"Error: {line}", err=True)
+    hint = hint_for(err)
+    if hint:
+        click.echo(f"Hint: {hint}", err=True)
 
 
 def _with_usage(err: click.UsageError, ctx: click.Context) -> None:
@@ -43,7 +90,7 @@ class MouCommand(_ShowsUsage):
 
 
 class MouGroup(_ShowsUsage, click.Group):
-    """Turns every domain error into ``Error:`` lines on stderr and exit code 1.
+    """Turns every domain error into ``Error:`` lines (and a ``Hint:``) on stderr and exit code 1.
 
     Its commands are ``MouCommand`` and its sub-groups ``MouGroup``, so usage errors everywhere
     print the ``Usage:`` line and exit 2.
@@ -55,10 +102,58 @@ class MouGroup(_ShowsUsage, click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except MouError as err:
-            for line in str(err).splitlines() or [type(err).__name__]:
-                click.echo(f"Error: {line}", err=True)
+        except workflow.MouError as err:
+            print_error(err)
             ctx.exit(1)
+
+
+# --- options shared by several commands: declared once -------------------------------------------
+
+
+def actor_option(does: str) -> Callable[[F], F]:
+    """``--as NAME``: who acts; ``does`` completes "Who ..." for the command (e.g. ``"renders"``)."""
+    return click.option(
+        "--as",
+        "actor",
+        metavar="NAME",
+        help=f"Who {does}: a name from people: in agreement.yaml (default: MOU_ACTOR, else your login name).",
+    )
+
+
+def json_option(what: str = "the result") -> Callable[[F], F]:
+    """``--json``: print ``what`` as JSON instead of text (every listing has it)."""
+    return click.option("--json", "as_json", is_flag=True, help=f"Print {what} as JSON.")
+
+
+def note_option(about: str) -> Callable[[F], F]:
+    """``--note TEXT``: a comment recorded with the history entry; ``about`` says what it holds."""
+    return click.option("--note", default="", help=f"A comment recorded with the entry ({about}).")
+
+
+# --- what every command shares: the settings and the store, made once ----------------------------
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """What the top-level group prepared for the command: the settings in force and the store they name."""
+
+    settings: workflow.Settings
+    store: workflow.Store
+
+
+def _store(ctx: click.Context, slug: str | None = None) -> workflow.Store:
+    """The store of this invocation; with ``slug``, first make sure that agreement exists.
+
+    Checking here, before anything else the command needs (an actor, a file, an event), makes an
+    unknown slug always the same one-line error naming the agreements that do exist, exit 1, with
+    nothing written.
+    """
+    invocation = ctx.find_object(Invocation)
+    assert invocation is not None, "a command runs under the mou group, which prepares the invocation"
+    store = invocation.store
+    if slug is not None:
+        store.agreement_file(slug)  # raises AgreementNotFound listing the known slugs
+    return store
 
 
 def _plain(obj: Any) -> Any:
@@ -79,18 +174,22 @@ def _echo_json(obj: Any) -> None:
     click.echo(json.dumps(_plain(obj), indent=2, ensure_ascii=False))
 
 
-def _store(ctx: click.Context, slug: str | None = None) -> Store:
-    """The store under --root; with ``slug``, first make sure that agreement exists.
+def _write_file(path: Path, data: bytes) -> None:
+    """Write a file the user named outside the agreements (``--ics``): whole, or not at all."""
+    import os
+    import tempfile
 
-    Checking here, before anything else the command needs (an actor, a file, an event), makes an
-    unknown slug always the same one-line error naming the agreements that do exist, exit 1, with
-    nothing written.
-    """
-    root: Path = ctx.obj["root"]
-    store = Store(root)
-    if slug is not None:
-        store.agreement_file(slug)  # raises AgreementNotFound listing the known slugs
-    return store
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 @click.group(cls=MouGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,13 +197,10 @@ def _store(ctx: click.Context, slug: str | None = None) -> Store:
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
-    envvar="MOU_ROOT",
-    default="agreements",
-    show_default=True,
-    help="Folder holding one sub-folder per agreement (or set MOU_ROOT).",
+    help="Folder holding one sub-folder per agreement (default: MOU_ROOT, else ./agreements).",
 )
 @click.pass_context
-def main(ctx: click.Context, root: Path) -> None:
+def main(ctx: click.Context, root: Path | None) -> None:
     """Draft, render and check Memoranda of Understanding (Kesepakatan Bersama) of a Pemda.
 
     \b
@@ -113,7 +209,11 @@ def main(ctx: click.Context, root: Path) -> None:
         mou check buton-bpjstk-2025      # validate data and templates
         mou render buton-bpjstk-2025 --stage draft_kb
     """
-    ctx.obj = {"root": root}
+    settings = workflow.Settings.from_environment()  # the environment, read once for the whole command
+    if root is not None:
+        settings = settings.but(root=root)
+    ctx.with_resource(workflow.use_settings(settings))  # in force until the command ends
+    ctx.obj = Invocation(settings, workflow.Store(settings.root))
 
 
 @main.command()
@@ -138,9 +238,7 @@ def demo(out: Path) -> None:
     Example:
         mou demo --out /tmp/buton
     """
-    from workflow.commands.demo import demo as run_demo
-
-    result = run_demo(out)
+    result = workflow.demo(out)
     click.echo(f"Copied the example to {result.root}")
     for step in result.steps:
         click.echo(step.what)
@@ -173,7 +271,7 @@ def new(ctx: click.Context, slug: str, from_slug: str | None, extends: str | Non
 
 @main.command()
 @click.argument("slug", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option("the report")
 @click.pass_context
 def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
     """Validate agreement data (one or all), the catalogue and every template; list every problem.
@@ -182,16 +280,14 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
     Example:
         mou check buton-bpjstk-2025
     """
-    from workflow.documents.check import check_project
-
-    report = check_project(_store(ctx, slug), slug)
+    report = workflow.check_project(_store(ctx, slug), slug)
     if as_json:
         _echo_json(report)
     else:
         for line in report.checked:
             click.echo(f"checked {line}")
     if report.problems:
-        raise MouError("\n".join(report.problems))
+        raise workflow.MouError("\n".join(report.problems))
     if not as_json:
         click.echo("No problems found.")
 
@@ -214,7 +310,7 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
     show_default=True,
     help="With --all: worker processes (one per core is fastest).",
 )
-@click.option("--as", "actor", metavar="NAME", help="Who renders (default: MOU_ACTOR, else your login name).")
+@actor_option("renders")
 @click.pass_context
 def render(
     ctx: click.Context, slug: str | None, stages: tuple[str, ...], out: Path | None, every: bool, workers: int, actor: str | None
@@ -238,24 +334,20 @@ def render(
         return
     if not slug:
         raise click.UsageError("say which agreement to render (mou render SLUG), or --all for every one", ctx)
-    from workflow.commands.lifecycle import record_render
-
-    for doc in record_render(_store(ctx, slug), slug, list(stages) or None, out, actor):
+    for doc in workflow.render(_store(ctx, slug), slug, list(stages) or None, out, actor):
         click.echo(f"{doc.title} (v{doc.version}): {doc.path}")
 
 
 def _render_all(ctx: click.Context, stages: list[str] | None, workers: int, actor: str | None) -> None:
-    from workflow.commands.batch import render_all
-
     store = _store(ctx)
     slugs = list(store.slugs())
     if not slugs:
-        raise MouError(f"no agreements under {store.root}")
+        raise workflow.MouError(f"no agreements under {store.root}")
     if sys.stderr.isatty():  # the bar only where a person watches; logs and pipes get the summary alone
         with click.progressbar(length=len(slugs), label="Rendering", file=sys.stderr, show_pos=True, show_eta=True) as bar:
-            outcomes = render_all(store, slugs, stages, actor, workers=workers, progress=lambda _o: bar.update(1))
+            outcomes = workflow.render_all(store, slugs, stages, actor, workers=workers, progress=lambda _o: bar.update(1))
     else:
-        outcomes = render_all(store, slugs, stages, actor, workers=workers)
+        outcomes = workflow.render_all(store, slugs, stages, actor, workers=workers)
     failed = [o for o in outcomes if o.error]
     skipped = [o for o in outcomes if o.skipped]
     for o in outcomes:
@@ -269,14 +361,14 @@ def _render_all(ctx: click.Context, stages: list[str] | None, workers: int, acto
     if failed:
         for o in failed:
             click.echo(f"{o.slug}: {o.error}", err=True)
-        raise MouError(f"{len(failed)} of {len(outcomes)} agreements were not rendered (listed above); the others were")
+        raise workflow.MouError(f"{len(failed)} of {len(outcomes)} agreements were not rendered (listed above); the others were")
 
 
 @main.command()
 @click.argument("slug")
 @click.argument("event")
-@click.option("--as", "actor", metavar="NAME", help="Who fires the event: a name from people: in agreement.yaml (or MOU_ACTOR).")
-@click.option("--note", default="", help="A comment recorded with the event (e.g. the reviewer's requests).")
+@actor_option("fires the event")
+@note_option("e.g. the reviewer's requests")
 @click.pass_context
 def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: str) -> None:
     """Fire EVENT: refused with every failing guard's reason, or recorded in the history.
@@ -287,9 +379,7 @@ def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: 
         mou advance buton-bpjstk-2025 request_kb_changes --as "Bagian Hukum Setda Kabupaten Buton" \\
             --note "Pasal 5: sebutkan DPA"
     """
-    from workflow.commands.lifecycle import advance as run_advance
-
-    entry = run_advance(_store(ctx, slug), slug, event, actor, note)
+    entry = workflow.advance(_store(ctx, slug), slug, event, actor, note)
     moved = f"{entry['from']} -> {entry['to']}" if entry["from"] != entry["to"] else f"stays in {entry['to']}"
     click.echo(f"{slug}: {event} by {entry['actor']} ({entry['role']}): {moved} [entry {entry['seq']}]")
     for artifact in entry["artifacts"]:
@@ -322,7 +412,7 @@ def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: 
 )
 @click.option("--place", help="Place of signing (default: signing.place of the agreement).")
 @click.option("--meterai/--no-meterai", default=True, show_default=True, help="The original carries the stamp duty (meterai).")
-@click.option("--as", "actor", metavar="NAME", help="Who records the signature (or MOU_ACTOR).")
+@actor_option("records the signature")
 @click.pass_context
 def sign(
     ctx: click.Context,
@@ -343,10 +433,8 @@ def sign(
     Example:
         mou sign buton-bpjstk-2025 --file kb-ttd.pdf --date 2025-06-24 --as "Bagian Kerja Sama Setda Kabupaten Buton"
     """
-    from workflow.commands.signing import sign as run_sign
-
     day = signed_on.date() if signed_on else None
-    entry = run_sign(_store(ctx, slug), slug, kind, list(files), day, place=place, meterai=meterai, actor=actor)
+    entry = workflow.sign(_store(ctx, slug), slug, kind, list(files), day, place=place, meterai=meterai, actor=actor)
     click.echo(f"{slug}: {entry['event']} by {entry['actor']}: {entry['from']} -> {entry['to']} [entry {entry['seq']}]")
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}  sha256 {artifact['sha256'][:16]}")
@@ -354,7 +442,7 @@ def sign(
 
 @main.command()
 @click.argument("slug")
-@click.option("--as", "actor", metavar="NAME", help="Who archives (default: MOU_ACTOR).")
+@actor_option("archives")
 @click.pass_context
 def archive(ctx: click.Context, slug: str, actor: str | None) -> None:
     """Package every signed version as a BagIt 1.0 bag (folder and .zip) under archive/.
@@ -367,9 +455,7 @@ def archive(ctx: click.Context, slug: str, actor: str | None) -> None:
     Example:
         mou archive buton-bpjstk-2025
     """
-    from workflow.commands.archive import archive as run_archive
-
-    written = run_archive(_store(ctx, slug), slug, actor)
+    written = workflow.archive(_store(ctx, slug), slug, actor)
     if not written:
         click.echo(f"{slug}: every signed version is already archived.")
     for item in written:
@@ -393,15 +479,13 @@ def export(ctx: click.Context, slug: str, jdih: bool, out: Path | None) -> None:
     Example:
         mou export buton-bpjstk-2025 --jdih
     """
-    from workflow.commands.export import export_jdih
-
-    for path in export_jdih(_store(ctx, slug), slug, out):
+    for path in workflow.export_jdih(_store(ctx, slug), slug, out):
         click.echo(str(path))
 
 
 @main.command()
 @click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@json_option()
 @click.pass_context
 def status(ctx: click.Context, slug: str, as_json: bool) -> None:
     """Show the state, what may happen next and what blocks it, documents and due dates.
@@ -410,9 +494,7 @@ def status(ctx: click.Context, slug: str, as_json: bool) -> None:
     Example:
         mou status buton-bpjstk-2025
     """
-    from workflow.commands.lifecycle import status as run_status
-
-    st = run_status(_store(ctx, slug), slug)
+    st = workflow.status(_store(ctx, slug), slug)
     if as_json:
         _echo_json(st)
         return
@@ -439,7 +521,7 @@ def status(ctx: click.Context, slug: str, as_json: bool) -> None:
 
 @main.command()
 @click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines' objects in a list.")
+@json_option("the entries (a list of the history's objects)")
 @click.pass_context
 def history(ctx: click.Context, slug: str, as_json: bool) -> None:
     """Show who did what and when: every entry of the agreement's history.
@@ -448,9 +530,7 @@ def history(ctx: click.Context, slug: str, as_json: bool) -> None:
     Example:
         mou history buton-bpjstk-2025
     """
-    from workflow.commands.lifecycle import entries
-
-    found = entries(_store(ctx, slug), slug)
+    found = workflow.entries(_store(ctx, slug), slug)
     if as_json:
         _echo_json(found)
         return
@@ -477,23 +557,21 @@ def verify(ctx: click.Context, slug: str | None) -> None:
         mou verify buton-bpjstk-2025
         mou verify            # every agreement under --root
     """
-    from workflow.commands.lifecycle import verify as run_verify
-
     store = _store(ctx, slug)
     slugs = [slug] if slug else list(store.slugs())
     problems = []
     for s in slugs:
-        result = run_verify(store, s)
+        result = workflow.verify(store, s)
         if result.problem or result.frozen:
             problems += ([result.problem] if result.problem else []) + result.frozen
         else:
             click.echo(f"{s}: ok - {result.entries} entries, state {result.state}, {result.documents} documents match")
     if problems:
-        raise MouError("\n".join(problems))
+        raise workflow.MouError("\n".join(problems))
 
 
 @main.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@json_option()
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
     """List every agreement: state, partner, end of term, next deadline.
@@ -503,14 +581,13 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         mou list
         mou list --json
     """
-    from workflow.commands.lifecycle import list_agreements
-
-    rows = list_agreements(_store(ctx))
+    store = _store(ctx)
+    rows = workflow.list_agreements(store)
     if as_json:
         _echo_json(rows)
         return
     if not rows:
-        click.echo(f"No agreements in {ctx.obj['root']}.")
+        click.echo(f"No agreements in {store.root}.")
     for r in rows:
         if r.problem:
             click.echo(f"{r.slug:<28} {r.state:<18} {r.problem}")
@@ -535,9 +612,7 @@ def diagram(ctx: click.Context, slug: str | None, fmt: str, process_name: str | 
         mou diagram buton-bpjstk-2025 > process.mmd
         mou diagram --process short --format svg > short.svg
     """
-    from workflow.commands.lifecycle import diagram as run_diagram
-
-    click.echo(run_diagram(_store(ctx, slug), slug, fmt, process_name), nl=False)
+    click.echo(workflow.diagram(_store(ctx, slug), slug, fmt, process_name), nl=False)
 
 
 @main.command()
@@ -557,7 +632,7 @@ def diagram(ctx: click.Context, slug: str | None, fmt: str, process_name: str | 
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write a side-by-side HTML page of both versions for reviewers without Word.",
 )
-@click.option("--as", "actor", metavar="NAME", help="Author of the tracked changes (default: MOU_ACTOR, else your login name).")
+@actor_option("writes the redline (the author of its tracked changes)")
 @click.pass_context
 def diff(
     ctx: click.Context,
@@ -579,9 +654,7 @@ def diff(
         mou diff buton-bpjstk-2025 v1 v2
         mou diff buton-bpjstk-2025 v2 v3 --docx redline-v2-v3.docx --html redline-v2-v3.html
     """
-    from workflow.commands.diff import compare
-
-    result = compare(_store(ctx, slug), slug, old, new, name, docx=docx_file, html=html_file, actor=actor)
+    result = workflow.compare(_store(ctx, slug), slug, old, new, name, docx=docx_file, html=html_file, actor=actor)
     colours = {"+": "green", "-": "red", "@": "cyan"}
     for line in result.lines:
         bold = line.startswith(("+++", "---"))
@@ -606,7 +679,7 @@ def participants() -> None:
 @participants.command(name="import")
 @click.argument("slug")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--as", "actor", metavar="NAME", help="Who imports (or MOU_ACTOR).")
+@actor_option("imports")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
 def participants_import(ctx: click.Context, slug: str, file: Path, actor: str | None, quiet: bool) -> None:
@@ -616,16 +689,14 @@ def participants_import(ctx: click.Context, slug: str, file: Path, actor: str | 
     Example:
         mou participants import buton-bpjstk-2025 peserta-p3ke.csv
     """
-    from workflow.commands.participants import import_participants
-
     store = _store(ctx, slug)
     with file.open("rb") as fh:
         rows = max(0, sum(1 for _ in fh) - 1)
     if quiet or not sys.stderr.isatty():  # a progress bar only where a person watches
-        people = import_participants(store, slug, file, actor)
+        people = workflow.import_participants(store, slug, file, actor)
     else:
         with click.progressbar(length=rows, label="Checking participants", file=sys.stderr) as bar:
-            people = import_participants(store, slug, file, actor, bar.update)
+            people = workflow.import_participants(store, slug, file, actor, bar.update)
     click.echo(f"{slug}: {len(people)} participants imported from {file.name}")
 
 
@@ -639,7 +710,7 @@ def participants_import(ctx: click.Context, slug: str, file: Path, actor: str | 
 @click.option("--kecamatan", required=True)
 @click.option("--pekerjaan", required=True)
 @click.option("--mulai", required=True, help="Start of cover, YYYY-MM-DD.")
-@click.option("--as", "actor", metavar="NAME", help="Who records it (or MOU_ACTOR).")
+@actor_option("records it")
 @click.pass_context
 def participants_replace(ctx: click.Context, /, slug: str, old_nik: str, reason: str, actor: str | None, **new: str) -> None:
     """Put a new worker in the place of one who died or left (same checks as an import).
@@ -650,10 +721,8 @@ def participants_replace(ctx: click.Context, /, slug: str, old_nik: str, reason:
             --nik 7401061503900002 --nama "La Ode Contoh" --desa Wakalambe --kecamatan Kapontori \\
             --pekerjaan Nelayan --mulai 2025-09-01
     """
-    from workflow.commands.participants import mask, replace_participant
-
-    person = replace_participant(_store(ctx, slug), slug, old_nik, new, reason, actor)
-    click.echo(f"{slug}: {mask(old_nik)} ({reason}) replaced by {person.nama} ({mask(person.nik)})")
+    person = workflow.replace_participant(_store(ctx, slug), slug, old_nik, new, reason, actor)
+    click.echo(f"{slug}: {workflow.mask(old_nik)} ({reason}) replaced by {person.nama} ({workflow.mask(person.nik)})")
 
 
 @participants.command(name="list")
@@ -667,10 +736,10 @@ def participants_list(ctx: click.Context, slug: str, show_nik: bool) -> None:
     Example:
         mou participants list buton-bpjstk-2025
     """
-    from workflow.commands.participants import load_participants, mask
-
-    for p in load_participants(_store(ctx, slug).folder(slug)):
-        click.echo(f"{p.nik if show_nik else mask(p.nik)}  {p.nama:<28} {p.desa}, {p.kecamatan}  {p.pekerjaan}  {p.mulai}")
+    for p in workflow.load_participants(_store(ctx, slug), slug):
+        click.echo(
+            f"{p.nik if show_nik else workflow.mask(p.nik)}  {p.nama:<28} {p.desa}, {p.kecamatan}  {p.pekerjaan}  {p.mulai}"
+        )
 
 
 @main.command()
@@ -691,8 +760,8 @@ def participants_list(ctx: click.Context, slug: str, show_nik: bool) -> None:
 @click.option("--corrects", type=int, metavar="SEQ", help="correction, void: the entry corrected or voided.")
 @click.option("--reason", help="correction, void: why; santunan: why the amount is not the JKM benefit.")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="When it happened (default today).")
-@click.option("--note", default="", help="What happened, in words.")
-@click.option("--as", "actor", metavar="NAME", help="Who logs it (a tim teknis or OPD member; or MOU_ACTOR).")
+@note_option("what happened, in words")
+@actor_option("logs it (a tim teknis or OPD member)")
 @click.pass_context
 def log(ctx: click.Context, /, slug: str, kind: str, on: Any, note: str, actor: str | None, **figures: Any) -> None:
     """Record a milestone of implementation in the history (checked: rate, participants, periods, SP2D, ceiling).
@@ -708,10 +777,8 @@ def log(ctx: click.Context, /, slug: str, kind: str, on: Any, note: str, actor: 
         mou log buton-bpjstk-2025 claim --programme JKM --cases 1 --amount 42000000 --nik 7401064202710001
         mou log buton-bpjstk-2025 santunan --heir "Wa Ode Contoh" --amount 42000000 --nik 7401064202710001
     """
-    from workflow.commands.monitoring import log as run_log
-
     when = on.date() if on else None
-    entry = run_log(_store(ctx, slug), slug, kind, actor=actor, note=note, when=when, **figures)
+    entry = workflow.log(_store(ctx, slug), slug, kind, actor=actor, note=note, when=when, **figures)
     click.echo(f"{slug}: {kind} logged [entry {entry['seq']}]")
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}")
@@ -723,7 +790,7 @@ def log(ctx: click.Context, /, slug: str, kind: str, on: Any, note: str, actor: 
 @click.option(
     "--recommendation", type=click.Choice(["dilanjutkan", "diperluas", "dihentikan"]), default="dilanjutkan", show_default=True
 )
-@click.option("--as", "actor", metavar="NAME", help="Who reports (or MOU_ACTOR).")
+@actor_option("reports")
 @click.pass_context
 def report(ctx: click.Context, slug: str, period: str, recommendation: str, actor: str | None) -> None:
     """Render the Laporan Monitoring dan Evaluasi of a period, with KPI table and charts.
@@ -732,16 +799,13 @@ def report(ctx: click.Context, slug: str, period: str, recommendation: str, acto
     Example:
         mou report buton-bpjstk-2025 --period 2025-Q3
     """
-    from workflow.commands.report import report as run_report
-
-    doc, k = run_report(_store(ctx, slug), slug, period, recommendation=recommendation, actor=actor)
+    doc, k = workflow.report(_store(ctx, slug), slug, period, recommendation=recommendation, actor=actor)
     click.echo(f"{doc.title} {period} (v{doc.version}): {doc.path}")
     click.echo(_kpi_text(k))
 
 
 def _kpi_text(k: Any) -> str:
-    from workflow.data.formatting import angka, rupiah
-
+    angka, rupiah = workflow.angka, workflow.rupiah
     lines = [
         f"  enrolled {angka(k.enrolled)} of {angka(k.quota)}; active {angka(k.active)}",
         f"  paid {rupiah(k.paid)} of {rupiah(k.allocation)}",
@@ -754,7 +818,7 @@ def _kpi_text(k: Any) -> str:
 @main.command()
 @click.option("--within", type=int, default=90, show_default=True, help="Days ahead to look.")
 @click.option("--ics", "ics_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write an iCalendar file.")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@json_option()
 @click.pass_context
 def due(ctx: click.Context, within: int, ics_file: Path | None, as_json: bool) -> None:
     """List what is due across all agreements: term ends, reports, reviews waiting, payments.
@@ -763,14 +827,9 @@ def due(ctx: click.Context, within: int, ics_file: Path | None, as_json: bool) -
     Example:
         mou due --within 30 --ics tenggat.ics
     """
-    from workflow.commands.monitoring import due as run_due
-    from workflow.commands.monitoring import ics
-
-    items = run_due(_store(ctx), within)
+    items = workflow.due(_store(ctx), within)
     if ics_file is not None:
-        from workflow.records.store import write_atomic
-
-        write_atomic(ics_file, ics(items))
+        _write_file(ics_file, workflow.ics(items))
     if as_json:
         _echo_json(items)
         return
@@ -790,9 +849,7 @@ def dashboard(ctx: click.Context, out: Path) -> None:
     Example:
         mou dashboard --out dasbor.html
     """
-    from workflow.commands.dashboard import write_dashboard
-
-    click.echo(str(write_dashboard(_store(ctx), out)))
+    click.echo(str(workflow.write_dashboard(_store(ctx), out)))
 
 
 @main.command()
@@ -803,9 +860,7 @@ def schema() -> None:
     Example:
         mou schema > docs/schema.md
     """
-    from workflow.data.reference import schema_reference
-
-    click.echo(schema_reference(), nl=False)
+    click.echo(workflow.schema_reference(), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -99,7 +99,7 @@ def progress(message: str) -> None:
 def stock_render(template: Path, context: dict[str, Any]) -> bytes:
     from docxtpl import DocxTemplate
 
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     tpl = DocxTemplate(template)
     tpl.render(context, jinja_env=environment(), autoescape=True)
@@ -115,7 +115,7 @@ def floor_render(template: Path, context: dict[str, Any]) -> bytes:
     from lxml import etree
 
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     c = compiled(template, environment())
     rendered = {name: part.template.render(context) for name, part in c.parts.items()}
@@ -131,7 +131,7 @@ def floor_render(template: Path, context: dict[str, Any]) -> bytes:
 
 def case_render(rows: list[Row], work: Path) -> None:
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     template = lampiran_template()
     for n, repeat in ((0, 9), (100, 9), (1000, 7), (10000, 3)):
@@ -352,7 +352,7 @@ from bench.fixtures import lampiran_template, mou_context
 context = mou_context(10000)
 if sys.argv[1] == "ours":
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
     compiled(lampiran_template(), environment()).render(context)
 else:
     from bench.__main__ import stock_render

@@ -83,7 +83,7 @@ def peserta(n: int, seed: int = 2025, *, irregular: bool = False) -> list[dict[s
 
 def mou_context(n: int, *, irregular: bool = False) -> dict[str, Any]:
     """The render context of the embedded Buton example plus ``n`` lampiran rows."""
-    from workflow.data.agreements import load_file
+    from workflow.commands.agreements import load_file
     from workflow.documents.context import build_context
 
     context = build_context(load_file(ROOT / "agreements" / "buton-bpjstk-2025" / "agreement.yaml"), version=1)

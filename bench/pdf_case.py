@@ -16,7 +16,7 @@ def rendered(rows: int, irregular: bool = False) -> Path:
     if path.is_file() and path.stat().st_mtime >= template.stat().st_mtime:
         return path
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(compiled(template, environment()).render(mou_context(rows, irregular=irregular)))

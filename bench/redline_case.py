@@ -95,7 +95,7 @@ def redline_pair(rows: int = ROWS) -> tuple[bytes, bytes]:
 
 def bench_redline(runs: int = 5) -> float:
     """Median seconds over ``runs`` of the checked redline between the two drafts (see the module docstring)."""
-    from workflow.commands.diff import checked_redline
+    from workflow.documents.textdiff import checked_redline
 
     older, newer = redline_pair()
     times: list[float] = []

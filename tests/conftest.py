@@ -111,7 +111,7 @@ def tree_hash(folder: Path) -> str:
 
 def docx_text(path: Path) -> str:
     """The text a reader sees, as one string (blank runs collapsed)."""
-    from workflow.commands.diff import document_lines
+    from workflow.documents.textdiff import document_lines
 
     text = "\n".join(document_lines(path))
     while "\n\n\n" in text:

@@ -173,4 +173,4 @@ def test_archive_before_signature_is_refused(root: Path, run: Callable[..., Resu
     """Nothing signed, nothing to archive."""
     result = run("archive", SLUG)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {SLUG}: nothing signed yet; record a signature with mou sign first\n"
+    assert result.stderr == f"Error: {SLUG}: nothing signed yet\nHint: record a signature with mou sign first\n"

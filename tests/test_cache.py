@@ -10,8 +10,8 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import SLUG
+from workflow.commands.agreements import load_file
 from workflow.data import cache
-from workflow.data.agreements import load_file
 from workflow.errors import InvalidData
 
 

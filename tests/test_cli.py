@@ -1,4 +1,4 @@
-"""The command line as a user meets it: help, version, exit codes, demo, new, check, schema."""
+"""The command line as a user meets it: help, version, exit codes, demo, new, check, schema; the public API, hints."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_demo_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
     result = CliRunner().invoke(cli.main, ["demo", "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {tmp_path} is not empty and was not made by `mou demo`; choose another --out\n"
+    assert result.stderr == f"Error: {tmp_path} is not empty and holds no earlier demo\nHint: choose another --out\n"
     assert (tmp_path / "mine.txt").read_text(encoding="utf-8") == "keep me"
 
 
@@ -223,3 +223,149 @@ def test_group_maps_domain_errors_only() -> None:
     """MouGroup is the one place that turns MouError into exit code 1."""
     assert isinstance(cli.main, click.Group)
     assert type(cli.main).__name__ == "MouGroup"
+
+
+# --- the public API the CLI stands on ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", workflow.__all__)
+def test_every_public_name_resolves(name: str) -> None:
+    """Each name of ``workflow.__all__`` imports (lazily) and is what its home module defines."""
+    value = getattr(workflow, name)
+    assert value is not None
+    assert name in dir(workflow)
+
+
+def test_every_error_class_is_public() -> None:
+    """A front end can tell every domain error apart by a public name: each MouError subclass is in ``__all__``."""
+    import inspect
+
+    import workflow.errors
+
+    classes = {n for n, c in inspect.getmembers(workflow.errors, inspect.isclass) if issubclass(c, workflow.errors.MouError)}
+    assert classes - set(workflow.__all__) == set()
+    assert "Problem" in workflow.__all__
+
+
+def test_importing_the_package_loads_no_module_of_it() -> None:
+    """`import workflow` stays cheap: the public names are imported on first use (PEP 562)."""
+    import json
+    import subprocess
+    import sys
+
+    script = "import json, sys, workflow; print(json.dumps(sorted(m for m in sys.modules if m.startswith('workflow.'))))"
+    done = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
+
+
+def test_the_cli_reads_no_environment_itself() -> None:
+    """Settings are read once, by ``workflow.Settings.from_environment()`` in the group: cli.py names no variable."""
+    import ast
+
+    tree = ast.parse((PROJECT / "cli.py").read_text(encoding="utf-8"))
+    readers = [
+        ast.unparse(node)
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv", "environb"})
+        or (isinstance(node, ast.keyword) and node.arg in {"envvar", "auto_envvar_prefix"})
+    ]
+    assert readers == []
+
+
+def test_root_option_wins_over_the_environment(root: Path, tmp_path: Path) -> None:
+    """--root is applied over MOU_ROOT; the settings are in force for the command only, not after it."""
+    from workflow import config
+
+    elsewhere = tmp_path / "elsewhere"
+    result = CliRunner().invoke(cli.main, ["--root", str(root), "list"], env={"MOU_ROOT": str(elsewhere)})
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(SLUG)
+    assert config.current().root == Path("agreements")  # nothing left active once the command is done
+
+
+def test_a_malformed_setting_is_a_domain_error(root: Path) -> None:
+    """A bad MOU_TODAY is refused by name, exit 1, before the command runs."""
+    result = CliRunner().invoke(cli.main, ["--root", str(root), "list"], env={"MOU_TODAY": "tomorrow"})
+    assert result.exit_code == 1
+    assert result.stderr == "Error: MOU_TODAY='tomorrow' is not a date, expected YYYY-MM-DD\n"
+
+
+def test_shared_options_are_declared_once() -> None:
+    """Every --as and --json reads the same way (they come from actor_option and json_option)."""
+    seen: dict[str, list[click.Option]] = {"--as": [], "--json": []}
+
+    def walk(command: click.Command) -> None:
+        for param in command.params:
+            if isinstance(param, click.Option) and param.opts[0] in seen:
+                seen[param.opts[0]].append(param)
+        if isinstance(command, click.Group):
+            for sub in command.commands.values():
+                walk(sub)
+
+    walk(cli.main)
+    assert len(seen["--as"]) >= 9
+    assert len(seen["--json"]) >= 5
+    for option in seen["--as"]:
+        assert (option.name, option.metavar) == ("actor", "NAME")
+        assert re.fullmatch(
+            r"Who .+: a name from people: in agreement.yaml \(default: MOU_ACTOR, else your login name\)\.", option.help or ""
+        )
+    for option in seen["--json"]:
+        assert option.name == "as_json" and option.is_flag
+        assert re.fullmatch(r"Print .+ as JSON\.", option.help or "")
+
+
+# --- hints: the CLI says which flag or command helps; the library states the fact ----------------------
+
+
+def test_every_hint_names_an_error_class_or_a_rule() -> None:
+    """A capitalised key of cli.HINTS is a public error class (a typo would never match); others are rules."""
+    for key in cli.HINTS:
+        if key[:1].isupper():
+            assert key in workflow.__all__, key
+            assert issubclass(getattr(workflow, key), workflow.MouError), key
+        else:
+            assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", key), key
+
+
+def test_unknown_actor_gets_the_hint_on_its_own_line(root: Path) -> None:
+    """The library says who is not among the people; the CLI adds how to say who acts."""
+    import getpass
+
+    result = CliRunner().invoke(cli.main, ["--root", str(root), "advance", SLUG, "hold_fgd"])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"Error: '{getpass.getuser()}' is not among the people of {SLUG} (")
+    assert "--as" not in lines[0]
+    assert lines[1:] == ["Hint: say who acts: --as NAME or MOU_ACTOR=NAME"]
+
+
+def test_hints_by_class_by_rule_and_with_the_errors_facts() -> None:
+    """A hint is found by the error's rule, its class or a base class, and filled from the error's attributes."""
+    signature = workflow.SignatureNeedsFiles(SLUG, "sign_pks", "pks")
+    assert cli.hint_for(signature) == f"use mou sign {SLUG} --document pks --file SIGNED.pdf --date YYYY-MM-DD"
+    assert cli.hint_for(workflow.NoDocumentsHere("kb_signed", ["fgd", "draft_kb"])) == "choose one with --stage"
+    assert cli.hint_for(workflow.MouError("SVG needs Graphviz's dot", rule="graphviz")) == (
+        "install it with: sudo apt-get install graphviz (or use --format mermaid)"
+    )
+
+    class Stranger(workflow.ActorUnknown):
+        pass
+
+    assert cli.hint_for(Stranger("nobody")) == "say who acts: --as NAME or MOU_ACTOR=NAME"
+    assert cli.hint_for(workflow.MouError("plain")) is None
+
+
+def test_error_printer_writes_every_line_then_the_hint(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`Error:` before every line of the message, one `Hint:` line after; a hint the error cannot fill is left out."""
+    monkeypatch.setitem(cli.HINTS, "test.rule", "see {e.missing}")
+    cli.print_error(workflow.NoDocumentsHere("kb_signed", ["fgd"]))
+    cli.print_error(workflow.MouError("first\nsecond", rule="test.rule"))
+    assert capsys.readouterr().err == (
+        "Error: state kb_signed produces no documents; the stages are fgd\n"
+        "Hint: choose one with --stage\n"
+        "Error: first\n"
+        "Error: second\n"
+    )

@@ -51,7 +51,7 @@ def stock_render(case: Case, template: Path, folder: Path) -> bytes:
     """Stock docxtpl, called as mou calls its environment (or with docxtpl's defaults, where the case says so)."""
     from docxtpl import DocxTemplate
 
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     tpl = DocxTemplate(template)
     context = case.context(tpl, folder)
@@ -69,7 +69,7 @@ def stock_render(case: Case, template: Path, folder: Path) -> bytes:
 def mou_render(case: Case, template: Path, folder: Path) -> bytes:
     """mou's render API with a session as docxtpl's ``tpl``."""
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     tpl = compiled(template, environment()).session()
     context = case.context(tpl, folder)
@@ -179,7 +179,7 @@ def test_a_session_renders_again_as_docxtpl_does(folder: Path, tmp_path: Path) -
     from docxtpl import DocxTemplate
 
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     case = next(c for c in CASES if c.name == "inline_image")
     template = _template(case, tmp_path, folder)
@@ -198,7 +198,7 @@ def test_an_inline_image_of_another_session_is_refused(folder: Path, tmp_path: P
     from docxtpl import InlineImage
 
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
     from workflow.errors import RenderRefused
 
     case = next(c for c in CASES if c.name == "inline_image")
@@ -217,7 +217,7 @@ def test_grid_fix_is_skipped_only_where_no_table_can_change_shape(folder: Path, 
     from bench.fixtures import lampiran_template
     from workflow.data.catalogue import load_catalogue
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
     from workflow.shipped import templates as shipped_templates
 
     shipped = {shipped_templates() / spec.template for _stage, spec in load_catalogue().documents()}
@@ -287,7 +287,7 @@ def test_render_bytes_places_docxtpl_objects_and_names_refusals(
     from docxtpl import InlineImage
 
     from tests.test_lifecycle import PKS
-    from workflow.data.agreements import load_file
+    from workflow.commands.agreements import load_file
     from workflow.data.catalogue import load_catalogue
     from workflow.documents.context import build_context
     from workflow.documents.render import render_bytes
@@ -325,11 +325,12 @@ def test_shipped_templates_give_docxtpl_s_package(rows: int, tmp_path: Path) -> 
     from bench.__main__ import stock_render as bench_stock
     from bench.fixtures import lampiran_template, mou_context
     from tests.test_lifecycle import PKS
-    from workflow.data.agreements import load_file
+    from workflow.commands.agreements import load_file
     from workflow.data.catalogue import load_catalogue
     from workflow.documents.compiled import compiled
     from workflow.documents.context import build_context
-    from workflow.documents.render import MADE_BY, environment
+    from workflow.documents.environment import environment
+    from workflow.documents.render import MADE_BY
     from workflow.shipped import templates as shipped_templates
 
     agreement = tmp_path / "agreement.yaml"

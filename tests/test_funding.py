@@ -31,14 +31,14 @@ def _line(text: str, needle: str) -> int:
 
 
 def _example() -> Agreement:
-    from workflow.data.agreements import load_file
+    from workflow.commands.agreements import load_file
 
     return load_file(EXAMPLE / "agreement.yaml")
 
 
 def test_twelve_months_from_july_are_allocated_per_budget_year(yaml_file: Path) -> None:
     """12 months from July 2025: July-December 2025 and January-June 2026, six months each, priced by hand."""
-    from workflow.data.agreements import load_file
+    from workflow.commands.agreements import load_file
 
     _set_funding(yaml_file, "  months: 12")
     a = load_file(yaml_file)

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import EXAMPLE, SLUG, tree_hash, walk_to_review
-from workflow.data.agreements import load_file
+from workflow.commands.agreements import load_file
 from workflow.data.model import Agreement
 from workflow.errors import HistoryBroken, InvalidData
 from workflow.records import history

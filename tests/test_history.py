@@ -20,7 +20,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from tests.conftest import EXAMPLE, PROJECT, SLUG, tree_hash, walk_to_review
 from workflow.commands.demo import HUKUM, OPD, TKKSD
-from workflow.commands.lifecycle import advance, record_render, status, verify
+from workflow.commands.lifecycle import advance, record_render, status
+from workflow.commands.verify import verify
 from workflow.errors import MouError
 from workflow.process.definition import load_process
 from workflow.records import history
@@ -129,7 +130,7 @@ def test_diff_shows_what_changed_between_drafts(walked: Path, yaml_file: Path, r
     ]
     assert (
         run("diff", SLUG, "v1", "v9").stderr
-        == f"Error: {SLUG}: no document has both v1 and v9 (mou history {SLUG} lists the versions)\n"
+        == f"Error: {SLUG}: no document has both v1 and v9\nHint: mou history {SLUG} lists the versions\n"
     )
     assert run("diff", SLUG, "1", "x").stderr == "Error: 'x' is not a version, expected v1, v2, ...\n"
 

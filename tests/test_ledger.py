@@ -14,7 +14,6 @@ import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -24,10 +23,12 @@ from hypothesis import strategies as st
 
 import cli
 from tests.conftest import EXAMPLE, SLUG, tree_hash
-from workflow.commands.monitoring import kpis, kpis_of
-from workflow.commands.participants import Participant, mask, synthetic
+from workflow.commands.agreements import load_file
+from workflow.commands.monitoring import kpis
+from workflow.commands.session import reader
 from workflow.data import ledger
-from workflow.data.agreements import load_file
+from workflow.data.kpis import kpis_of
+from workflow.data.participants import Participant, mask, synthetic
 from workflow.records.store import Store
 
 ACTOR = "Dinas Tenaga Kerja Kabupaten Buton"
@@ -415,7 +416,7 @@ def test_replay_finds_nothing_in_a_history_the_rules_made(forty: Path) -> None:
     """The demo history and later entries pass; a payment logged before the 40-worker list stays valid."""
     _log(forty, *_pay("2025-10", 40, 672_000, "SP2D-10"))
     entries = _entries(forty)
-    roster = ledger.roster_of(forty / SLUG, entries)
+    roster = ledger.roster_of(reader(Store(forty), SLUG), entries)
     agreement = load_file(forty / SLUG / "agreement.yaml")
     assert ledger.replay(entries, agreement, roster, date(2025, 10, 1)) == []
 
@@ -423,7 +424,7 @@ def test_replay_finds_nothing_in_a_history_the_rules_made(forty: Path) -> None:
 def test_replay_catches_a_rewritten_history(forty: Path) -> None:
     """An amount changed, a payment repeated, a santunan's amount lowered after the fact: each is named."""
     entries = _entries(forty)
-    roster = ledger.roster_of(forty / SLUG, entries)
+    roster = ledger.roster_of(reader(Store(forty), SLUG), entries)
     agreement = load_file(forty / SLUG / "agreement.yaml")
     july = _seq(forty, "log:payment", period="2025-07")
     handed = _seq(forty, "log:santunan")
@@ -716,7 +717,7 @@ def test_the_ledger_accepts_exactly_what_the_rules_allow(replaced: bool, data: A
         if r["kind"] == "claim":
             cases, amount = claims.get(r["figures"]["programme"], (0, 0))
             claims[r["figures"]["programme"]] = (cases + r["figures"]["cases"], amount + r["figures"]["amount"])
-    k = kpis_of(SimpleNamespace(agreement=terms, entries=entries, folder=Path("/nonexistent/mou-ledger")), TODAY)
+    k = kpis_of(terms, entries, [], TODAY)
     assert k.paid == sum(p["amount"] for p in pays)
     assert k.paid_by_year == by_year
     assert k.active == (max(pays, key=lambda p: p["period"])["workers"] if pays else 0)

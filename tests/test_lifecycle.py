@@ -13,10 +13,10 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import SLUG, stand_in_pdfs, tree_hash
+from workflow.commands.agreements import load_file
 from workflow.commands.demo import HUKUM, OPD, TKKSD, fill_examples, stand_in_pdf
 from workflow.commands.lifecycle import advance, record_render, status
 from workflow.commands.signing import sign
-from workflow.data.agreements import load_file
 from workflow.errors import InvalidData, Refused, TransitionNotAllowed
 from workflow.process.definition import Process, load_process, load_process_file
 from workflow.records.store import Store
@@ -101,7 +101,7 @@ def fire(store: Store, process: Process, event: str) -> dict[str, object]:
     when = day_for(store, event)
     for _ in range(3):
         try:
-            if ev.signature:
+            if ev.is_signature:
                 scan = store.root.parent / f"{event}.pdf"
                 scan.write_bytes(stand_in_pdf(["CONTOH", event]))
                 # the signed date is the one the document states; each signature has its own scan
@@ -158,7 +158,7 @@ def test_every_event_of_the_default_process_can_be_fired_from_every_source(sourc
     ev = KSDPK.event(trigger)
     assert ev is not None
     assert entry["to"] == (ev.dest or source)
-    from workflow.commands.lifecycle import verify
+    from workflow.commands.verify import verify
 
     assert verify(store, SLUG).problem is None
 
@@ -218,7 +218,7 @@ def test_role_is_checked(root: Path, run: Callable[..., Result]) -> None:
     assert result.stderr.startswith("Error: 'Pak Budi' is not among the people of buton-bpjstk-2025 (Dinas Tenaga Kerja")
     result = run("advance", SLUG, "hold_fgd")  # no --as, no MOU_ACTOR: the login name, which is not among the people
     assert result.stderr.startswith(f"Error: '{getpass.getuser()}' is not among the people of buton-bpjstk-2025 (")
-    assert result.stderr.endswith("; say who acts: --as NAME or MOU_ACTOR=NAME\n")
+    assert result.stderr.endswith(")\nHint: say who acts: --as NAME or MOU_ACTOR=NAME\n")
     ok = run("advance", SLUG, "hold_fgd", env={"MOU_ACTOR": OPD})
     assert ok.exit_code == 0, ok.stderr
     assert ok.stdout == f"{SLUG}: hold_fgd by {OPD} (opd_teknis): fgd_scheduled -> fgd_held [entry 2]\n"

@@ -149,7 +149,7 @@ def assert_passes(run: Callable[..., Result]) -> None:
 
 
 def _context() -> dict[str, Any]:
-    from workflow.data.agreements import load_file
+    from workflow.commands.agreements import load_file
     from workflow.documents.context import build_context
 
     return build_context(load_file(EXAMPLE / "agreement.yaml"))
@@ -172,7 +172,7 @@ def _stock(folder: Path) -> bytes:
 
 
 def _lines(data: bytes) -> list[str]:
-    from workflow.commands.diff import document_lines
+    from workflow.documents.textdiff import document_lines
 
     return document_lines(data)
 

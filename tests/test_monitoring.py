@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 import cli
 from tests.conftest import SLUG, docx_text, tree_hash
-from workflow.commands.participants import mask, nik_problem, synthetic
+from workflow.data.participants import mask, nik_problem, synthetic
 
 GOOD = "7401064501850001"  # Sulawesi Tenggara, Buton, a woman born 5 January 1985
 

@@ -118,7 +118,7 @@ def _lampiran(folder: Path, rows: int, *, long_names_every: int = 0) -> dict[str
     """The KB with a lampiran of ``rows`` rows, converted whole and in chunks of about 300 rows."""
     from bench.fixtures import lampiran_template, mou_context
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     context = mou_context(rows)
     if long_names_every:  # names over two or three lines: rows of varying height, no repeating layout

@@ -259,7 +259,8 @@ def test_the_windows_lock_file_is_not_taken_for_a_leftover(root: Path) -> None:
     ``open_lock_file`` is the Windows branch's own code for creating the file and runs on any OS.
     """
     from workflow.commands.demo import OPD
-    from workflow.commands.lifecycle import advance, record_render, verify
+    from workflow.commands.lifecycle import advance, record_render
+    from workflow.commands.verify import verify
 
     store = Store(root)
     record_render(store, SLUG, None, None, OPD)

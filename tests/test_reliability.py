@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import EXAMPLE, PROJECT, SLUG, walk_to_review
 from workflow.commands.demo import DEMO_DAY, OPD, TKKSD, fill_examples, stand_in_pdf
-from workflow.commands.lifecycle import verify
+from workflow.commands.verify import verify
 from workflow.records.store import Store
 
 pytestmark = pytest.mark.slow

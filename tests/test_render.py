@@ -323,14 +323,14 @@ def test_template_expressions_reaching_python_are_refused(
 
 def test_sandbox_bounds_range_at_run_time() -> None:
     """Even past the static check, the sandboxed environment refuses a huge range."""
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     with pytest.raises(OverflowError):
         environment().from_string("{% for x in range(10**9) %}{% endfor %}").render()
 
 
 def _lines(data: bytes, tmp_path: Path, name: str) -> list[str]:
-    from workflow.commands.diff import document_lines
+    from workflow.documents.textdiff import document_lines
 
     path = tmp_path / name
     path.write_bytes(data)
@@ -342,10 +342,10 @@ def test_compiled_render_equalsstock_render(stage: str, name: str, tmp_path: Pat
     """Every shipped template: the compiled path's text (body, tables, headers) equals stock docxtpl's."""
     from bench.__main__ import stock_render
     from tests.test_lifecycle import PKS
-    from workflow.data.agreements import load_file
+    from workflow.commands.agreements import load_file
     from workflow.documents.compiled import compiled
     from workflow.documents.context import build_context
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     agreement_yaml = tmp_path / "agreement.yaml"
     agreement_yaml.write_text((PROJECT / "agreements" / SLUG / "agreement.yaml").read_text(encoding="utf-8") + PKS, "utf-8")
@@ -364,7 +364,7 @@ def test_compiled_render_of_a_long_lampiran_equals_stock(rows: int, tmp_path: Pa
     from bench.__main__ import stock_render
     from bench.fixtures import lampiran_template, mou_context
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     template, context = lampiran_template(), mou_context(rows)
     odd = {"nama": 'Wa Ode <Ani> & "Putri"', "desa": "Kancinaa\nRT 2", "kecamatan": "Pasarwajo\tTimur"}
@@ -382,7 +382,7 @@ def test_compiled_render_refuses_xml_a_word_processor_could_not_open(tmp_path: P
     """A template whose tags cut an element in half gives a named error, never a corrupt .docx."""
     from tests.conftest import make_docx
     from workflow.documents.compiled import RenderedXmlInvalid, compiled
-    from workflow.documents.render import environment
+    from workflow.documents.environment import environment
 
     template = tmp_path / "broken.docx"
     make_docx(template, ["{% if false %}starts in a paragraph"], cells=["ends in a table cell{% endif %}"])

@@ -15,7 +15,8 @@ from click.testing import Result
 from tests.conftest import SLUG, stand_in_pdfs, tree_hash
 from tests.test_lifecycle import KSDPK, PKS, day_for, fire, path_to, ready_agreement
 from workflow.commands.demo import HUKUM, OPD, TKKSD, stand_in_pdf
-from workflow.commands.lifecycle import advance, verify
+from workflow.commands.lifecycle import advance
+from workflow.commands.verify import verify
 from workflow.records import history
 from workflow.records.store import Store
 
@@ -290,7 +291,7 @@ def test_a_consistently_rehashed_history_that_breaks_a_rule_fails_verify(
 
 def test_demo_final_text_marks_the_invented_signing_date(demo_out: Path) -> None:
     """The signed final KB prints the demo's invented signing date marked [CONTOH], like its other invented values."""
-    from workflow.commands.diff import document_lines
+    from workflow.documents.textdiff import document_lines
 
     (final,) = (demo_out / "agreements" / SLUG / "signed").glob("kb-e*/naskah-final.docx")
     text = "\n".join(document_lines(final))

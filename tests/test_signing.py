@@ -145,7 +145,10 @@ def test_advance_cannot_bypass_the_signature_record(ready: Path, run: Callable[.
     """`mou advance sign_kb` is refused: a signature is recorded with its signed file by `mou sign`."""
     result = run("advance", SLUG, "sign_kb", "--as", TKKSD)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: sign_kb records a signature: use mou sign {SLUG} --file SIGNED.pdf --date YYYY-MM-DD\n"
+    assert result.stderr == (
+        "Error: sign_kb records a signature: it is recorded with the signed files and the signing date\n"
+        f"Hint: use mou sign {SLUG} --document kb --file SIGNED.pdf --date YYYY-MM-DD\n"
+    )
 
 
 def test_adendum_is_drafted_reviewed_signed_and_changes_the_terms_in_force(

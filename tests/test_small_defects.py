@@ -37,7 +37,7 @@ def _core_title(docx: bytes | Path) -> str:
 def test_final_text_is_titled_as_the_agreement_not_as_a_draft() -> None:
     """Rendered for signature (final=True) the KB's document title is 'Kesepakatan Bersama'; drafts keep 'Rancangan'."""
     from tests.conftest import EXAMPLE
-    from workflow.data.agreements import load_file
+    from workflow.commands.agreements import load_file
     from workflow.data.catalogue import load_catalogue
     from workflow.documents.context import build_context
     from workflow.documents.render import render_bytes

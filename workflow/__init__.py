@@ -1,45 +1,231 @@
 """mou: documents and workflow for Memoranda of Understanding of Indonesian regional governments.
 
-The library is the product; ``cli.py`` is a thin shell over it. Importing this package is cheap:
-docxtpl, lxml and Jinja load only when a document is rendered or a template checked.
+The library is the product; ``cli.py`` is a thin shell over it, and a web application uses the same
+names. ``__all__`` is the public API: the use cases (one function per command), the types a front end
+handles, the error classes and the formatting helpers a front end prints with::
+
+    import workflow
+
+    store = workflow.Store(Path("agreements"))
+    with workflow.use_settings(workflow.Settings.from_environment()):
+        entry = workflow.advance(store, "buton-bpjstk-2025", "hold_fgd", "Dinas Tenaga Kerja Kabupaten Buton")
+
+Importing this package is cheap: each name is imported on first use (PEP 562), so ``import workflow``
+loads no module of the library, and docxtpl, lxml and Jinja load only when a document is rendered or a
+template checked.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Agreement",
-    "InvalidData",
-    "MouError",
-    "Problem",
-    "Store",
-    "__version__",
-    "load",
-    "load_file",
-    "new",
-    "skeleton",
-]
-
+# Public name -> "module" (the same name there) or "module:name" (a different one).
 _WHERE = {
+    # agreements: create, load, describe
+    "new": "workflow.commands.agreements",
+    "load": "workflow.commands.agreements",
+    "load_file": "workflow.commands.agreements",
+    "skeleton": "workflow.data.agreements",
+    "schema_reference": "workflow.data.reference",
+    # the lifecycle
+    "advance": "workflow.commands.lifecycle",
+    "status": "workflow.commands.lifecycle",
+    "render": "workflow.commands.lifecycle:record_render",
+    "list_agreements": "workflow.commands.lifecycle",
+    "entries": "workflow.commands.lifecycle",
+    "diagram": "workflow.commands.lifecycle",
+    "due_of": "workflow.commands.lifecycle",
+    "render_all": "workflow.commands.batch",
+    "verify": "workflow.commands.verify",
+    "check_project": "workflow.commands.check",
+    "sign": "workflow.commands.signing",
+    "archive": "workflow.commands.archive",
+    "export_jdih": "workflow.commands.export",
+    "compare": "workflow.commands.diff",
+    # participants and monitoring
+    "import_participants": "workflow.commands.participants",
+    "replace_participant": "workflow.commands.participants",
+    "load_participants": "workflow.commands.participants",
+    "mask": "workflow.commands.participants",
+    "log": "workflow.commands.monitoring",
+    "due": "workflow.commands.monitoring",
+    "ics": "workflow.commands.monitoring",
+    "kpis": "workflow.commands.monitoring",
+    "report": "workflow.commands.report",
+    "write_dashboard": "workflow.commands.dashboard",
+    "demo": "workflow.commands.demo",
+    # what the use cases stand on
+    "session": "workflow.commands.session",
+    "Store": "workflow.records.store",
+    "Artifact": "workflow.records.store",
     "Agreement": "workflow.data.model",
-    "InvalidData": "workflow.errors",
+    "Settings": "workflow.config",
+    "activate": "workflow.config",
+    "use_settings": "workflow.config:use",
+    # formatting a front end prints with
+    "angka": "workflow.data.formatting",
+    "rupiah": "workflow.data.formatting",
+    # errors: MouError and every subclass a front end may tell apart
     "MouError": "workflow.errors",
     "Problem": "workflow.errors",
-    "Store": "workflow.records.store",
-    "load": "workflow.data.agreements",
-    "load_file": "workflow.data.agreements",
-    "new": "workflow.data.agreements",
-    "skeleton": "workflow.data.agreements",
+    "InvalidData": "workflow.errors",
+    "AgreementNotFound": "workflow.errors",
+    "AgreementExists": "workflow.errors",
+    "AgreementBusy": "workflow.errors",
+    "InvalidSlug": "workflow.errors",
+    "UnknownStage": "workflow.errors",
+    "UnknownProcess": "workflow.errors",
+    "NoDocumentsHere": "workflow.errors",
+    "TemplateProblem": "workflow.errors",
+    "TemplateCheckFailed": "workflow.errors",
+    "RenderRefused": "workflow.errors",
+    "ConversionFailed": "workflow.errors",
+    "RedlineFailed": "workflow.errors",
+    "OutputExists": "workflow.errors",
+    "TransitionNotAllowed": "workflow.errors",
+    "Refused": "workflow.errors",
+    "Refusal": "workflow.errors",
+    "ActorUnknown": "workflow.errors",
+    "SignatureNeedsFiles": "workflow.errors",
+    "HistoryBroken": "workflow.errors",
+    "MissingPackageData": "workflow.errors",
+    "UnknownDocument": "workflow.errors",
+    "OutputRefused": "workflow.errors",
 }
+
+__all__ = [
+    "ActorUnknown",
+    "Agreement",
+    "AgreementBusy",
+    "AgreementExists",
+    "AgreementNotFound",
+    "Artifact",
+    "ConversionFailed",
+    "HistoryBroken",
+    "InvalidData",
+    "InvalidSlug",
+    "MissingPackageData",
+    "MouError",
+    "NoDocumentsHere",
+    "OutputExists",
+    "OutputRefused",
+    "Problem",
+    "RedlineFailed",
+    "Refusal",
+    "Refused",
+    "RenderRefused",
+    "Settings",
+    "SignatureNeedsFiles",
+    "Store",
+    "TemplateCheckFailed",
+    "TemplateProblem",
+    "TransitionNotAllowed",
+    "UnknownDocument",
+    "UnknownProcess",
+    "UnknownStage",
+    "__version__",
+    "activate",
+    "advance",
+    "angka",
+    "archive",
+    "check_project",
+    "compare",
+    "demo",
+    "diagram",
+    "due",
+    "due_of",
+    "entries",
+    "export_jdih",
+    "ics",
+    "import_participants",
+    "kpis",
+    "list_agreements",
+    "load",
+    "load_file",
+    "load_participants",
+    "log",
+    "mask",
+    "new",
+    "render",
+    "render_all",
+    "replace_participant",
+    "report",
+    "rupiah",
+    "schema_reference",
+    "session",
+    "sign",
+    "skeleton",
+    "status",
+    "use_settings",
+    "verify",
+    "write_dashboard",
+]
+
+if TYPE_CHECKING:  # the same names for type checkers and editors; never imported at run time
+    from workflow.commands.agreements import load, load_file, new
+    from workflow.commands.archive import archive
+    from workflow.commands.batch import render_all
+    from workflow.commands.check import check_project
+    from workflow.commands.dashboard import write_dashboard
+    from workflow.commands.demo import demo
+    from workflow.commands.diff import compare
+    from workflow.commands.export import export_jdih
+    from workflow.commands.lifecycle import advance, diagram, due_of, entries, list_agreements, status
+    from workflow.commands.lifecycle import record_render as render
+    from workflow.commands.monitoring import due, ics, kpis, log
+    from workflow.commands.participants import import_participants, load_participants, mask, replace_participant
+    from workflow.commands.report import report
+    from workflow.commands.session import session
+    from workflow.commands.signing import sign
+    from workflow.commands.verify import verify
+    from workflow.config import Settings, activate
+    from workflow.config import use as use_settings
+    from workflow.data.agreements import skeleton
+    from workflow.data.formatting import angka, rupiah
+    from workflow.data.model import Agreement
+    from workflow.data.reference import schema_reference
+    from workflow.errors import (
+        ActorUnknown,
+        AgreementBusy,
+        AgreementExists,
+        AgreementNotFound,
+        ConversionFailed,
+        HistoryBroken,
+        InvalidData,
+        InvalidSlug,
+        MissingPackageData,
+        MouError,
+        NoDocumentsHere,
+        OutputExists,
+        OutputRefused,
+        Problem,
+        RedlineFailed,
+        Refusal,
+        Refused,
+        RenderRefused,
+        SignatureNeedsFiles,
+        TemplateCheckFailed,
+        TemplateProblem,
+        TransitionNotAllowed,
+        UnknownDocument,
+        UnknownProcess,
+        UnknownStage,
+    )
+    from workflow.records.store import Artifact, Store
 
 
 def __getattr__(name: str) -> Any:
     """The public names, imported on first use: ``import workflow.errors`` stays cheap (PEP 562)."""
-    if name in _WHERE:
-        import importlib
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'workflow' has no attribute {name!r}")
+    import importlib
 
-        return getattr(importlib.import_module(_WHERE[name]), name)
-    raise AttributeError(f"module 'workflow' has no attribute {name!r}")
+    module, _, attr = where.partition(":")
+    return getattr(importlib.import_module(module), attr or name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -190,11 +190,12 @@ class RedlineFailed(MouError):
 
 
 class OutputExists(MouError):
-    """Raised when an output file of `mou diff` already exists: a recorded file is never replaced."""
+    """Raised when an output file of a comparison already exists: a recorded file is never replaced."""
 
     def __init__(self, kind: str, path: Path) -> None:
         self.kind, self.path = kind, path
-        super().__init__(f"--{kind} {path}: the file exists; mou diff never replaces a file, choose another name")
+        self.rule = "output.exists"
+        super().__init__(f"{path}: the file exists; a comparison never replaces a file")
 
 
 class Refusal(MouError):
@@ -245,3 +246,29 @@ class NoDocumentsHere(MouError):
         self.state, self.stages = state, list(stages)
         self.rule = "stage"
         super().__init__(f"state {state} produces no documents; the stages are {', '.join(stages)}")
+
+
+class UnknownDocument(MouError):
+    """Raised when a signature names a document the agreement's process does not sign; names those it does."""
+
+    def __init__(self, document: str, process: str, known: Sequence[str]) -> None:
+        self.document, self.process, self.known = document, process, list(known)
+        self.rule = "document"
+        self.figures = {"document": document, "process": process, "known": list(known)}
+        expected = f"expected one of {', '.join(known)}" if known else f"process {process} declares no signed document"
+        super().__init__(f"unknown document {document!r}; {expected}")
+
+
+class OutputRefused(MouError):
+    """Raised when an output file of a comparison may not be written where it was asked; nothing is written.
+
+    ``kind`` is the output's format (``docx`` or ``html``), ``path`` the file asked for; ``rule`` says why:
+    ``output.suffix`` (wrong file name ending), ``output.agreement`` (inside another agreement's folder),
+    ``output.same`` (both outputs name one file).
+    """
+
+    def __init__(self, kind: str, path: Path, reason: str, rule: str) -> None:
+        self.kind, self.path = kind, path
+        self.rule = rule
+        self.figures = {"format": kind, "path": str(path)}
+        super().__init__(f"{path}: {reason}")

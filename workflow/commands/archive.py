@@ -1,30 +1,33 @@
 """Signed-version archives: one BagIt 1.0 package per signature, as a folder and a .zip.
 
-The `bagit` library builds the bag in a staging folder (it moves files in place, ANCHORS.md pitfall
-25) and writes ``BagIt-Version: 0.97``; we declare 1.0 (RFC 8493), whose layout is the same, and
+Each bag is built in a temporary folder outside the agreements root (the `bagit` library moves files
+in place, ANCHORS.md pitfall 25), then published into the agreement's ``archive/`` through the store.
+`bagit` writes ``BagIt-Version: 0.97``; we declare 1.0 (RFC 8493), whose layout is the same, and
 rewrite the tag manifests accordingly. Any archivist can check the bag with `bagit.py --validate`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
-import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workflow.commands.lifecycle import ARCHIVE_EVENT, _entry, record, resolve_actor, snapshot
+from workflow.commands.session import Snapshot, session
 from workflow.errors import MouError
 from workflow.process.definition import folders
-from workflow.records import history
-from workflow.records.store import Store
+from workflow.process.machine import ARCHIVE_EVENT
+from workflow.records.history import HISTORY_FILE
+from workflow.records.store import Artifact, Store
 
 BAGIT_TXT = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 ALGORITHMS = ("sha256", "sha512")
+RECORDED_PARTS = ("manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt", "tagmanifest-sha512.txt")
+"""The files of a bag its history entry records, after the .zip (they fix every other file of the bag)."""
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -46,82 +49,82 @@ def archive(store: Store, slug: str, actor: str | None = None) -> list[Archived]
     """Package every signed version not yet archived; record each package in the history."""
     import bagit
 
-    who = resolve_actor(actor)
     written: list[Archived] = []
-    with store.writing(slug):
-        snap = snapshot(store, slug)
+    with session(store, slug, actor) as s:
+        snap = s.snap
         done = {a["path"].split("/")[1] for e in snap.entries if e["event"] == ARCHIVE_EVENT for a in e["artifacts"]}
         signed = signature_entries(snap.entries)
         if not signed:
-            raise MouError(f"{slug}: nothing signed yet; record a signature with mou sign first")
+            raise MouError(f"{slug}: nothing signed yet", rule="archive.nothing_signed", figures={"slug": slug})
         for sig in signed:
             kind_dir = next(a["path"] for a in sig["artifacts"] if a["path"].endswith("/signature.json")).split("/")[1]
             name = f"{slug}-{kind_dir}"
             if name in done:
                 continue
-            target = snap.folder / "archive" / name
-            if target.exists():
-                raise MouError(f"{target} exists but is not recorded in the history; move it away and run again")
-            with tempfile.TemporaryDirectory(prefix="mou-bag-", dir=snap.folder) as tmp:
+            rel = f"archive/{name}"
+            if store.files(slug, rel) or store.exists(slug, f"{rel}.zip"):
+                raise _unrecorded(store, slug, rel)
+            with tempfile.TemporaryDirectory(prefix="mou-bag-") as tmp:  # outside the agreements root
                 staging = Path(tmp) / name
                 _stage(snap, sig, staging)
                 bag = bagit.make_bag(str(staging), _bag_info(snap, sig, name), checksums=list(ALGORITHMS))
                 _declare_bagit_1_0(staging)
                 bagit.Bag(str(staging)).validate()
                 del bag
-                zip_tmp = Path(tmp) / f"{name}.zip"
-                _zip(staging, zip_tmp)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging, target)
-                os.replace(zip_tmp, target.with_suffix(".zip"))
-            artifacts = [
-                {"path": f"archive/{name}.zip", "sha256": history.sha256_file(target.with_suffix(".zip"))},
-                {"path": f"archive/{name}/manifest-sha256.txt", "sha256": history.sha256_file(target / "manifest-sha256.txt")},
-                {"path": f"archive/{name}/manifest-sha512.txt", "sha256": history.sha256_file(target / "manifest-sha512.txt")},
-                {
-                    "path": f"archive/{name}/tagmanifest-sha256.txt",
-                    "sha256": history.sha256_file(target / "tagmanifest-sha256.txt"),
-                },
-                {
-                    "path": f"archive/{name}/tagmanifest-sha512.txt",
-                    "sha256": history.sha256_file(target / "tagmanifest-sha512.txt"),
-                },
-            ]
+                zipped = _zip(staging)
+                try:
+                    published = store.publish(slug, staging, rel)
+                    zip_artifact = s.write(f"{rel}.zip", zipped)
+                except FileExistsError as err:
+                    raise _unrecorded(store, slug, rel) from err
+            parts = {a.path: a for a in published}
+            artifacts: list[Artifact] = [zip_artifact, *(parts[f"{rel}/{part}"] for part in RECORDED_PARTS)]
             note = f"arsip BagIt versi bertanda tangan entri {sig['seq']}"
-            entry = _entry(snap, who, None, ARCHIVE_EVENT, snap.state, note, None, artifacts)
-            snap.entries.append(record(snap, entry))
-            written.append(Archived(name, target, target.with_suffix(".zip")))
+            s.record(s.entry(ARCHIVE_EVENT, role=None, note=note, artifacts=artifacts))
+            written.append(Archived(name, store.path(slug, rel), store.path(slug, f"{rel}.zip")))
     return written
 
 
-def _stage(snap: Any, sig: dict[str, Any], staging: Path) -> None:
-    """Copy into ``staging`` everything that explains the signed version."""
+def _unrecorded(store: Store, slug: str, rel: str) -> MouError:
+    """A bag folder or .zip in the way that the history does not record."""
+    target = store.path(slug, rel)
+    return MouError(
+        f"{target} exists but is not recorded in the history",
+        file=target,
+        rule="archive.unrecorded",
+        figures={"slug": slug, "path": rel},
+    )
+
+
+def _stage(snap: Snapshot, sig: dict[str, Any], staging: Path) -> None:
+    """Write into ``staging`` (outside the root) everything that explains the signed version."""
     staging.mkdir(parents=True)
+    store, slug = snap.store, snap.slug
     upto = [e for e in snap.entries if e["seq"] <= sig["seq"]]
     for e in upto:
         for a in e["artifacts"]:
             if a["path"].startswith(("documents/", "signed/", "reviews/")):
                 dst = staging / a["path"]
                 dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(snap.folder / a["path"], dst)
-    lines = (snap.folder / history.HISTORY_FILE).read_bytes().splitlines(keepends=True)[: sig["seq"]]
+                dst.write_bytes(store.read(slug, a["path"]))
+    lines = store.read(slug, HISTORY_FILE).splitlines(keepends=True)[: sig["seq"]]
     (staging / "history.jsonl").write_bytes(b"".join(lines))
     reviews = [
         {k: e[k] for k in ("seq", "ts", "actor", "role", "event", "from", "to", "note", "data_sha256")}
         for e in upto
-        if e["event"].startswith("approve") or (e["event"].startswith("request_") and e["event"].endswith("_changes"))
+        if (event := snap.process.event(e["event"])) is not None and event.is_review
     ]
     (staging / "reviews.json").write_text(json.dumps(reviews, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     process = snap.process.name
     source = next(f / f"{process}.yaml" for f in folders() if (f / f"{process}.yaml").is_file())
     (staging / "process").mkdir()
-    shutil.copy2(source, staging / "process" / source.name)
+    (staging / "process" / source.name).write_bytes(source.read_bytes())
 
 
-def _bag_info(snap: Any, sig: dict[str, Any], name: str) -> dict[str, str]:
+def _bag_info(snap: Snapshot, sig: dict[str, Any], name: str) -> dict[str, str]:
     details = json.loads(
-        (snap.folder / next(a["path"] for a in sig["artifacts"] if a["path"].endswith("/signature.json"))).read_text(
-            encoding="utf-8"
+        snap.store.read(snap.slug, next(a["path"] for a in sig["artifacts"] if a["path"].endswith("/signature.json"))).decode(
+            "utf-8"
         )
     )
     a = snap.agreement
@@ -150,54 +153,75 @@ def _declare_bagit_1_0(bag: Path) -> None:
         (bag / f"tagmanifest-{alg}.txt").write_text("".join(lines), encoding="utf-8")
 
 
-def _zip(folder: Path, target: Path) -> None:
+def _zip(folder: Path) -> bytes:
     """The bag as one .zip whose top folder is the bag's name, with fixed timestamps."""
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder)}", date_time=_EPOCH)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 zf.writestr(info, path.read_bytes())
+    return buf.getvalue()
 
 
 def verify_archives(store: Store, slug: str, entries: list[dict[str, Any]]) -> list[str]:
     """Every recorded archive: the bag validates, its payload matches the history, the zip matches."""
-    folder = store.folder(slug)
     problems: list[str] = []
     recorded = {a["path"]: a["sha256"] for e in entries for a in e["artifacts"]}
     for e in entries:
         if e["event"] != ARCHIVE_EVENT:
             continue
         for a in e["artifacts"]:
-            path = folder / a["path"]
-            if not path.is_file():
+            path = store.path(slug, a["path"])
+            if not store.exists(slug, a["path"]):
                 problems.append(f"{path}: missing (recorded in entry {e['seq']})")
-            elif history.sha256_file(path) != a["sha256"]:
+            elif store.sha256(slug, a["path"]) != a["sha256"]:
                 problems.append(f"{path}: does not match the SHA-256 recorded in entry {e['seq']}")
-        bag_dir = folder / e["artifacts"][1]["path"].rsplit("/", 1)[0]
-        if not bag_dir.is_dir():
+        bag_rel = e["artifacts"][1]["path"].rsplit("/", 1)[0]
+        bag_files = store.files(slug, bag_rel)
+        if not bag_files:
             continue
-        import bagit  # only when there is a bag to check: verify stays light otherwise
+        problems += _bag_problems(store, slug, bag_rel, bag_files)
+        payload_dir = f"{bag_rel}/data/"
+        for payload in sorted((f for f in bag_files if f.startswith(payload_dir)), key=lambda f: f.split("/")):
+            rel = payload.removeprefix(payload_dir)
+            if rel in recorded and store.sha256(slug, payload) != recorded[rel]:
+                problems.append(f"{store.path(slug, payload)}: differs from {rel} as recorded in the history")
+        copied = f"{payload_dir}history.jsonl"
+        if store.exists(slug, copied):
+            current = store.read(slug, HISTORY_FILE)
+            if not current.startswith(store.read(slug, copied)):
+                problems.append(f"{store.path(slug, copied)}: is not the beginning of the agreement's history")
+    return problems
 
+
+def _bag_problems(store: Store, slug: str, bag_rel: str, bag_files: list[str]) -> list[str]:
+    """Why the bag at ``bag_rel`` does not validate, checked by `bagit` on a copy outside the root."""
+    import bagit  # only when there is a bag to check: verify stays light otherwise
+
+    bag_dir = store.path(slug, bag_rel)
+    with tempfile.TemporaryDirectory(prefix="mou-verify-") as tmp:
+        copy = Path(tmp) / bag_dir.name
+        for rel in bag_files:
+            target = copy / rel.removeprefix(bag_rel + "/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(store.read(slug, rel))
         try:
-            bagit.Bag(str(bag_dir)).validate()
+            bagit.Bag(str(copy)).validate()
         except (UnicodeDecodeError, ValueError) as err:  # bagit reads a damaged manifest as text and fails
-            problems.append(f"{bag_dir}: bag does not validate: a tag file is not readable text ({err})")
+            return [f"{bag_dir}: bag does not validate: a tag file is not readable text ({_named(err, copy, bag_dir)})"]
         except bagit.BagError as err:
             details = getattr(err, "details", None) or []
-            what = "; ".join(_detail(d) for d in details) or str(err)
-            problems.append(f"{bag_dir}: bag does not validate: {what}")
-        for payload in sorted((bag_dir / "data").rglob("*")):
-            rel = str(payload.relative_to(bag_dir / "data"))
-            if payload.is_file() and rel in recorded and history.sha256_file(payload) != recorded[rel]:
-                problems.append(f"{payload}: differs from {rel} as recorded in the history")
-        copied = bag_dir / "data" / "history.jsonl"
-        if copied.is_file():
-            current = (folder / history.HISTORY_FILE).read_bytes()
-            if not current.startswith(copied.read_bytes()):
-                problems.append(f"{copied}: is not the beginning of the agreement's history")
-    return problems
+            what = "; ".join(_detail(d) for d in details) or _named(err, copy, bag_dir)
+            return [f"{bag_dir}: bag does not validate: {what}"]
+    return []
+
+
+def _named(err: Exception, copy: Path, bag_dir: Path) -> str:
+    """The error's text with the temporary copy's path replaced by the bag's own."""
+    return str(err).replace(str(copy), str(bag_dir))
 
 
 def _detail(d: Any) -> str:

@@ -1,6 +1,6 @@
 """Render the documents of many agreements in one run: templates compiled once, optional worker processes.
 
-Each agreement is rendered and recorded exactly as ``mou render SLUG`` does it (under its own lock,
+Each agreement is rendered and recorded exactly as a render of that one agreement does it (its own session,
 all of its documents or none); one agreement failing does not stop the others, and the run reports
 every failure at the end. With ``workers > 1`` the templates are compiled in the parent before the
 workers fork, so no worker compiles them again.
@@ -32,7 +32,8 @@ def warm(stages: list[str] | None) -> None:
     """Check and compile every template the stages use (all stages when None), in this process."""
     from workflow.data.catalogue import load_catalogue, templates_dir
     from workflow.documents.compiled import compiled
-    from workflow.documents.render import MADE_BY, checked, environment
+    from workflow.documents.environment import environment
+    from workflow.documents.render import MADE_BY, checked
 
     catalogue = load_catalogue()
     for stage in catalogue.stages:
@@ -61,7 +62,7 @@ def _state_without_documents(store: Store, slug: str) -> str | None:
 
     Asked only after a render failed, so a run where every agreement renders reads no history twice.
     """
-    from workflow.commands.lifecycle import snapshot
+    from workflow.commands.session import snapshot
 
     try:
         snap = snapshot(store, slug)
@@ -81,7 +82,9 @@ def render_all(
 ) -> list[Outcome]:
     """Render every agreement of ``slugs``; ``progress`` is called as each one finishes."""
     if workers < 1:
-        raise MouError(f"--workers must be at least 1, got {workers}")
+        raise MouError(
+            f"the number of worker processes must be at least 1, got {workers}", rule="workers", figures={"workers": workers}
+        )
     if stages:
         from workflow.data.catalogue import load_catalogue
 

@@ -7,12 +7,14 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from workflow.commands.lifecycle import LOG_PREFIX, due_of, effective, snapshot
-from workflow.commands.monitoring import kpis_of
-from workflow.commands.report import KIND_NAMES, _describe
+from workflow import config
+from workflow.commands.lifecycle import due_of
+from workflow.commands.monitoring import kpis_at
+from workflow.commands.report import KIND_NAMES, describe
+from workflow.commands.session import snapshot
 from workflow.data import formatting
 from workflow.errors import MouError
-from workflow.process.guards import today
+from workflow.process.machine import LOG_PREFIX
 from workflow.records.store import Store, write_atomic
 
 
@@ -40,7 +42,7 @@ class Card:
 
 def cards(store: Store, when: date | None = None) -> list[Card]:
     """One card per agreement under the root (a broken one says why)."""
-    when = when or today()
+    when = when or config.current().day()
     out: list[Card] = []
     for slug in store.slugs():
         try:
@@ -48,17 +50,17 @@ def cards(store: Store, when: date | None = None) -> list[Card]:
         except MouError as err:
             out.append(Card(slug, "", "", "?", "", 0, 1, "", "", 0, 0, 0, 0, [], str(err).splitlines()[0]))
             continue
-        a = effective(snap)
+        a = snap.terms
         names = [s.name for s in snap.process.states if not s.final]
         step = names.index(snap.state) + 1 if snap.state in names else len(names)
-        k = kpis_of(snap, when)
+        k = kpis_at(snap, when)
         dues = due_of(snap, when)  # the same rule as mou status, mou due and mou list
         upcoming = [d for d in dues if not d.overdue]
         deadline = f"{formatting.tanggal(upcoming[0].when)} ({_due_name(upcoming[0].what)})" if upcoming else "-"
         overdue = tuple(f"{formatting.tanggal(d.when)} ({_due_name(d.what)})" for d in dues if d.overdue)
         logs = [e for e in snap.entries if e["event"].startswith(LOG_PREFIX)][-5:]
         recent = [
-            (e["data"].get("date", e["ts"][:10]), KIND_NAMES.get(e["event"][len(LOG_PREFIX) :], e["event"]), _describe(e))
+            (e["data"].get("date", e["ts"][:10]), KIND_NAMES.get(e["event"][len(LOG_PREFIX) :], e["event"]), describe(e))
             for e in reversed(logs)
         ]
         out.append(
@@ -160,6 +162,6 @@ h3{{font-size:.95rem;margin:14px 0 4px}} ul{{padding-left:18px;margin:0;font-siz
 
 def write_dashboard(store: Store, out: Path, when: date | None = None) -> Path:
     """Write the page to ``out``."""
-    when = when or today()
+    when = when or config.current().day()
     write_atomic(out, html(cards(store, when), when).encode("utf-8"))
     return out

@@ -14,14 +14,14 @@ import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from workflow import shipped
 from workflow.commands.lifecycle import advance, record_render
-from workflow.documents.render import Rendered
+from workflow.commands.render import Rendered
 from workflow.errors import MouError
-from workflow.records.store import AGREEMENT_FILE, Store, write_atomic
+from workflow.records.store import AGREEMENT_FILE, Store
 
 EXAMPLE_SLUG = "buton-bpjstk-2025"
 MARKER = ".mou-demo"
@@ -82,6 +82,11 @@ class DemoResult:
     kpis: Any
 
     @property
+    def slug(self) -> str:
+        """The slug of the example agreement the demo walked."""
+        return EXAMPLE_SLUG
+
+    @property
     def documents(self) -> list[Rendered]:
         """Every document produced, in order."""
         return [d for s in self.steps for d in s.documents]
@@ -91,25 +96,25 @@ def demo(out: Path) -> DemoResult:
     """Copy the shipped example into ``out`` and walk it through signature.
 
     ``out`` must be empty, missing, or an earlier demo (which is replaced); the shipped example is
-    never touched.
+    never touched. The agreement is created and changed through its store (``out/agreements``); the
+    stand-in scans and the participants' listing it hands to the commands are files of ``out`` beside it.
     """
     from workflow.commands.archive import archive
     from workflow.commands.diff import diff_versions
-    from workflow.commands.lifecycle import status, verify
+    from workflow.commands.lifecycle import status
     from workflow.commands.signing import sign
+    from workflow.commands.verify import verify
 
     if out.exists():
         if not out.is_dir():
             raise MouError(f"{out} is a file, expected a folder for the demo")
         if any(out.iterdir()) and not (out / MARKER).exists():
-            raise MouError(f"{out} is not empty and was not made by `mou demo`; choose another --out")
-        shutil.rmtree(out)
-    root = out / "agreements"
-    target = root / EXAMPLE_SLUG
-    target.mkdir(parents=True)
+            raise MouError(f"{out} is not empty and holds no earlier demo", rule="demo.out", figures={"out": str(out)})
+        shutil.rmtree(out)  # an earlier demo: the user's folder, agreements and all
+    out.mkdir(parents=True)
     (out / MARKER).write_text("made by mou demo; safe to delete\n", encoding="utf-8")
-    shutil.copy2(shipped.examples() / EXAMPLE_SLUG / AGREEMENT_FILE, target / AGREEMENT_FILE)
-    store = Store(root)
+    store = Store(out / "agreements")
+    store.create(EXAMPLE_SLUG, (shipped.examples() / EXAMPLE_SLUG / AGREEMENT_FILE).read_bytes())
     steps: list[Step] = []
 
     def fire(event: str, actor: str, note: str = "") -> None:
@@ -125,7 +130,7 @@ def demo(out: Path) -> DemoResult:
     fire("start_kb_draft", TKKSD)
     fire("request_kb_review", TKKSD)
     fire("request_kb_changes", HUKUM, REVIEW_NOTE)
-    fill_examples(target / AGREEMENT_FILE)
+    fill_example_facts(store, EXAMPLE_SLUG)
     steps.append(Step(f"filled {len(EXAMPLES)} unknown facts with [CONTOH] values in the copy", []))
     steps.append(Step(f"render draft_kb by {TKKSD}", record_render(store, EXAMPLE_SLUG, ["draft_kb"], None, TKKSD)))
     fire("request_kb_review", TKKSD)
@@ -143,20 +148,19 @@ def demo(out: Path) -> DemoResult:
     checked = verify(store, EXAMPLE_SLUG)
     outcome = "ok" if checked.problem is None and not checked.frozen else f"FAILED: {checked.problem or checked.frozen[0]}"
     steps.append(Step(f"archive: {package.folder} and {package.zip}; mou verify: {outcome}", []))
-    kpis = _implement(store, target, out, steps, fire)
+    kpis = _implement(store, out, steps, fire)
     state = status(store, EXAMPLE_SLUG, when=REPORT_DAY).state
-    return DemoResult(root, steps, state, diff_versions(store, EXAMPLE_SLUG, "v1", "v2", "rancangan-kb"), kpis)
+    return DemoResult(store.root, steps, state, diff_versions(store, EXAMPLE_SLUG, "v1", "v2", "rancangan-kb"), kpis)
 
 
-def _implement(store: Store, target: Path, out: Path, steps: list[Step], fire: Any) -> Any:
+def _implement(store: Store, out: Path, steps: list[Step], fire: Any) -> Any:
     """PKS, implementation and one quarter of monitoring with synthetic participants."""
     from workflow.commands.monitoring import log
     from workflow.commands.participants import import_participants, synthetic
     from workflow.commands.report import report
     from workflow.commands.signing import sign
 
-    with (target / AGREEMENT_FILE).open("a", encoding="utf-8") as fh:
-        fh.write(PKS_SIGNER)
+    store.replace(EXAMPLE_SLUG, AGREEMENT_FILE, store.read(EXAMPLE_SLUG, AGREEMENT_FILE) + PKS_SIGNER.encode("utf-8"))
     steps.append(Step("added the PKS signatory (the Bupati) to the copy", []))
     fire("start_pks_draft", OPD)
     fire("request_pks_review", OPD)
@@ -227,15 +231,29 @@ def _rendered(store: Store, artifacts: list[dict[str, str]]) -> list[Rendered]:
     for a in artifacts:
         if not a["path"].startswith("documents/") or a["path"].count("/") != 2:
             continue
-        path = store.root / EXAMPLE_SLUG / a["path"]
-        stem, _, version = path.stem.rpartition("-v")
-        out.append(Rendered(path.parent.name, stem, path, int(version)))
+        rel = PurePosixPath(a["path"])
+        stem, _, version = rel.stem.rpartition("-v")
+        out.append(Rendered(rel.parent.name, stem, store.path(EXAMPLE_SLUG, a["path"]), int(version)))
     return out
 
 
 def fill_examples(path: Path) -> None:
-    """Give the unknown facts of the example [CONTOH] values, in the file at ``path`` (a copy)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    """Give the unknown facts of the example [CONTOH] values in ``path``: the ``agreement.yaml`` of a copy,
+    ``ROOT/SLUG/agreement.yaml``, changed through the store of ``ROOT``."""
+    if path.name != AGREEMENT_FILE:
+        raise MouError(f"{path} is not an {AGREEMENT_FILE}", rule="demo.examples", figures={"path": str(path)})
+    fill_example_facts(Store(path.parent.parent), path.parent.name)
+
+
+def fill_example_facts(store: Store, slug: str) -> None:
+    """Give the unknown facts of the example [CONTOH] values in the agreement ``slug`` of ``store`` (a copy)."""
+    raw = store.read(slug, AGREEMENT_FILE)
+    store.replace(slug, AGREEMENT_FILE, with_examples(raw.decode("utf-8")).encode("utf-8"))
+
+
+def with_examples(text: str) -> str:
+    """The text of the example's ``agreement.yaml`` with its unknown facts given [CONTOH] values, listed in ``examples:``."""
+    lines = text.splitlines()
     for fieldpath, value in EXAMPLES:
         index = _line_of(lines, fieldpath)
         key = fieldpath.rsplit(".", 1)[-1]
@@ -243,7 +261,7 @@ def fill_examples(path: Path) -> None:
         lines[index] = f"{indent}{key}: {value}  # filled by mou demo"
     lines += ["", "# Added by mou demo: the invented values above, printed marked [CONTOH] in every document.", "examples:"]
     lines += [f"  - {marked}" for marked in MARKED]
-    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    return "\n".join(lines) + "\n"
 
 
 def _line_of(lines: list[str], fieldpath: str) -> int:

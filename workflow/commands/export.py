@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.commands.archive import signature_entries
-from workflow.commands.lifecycle import effective, snapshot
+from workflow.commands.session import snapshot
 from workflow.records.store import Store, write_atomic
 
 JDIH_FIELDS = (
@@ -29,16 +29,15 @@ JDIH_FIELDS = (
 def jdih_records(store: Store, slug: str) -> list[dict[str, Any]]:
     """One record per signed document: the original first, later adenda marking it 'diubah'."""
     snap = snapshot(store, slug)
-    a = effective(snap)  # the terms in force: a signed adendum moving the end of term shows here too
+    a = snap.terms  # the terms in force: a signed adendum moving the end of term shows here too
+    amending = snap.process.amending()
     records: list[dict[str, Any]] = []
     signed = signature_entries(snap.entries)
     for i, e in enumerate(signed):
         details = json.loads(
-            (snap.folder / next(x["path"] for x in e["artifacts"] if x["path"].endswith("/signature.json"))).read_text(
-                encoding="utf-8"
-            )
+            store.read(slug, next(x["path"] for x in e["artifacts"] if x["path"].endswith("/signature.json"))).decode("utf-8")
         )
-        amended = any(s_e["event"] == "sign_amendment" for s_e in signed[i + 1 :])
+        amended = any(s_e["event"] in amending for s_e in signed[i + 1 :])
         ended = snap.state in {"completed", "extended", "cancelled"}
         records.append(
             {
@@ -60,15 +59,21 @@ def jdih_records(store: Store, slug: str) -> list[dict[str, Any]]:
 
 
 def export_jdih(store: Store, slug: str, out: Path | None = None) -> list[Path]:
-    """Write jdih.json and jdih.csv; return their paths."""
+    """Write jdih.json and jdih.csv (to ``out``, else beside the agreement, replacing earlier ones); return their paths."""
     records = jdih_records(store, slug)
-    folder = out or store.folder(slug)
-    folder.mkdir(parents=True, exist_ok=True)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=JDIH_FIELDS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(records)
-    json_path, csv_path = folder / "jdih.json", folder / "jdih.csv"
-    write_atomic(json_path, (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    write_atomic(csv_path, buf.getvalue().encode("utf-8"))
-    return [json_path, csv_path]
+    files = {
+        "jdih.json": (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        "jdih.csv": buf.getvalue().encode("utf-8"),
+    }
+    if out is None:  # a listing derived from the records, not one of them: replaced at each export
+        for name, data in files.items():
+            store.replace(slug, name, data)
+        return [store.path(slug, name) for name in files]
+    out.mkdir(parents=True, exist_ok=True)  # a folder of the user's choosing, outside the agreements root
+    for name, data in files.items():
+        write_atomic(out / name, data)
+    return [out / name for name in files]

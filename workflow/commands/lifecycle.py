@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from workflow import config
-from workflow.commands.render import render_stage
 from workflow.commands.session import Snapshot, blockers, session, snapshot
 from workflow.data.model import DEFAULT_PROCESS
 from workflow.errors import MouError, NoDocumentsHere, Refused, SignatureNeedsFiles, TransitionNotAllowed
@@ -44,6 +43,8 @@ def advance(
         machine = build_machine(snap.process, snap.state)
         machine.fire(trigger)  # the process allows it: checked above, confirmed by the machine
         stage = snap.process.state(dest).stage if event.render else None
+        from workflow.commands.render import render_stage  # docxtpl and Jinja load only when a document is made
+
         artifacts = [d.artifact for d in render_stage(store, snap.loaded, stage, None) if d.artifact] if stage else []
         if event.is_approval:  # keep the approved data, so later changes can be named
             artifacts.append(s.write(f"reviews/agreement-approved-e{len(snap.entries) + 1}.yaml", snap.loaded.raw))
@@ -55,6 +56,7 @@ def record_render(store: Store, slug: str, stages: list[str] | None, out: Path |
 
     Documents written with ``out`` go outside the agreement's folder and are an export, not recorded.
     """
+    from workflow.commands.render import render_stage
     from workflow.data.catalogue import load_catalogue
 
     with session(store, slug, actor) as s:
@@ -233,8 +235,8 @@ def diagram(store: Store, slug: str | None, fmt: str, process_name: str | None =
     import subprocess
 
     if not shutil.which("dot"):
-        raise MouError("SVG needs Graphviz's dot: sudo apt-get install graphviz (or use --format mermaid)")
+        raise MouError("an SVG diagram needs Graphviz's dot program, which is not installed", rule="graphviz")
     proc = subprocess.run(["dot", "-Tsvg"], input=dot(process, current), capture_output=True, text=True, check=False, timeout=60)
     if proc.returncode != 0:
-        raise MouError(f"dot failed: {proc.stderr.strip()}")
+        raise MouError(f"Graphviz's dot failed: {proc.stderr.strip()}", rule="graphviz.failed")
     return proc.stdout

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from workflow.data.agreements import Loaded
 from workflow.data.catalogue import load_catalogue, templates_dir
 from workflow.documents.context import build_context
-from workflow.documents.render import MADE_BY, Rendered, checked, render_bytes
+from workflow.documents.render import MADE_BY, checked, render_bytes
 from workflow.errors import MouError, TemplateCheckFailed
-from workflow.records.store import Store, write_new
+from workflow.records.store import Artifact, Store, write_new
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One document written: where it is, and (when written into an agreement) the Artifact recorded."""
+
+    stage: str
+    title: str
+    path: Path
+    version: int
+    artifact: Artifact | None = None
 
 
 def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None = None) -> list[Rendered]:
@@ -22,7 +34,10 @@ def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None
     """
     stage = load_catalogue().stage(stage_name)
     if stage.name in MADE_BY:
-        raise MouError(f"documents of stage {stage.name} are made by `{MADE_BY[stage.name]}`, which supplies their figures")
+        raise MouError(
+            f"documents of stage {stage.name} are made with {MADE_BY[stage.name]}, which supplies their figures",
+            rule=f"stage.made_by.{stage.name}",
+        )
     issues = [i for d in stage.documents for i in checked(templates_dir() / d.template, d)]
     if issues:
         raise TemplateCheckFailed([str(i) for i in issues])

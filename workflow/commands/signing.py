@@ -10,51 +10,36 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from workflow.commands.lifecycle import (
-    Snapshot,
-    _entry,
-    _role_of,
-    blockers,
-    build_machine,
-    record,
-    resolve_actor,
-    signed_adenda,
-    snapshot,
-)
-from workflow.commands.session import changed_since
+from workflow.commands.session import Snapshot, blockers, changed_since, session, snapshot
 from workflow.data.catalogue import load_catalogue, templates_dir
 from workflow.data.model import Agreement
 from workflow.documents.context import EXTRA_NAMES, Placeholder, build_context, plain, resolve
-from workflow.errors import MouError, Refused, TransitionNotAllowed
-from workflow.process.guards import nomor_present, signatories_complete, today
+from workflow.errors import MouError, Refused, TransitionNotAllowed, UnknownDocument
+from workflow.process.definition import EventDef, SignedDocument
+from workflow.process.guards import nomor_present, signatories_complete
+from workflow.process.machine import build_machine
 from workflow.records import history
-from workflow.records.store import Store, write_new
+from workflow.records.store import Artifact, Store
 
 FIELDS_FILE = "fields.json"
 SIGNATURE_FILE = "signature.json"
 
 
 @dataclass(frozen=True)
-class SignSpec:
-    """What signing one kind of document means in the process."""
+class PdfArtifact(Artifact):
+    """The final text's PDF/A: its bytes are never reproducible, so the entry keeps a content hash too."""
 
-    events: tuple[str, ...]  # the sign event, by process (ksdpk's first, then short's)
-    approvals: tuple[str, ...]  # the review approvals that must cover the signed data
-    stage: str | None  # catalogue stage whose document is the text signed (None: no template yet)
-    document: str | None
-    title: str
+    content_sha256: str | None = None
 
-
-KINDS = {
-    "kb": SignSpec(("sign_kb", "sign"), ("approve_kb", "approve"), "draft_kb", "rancangan-kb", "Kesepakatan Bersama"),
-    "pks": SignSpec(("sign_pks",), ("approve_pks",), None, None, "Perjanjian Kerja Sama"),
-    "adendum": SignSpec(("sign_amendment",), ("approve_amendment",), "amendment", "adendum", "Adendum"),
-}
+    def recorded(self) -> dict[str, Any]:
+        """The form a history entry records it in, the content hash included (None without poppler)."""
+        return {**super().recorded(), "content_sha256": self.content_sha256}
 
 
 @dataclass(frozen=True)
@@ -66,18 +51,19 @@ class OwnFacts:
     title: str
 
 
-def own_facts(a: Agreement, kind: str, signed_adenda: int) -> OwnFacts:
-    """The nomor pair, date and title of the document being signed: the KB's, the PKS's, or this adendum's."""
-    if kind == "pks":
+def own_facts(a: Agreement, doc: SignedDocument, signed_adenda: int) -> OwnFacts:
+    """The nomor pair, date and title of the document being signed, from where ``doc.facts`` says they are:
+    the parties' nomor and signing date (``agreement``), the PKS's (``pks``), or this adendum's (``amendment``)."""
+    if doc.facts == "pks":
         pks = a.pks
         return OwnFacts(
             [("pks.nomor_pemda", pks.nomor_pemda if pks else None), ("pks.nomor_partner", pks.nomor_partner if pks else None)],
             ("pks.date", pks.date if pks else None),
-            KINDS[kind].title,
+            doc.title,
         )
-    if kind == "adendum":
+    if doc.facts == "amendment":
         if len(a.amendments) <= signed_adenda:
-            return OwnFacts([], ("amendments[].date", None), KINDS[kind].title)
+            return OwnFacts([], ("amendments[].date", None), doc.title)
         n = signed_adenda + 1
         am = a.amendments[signed_adenda]
         where = f"amendments[{n}]"
@@ -89,7 +75,7 @@ def own_facts(a: Agreement, kind: str, signed_adenda: int) -> OwnFacts:
     return OwnFacts(
         [("parties.pemda.nomor", a.parties.pemda.nomor), ("parties.partner.nomor", a.parties.partner.nomor)],
         ("signing.date", a.signing.date),
-        KINDS[kind].title,
+        doc.title,
     )
 
 
@@ -158,7 +144,7 @@ def is_pdf(path: Path) -> bool:
     return head == b"%PDF-" and b"%%EOF" in tail
 
 
-def last_approval(entries: list[dict[str, Any]], events: tuple[str, ...]) -> dict[str, Any] | None:
+def last_approval(entries: list[dict[str, Any]], events: Collection[str]) -> dict[str, Any] | None:
     """The most recent of the given approval events, if any."""
     return next((e for e in reversed(entries) if e["event"] in events), None)
 
@@ -188,6 +174,20 @@ def frozen_values(snap: Snapshot, document: str) -> dict[str, Any]:
     return {path: plain(resolve(ctx, path)) for path in paths}
 
 
+def signed_document(snap: Snapshot, kind: str) -> SignedDocument:
+    """The document ``kind`` as the agreement's process declares it; UnknownDocument names those it declares."""
+    doc = snap.process.signed_document(kind)
+    if doc is None:
+        raise UnknownDocument(kind, snap.process.name, [d.name for d in snap.process.documents])
+    return doc
+
+
+def sign_event(snap: Snapshot, doc: SignedDocument) -> EventDef | None:
+    """The event that signs ``doc``: the one the current state allows, else the first the process declares."""
+    events = snap.process.events_of("signature", doc.name)
+    return next((e for e in events if snap.state in e.source), events[0] if events else None)
+
+
 def sign(
     store: Store,
     slug: str,
@@ -200,40 +200,45 @@ def sign(
     actor: str | None = None,
     when: date | None = None,
 ) -> dict[str, Any]:
-    """Record the signature of a KB, PKS or adendum; refuse with every reason when it may not be.
+    """Record the signature of one of the documents the process signs (``kind``: kb, pks, adendum in ksdpk).
 
     The final text is rendered from the approved data and checked before anything is recorded: no
     placeholder left, the document's own nomor pair and date present (``signed_on`` defaults to that
-    date and must equal it), and no signed file already recorded for another signature.
+    date and must equal it), and no signed file already recorded for another signature. Refused with
+    every reason when it may not be.
     """
-    from workflow.commands.diff import document_lines
     from workflow.documents.pdf import content_sha256, to_pdf
     from workflow.documents.render import render_bytes
+    from workflow.documents.textdiff import document_lines
 
-    if kind not in KINDS:
-        raise MouError(f"unknown document {kind!r}; expected one of {', '.join(KINDS)}")
-    spec = KINDS[kind]
-    name = resolve_actor(actor)
-    when = when or today()
-    with store.writing(slug):
-        snap = snapshot(store, slug)
-        trigger = next((t for t in spec.events if snap.process.event(t)), spec.events[0])
-        event = snap.process.event(trigger)
-        allowed = [e.trigger for e in snap.process.events_from(snap.state)]
-        if event is None or snap.state not in event.source:
-            raise TransitionNotAllowed(slug, trigger, snap.state, allowed, known=event is not None)
-        role, role_reason = _role_of(snap, name, event)
+    with session(store, slug, actor) as s:
+        snap = s.snap
+        doc = signed_document(snap, kind)
+        when = when or s.settings.day()
+        event = sign_event(snap, doc)
+        if event is None:
+            raise MouError(
+                f"process {snap.process.name} declares no signature event for the {doc.title}",
+                rule="document",
+                figures={"document": doc.name, "process": snap.process.name},
+            )
+        if snap.state not in event.source:
+            allowed = [e.trigger for e in snap.process.events_from(snap.state)]
+            raise TransitionNotAllowed(slug, event.trigger, snap.state, allowed, known=True)
+        trigger = event.trigger
+        role, role_reason = s.role(event.roles, event.trigger)
         reasons = [role_reason] if role_reason else []
         reasons += [r for r in blockers(snap, event, store, when) if r != "review not approved"]
-        approval = last_approval(snap.entries, spec.approvals)
+        approval = last_approval(snap.entries, {e.trigger for e in snap.process.events_of("approval", doc.name)})
         if approval is None:
             reasons.append("review not approved")
         elif approval["data_sha256"] != snap.data_sha256:
             reasons.append(changed_since(store, slug, approval, snap.agreement))
         ctx = snap.context(store, when)
         reasons += [r for r in (nomor_present(ctx), signatories_complete(ctx)) if r]
-        facts = own_facts(snap.agreement, kind, signed_adenda(snap.entries))
-        reasons += own_fact_gaps(facts, signed_on, nomor=kind != "kb")  # the KB's nomor: nomor_present above
+        facts = own_facts(snap.agreement, doc, snap.signed_adenda)
+        # the parties' nomor (facts: agreement) are checked by nomor_present above
+        reasons += own_fact_gaps(facts, signed_on, nomor=doc.facts != "agreement")
         signed_on = signed_on or facts.date[1] or when
         reasons += reused_files(snap.entries, files)
         # in real use ``when`` is today, never before the approval; a what-if day (MOU_TODAY) earlier
@@ -244,11 +249,11 @@ def sign(
         if signed_on > when:
             reasons.append(f"signed date {signed_on} is in the future")
         if not files:
-            reasons.append("no signed file given (--file SCAN.pdf)")
+            reasons.append("no signed file given")
         reasons += [f"{f} is not a readable PDF" for f in files if not is_pdf(f)]
         docx = None
-        if spec.document is not None:  # the text that is signed, checked before anything is recorded
-            doc_spec = next(d for _, d in load_catalogue().documents() if d.name == spec.document)
+        if doc.template is not None:  # the text that is signed, checked before anything is recorded
+            doc_spec = next(d for _, d in load_catalogue().documents() if d.name == doc.template)
             final_ctx = build_context(snap.agreement, version=1, final=True)
             docx = render_bytes(doc_spec, final_ctx)
             left = placeholders_in("\n".join(document_lines(docx)), final_ctx)
@@ -257,23 +262,24 @@ def sign(
         if reasons:
             raise Refused(event.trigger, event.dest, snap.state, reasons)
 
-        seq = len(snap.entries) + 1
-        folder = snap.folder / "signed" / f"{kind}-e{seq}"
-        outputs: list[tuple[Path, bytes]] = []
-        if spec.document is not None and docx is not None:
-            with tempfile.TemporaryDirectory(prefix="mou-sign-") as tmp:
+        folder = f"signed/{doc.name}-e{len(snap.entries) + 1}"
+        outputs: list[tuple[str, bytes]] = []
+        pdf_content: str | None = None
+        if doc.template is not None and docx is not None:
+            with tempfile.TemporaryDirectory(prefix="mou-sign-") as tmp:  # outside the agreements root
                 source = Path(tmp) / "naskah-final.docx"
                 source.write_bytes(docx)
                 (pdf,) = to_pdf([source], Path(tmp) / "pdf", pdfa=True)
-                outputs += [(folder / "naskah-final.docx", docx), (folder / "naskah-final.pdf", pdf.read_bytes())]
-            fields = frozen_values(snap, spec.document)
+                outputs += [(f"{folder}/naskah-final.docx", docx), (f"{folder}/naskah-final.pdf", pdf.read_bytes())]
+                pdf_content = content_sha256(pdf)  # PDF bytes are never reproducible: keep a content hash too
+            fields = frozen_values(snap, doc.template)
             outputs.append(
-                (folder / FIELDS_FILE, (json.dumps(fields, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode())
+                (f"{folder}/{FIELDS_FILE}", (json.dumps(fields, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode())
             )
         a = snap.agreement
         details = {
-            "document": kind,
-            "title": facts.title if kind == "adendum" else spec.title,
+            "document": doc.name,
+            "title": facts.title,
             "signed_on": signed_on.isoformat(),
             "place": place or a.signing.place,
             "meterai": meterai,
@@ -289,27 +295,25 @@ def sign(
             "nomor": [value for _path, value in facts.nomor],
             "files": [f.name for f in files],
         }
-        outputs.append((folder / "agreement.yaml", snap.loaded.raw))  # the data as signed
-        outputs.append((folder / SIGNATURE_FILE, (json.dumps(details, indent=1, ensure_ascii=False) + "\n").encode()))
+        outputs.append((f"{folder}/agreement.yaml", snap.loaded.raw))  # the data as signed
+        outputs.append((f"{folder}/{SIGNATURE_FILE}", (json.dumps(details, indent=1, ensure_ascii=False) + "\n").encode()))
         for i, f in enumerate(files, 1):
-            outputs.append((folder / f"ttd-{i}-{f.name}", f.read_bytes()))
+            outputs.append((f"{folder}/ttd-{i}-{f.name}", f.read_bytes()))
         machine = build_machine(snap.process, snap.state)
         machine.fire(trigger)
-        for path, data in outputs:
-            write_new(path, data)
-        artifacts: list[dict[str, Any]] = [
-            {"path": str(p.relative_to(snap.folder)), "sha256": history.sha256_file(p)} for p, _ in outputs
-        ]
-        for artifact in artifacts:
-            if artifact["path"].endswith("naskah-final.pdf"):  # PDF bytes are never reproducible: keep a content hash too
-                artifact["content_sha256"] = content_sha256(snap.folder / artifact["path"])
-        note = f"{spec.title} ditandatangani {signed_on.isoformat()} di {details['place']}" + (", bermeterai" if meterai else "")
-        return record(snap, _entry(snap, name, role, trigger, machine.state, note, spec.stage, artifacts))
+        artifacts: list[Artifact] = []
+        for rel, data in outputs:
+            art = s.write(rel, data)
+            if rel.endswith("/naskah-final.pdf"):
+                art = PdfArtifact(art.path, art.sha256, pdf_content)
+            artifacts.append(art)
+        note = f"{doc.title} ditandatangani {signed_on.isoformat()} di {details['place']}" + (", bermeterai" if meterai else "")
+        return s.record(s.entry(trigger, role=role, to=machine.state, note=note, stage=doc.stage, artifacts=artifacts))
 
 
 def frozen_changes(store: Store, slug: str, entries: list[dict[str, Any]] | None = None) -> list[str]:
     """Each field a signed document used whose value has changed since the signature."""
-    from workflow.data.agreements import load
+    from workflow.commands.agreements import load
 
     found = entries if entries is not None else snapshot(store, slug).entries
     signed_fields = [
@@ -317,11 +321,11 @@ def frozen_changes(store: Store, slug: str, entries: list[dict[str, Any]] | None
     ]
     if not signed_fields:
         return []
-    loaded, folder = load(store, slug), store.folder(slug)
+    loaded = load(store, slug)
     ctx = build_context(loaded.agreement)
     out: list[str] = []
     for e, fields_art in signed_fields:
-        signed = json.loads((folder / fields_art["path"]).read_text(encoding="utf-8"))
+        signed = json.loads(store.read(slug, fields_art["path"]).decode("utf-8"))
         for path, value in signed.items():
             now = plain(resolve(ctx, path))
             if now != value:

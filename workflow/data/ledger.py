@@ -45,20 +45,19 @@ Payments, claims and santunan of voided entries free their month, SP2D number an
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 from typing import Any
 
-from workflow.commands.participants import IMPORT_EVENT, REPLACE_EVENT, Participant, mask
 from workflow.data import formatting
+from workflow.data.entries import LOG_PREFIX
 from workflow.data.model import Agreement
+from workflow.data.participants import IMPORT_EVENT, REPLACE_EVENT, Participant, from_csv, mask
 from workflow.data.periods import end_of_month as _end_of
 
-LOG = "log:"
+LOG = LOG_PREFIX
 MONEY = ("enrolment", "payment", "claim", "santunan")
 """Kinds of money entry: what a correction or void may name."""
 FIXES = ("correction", "void")
@@ -192,11 +191,7 @@ def roster_of(read: Callable[[str], bytes | None], entries: Sequence[Mapping[str
             raw = read(artifact["path"])
             if raw is None:
                 continue
-            rows = csv.DictReader(io.StringIO(raw.decode("utf-8")))
-            people = tuple(
-                Participant(r["nik"], r["nama"], r["desa"], r["kecamatan"], r["pekerjaan"], date.fromisoformat(r["mulai"]))
-                for r in rows
-            )
+            people = tuple(from_csv(raw.decode("utf-8")))
             versions.append(ListVersion(e["seq"], _on(e), artifact["path"], people, e["event"] == REPLACE_EVENT))
     return Roster(tuple(versions))
 

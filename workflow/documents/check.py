@@ -42,8 +42,7 @@ from workflow.data.catalogue import DocumentSpec, load_catalogue, shown, templat
 from workflow.data.model import Agreement
 from workflow.documents.compiled import UnsafeTemplate
 from workflow.documents.context import schema_paths
-from workflow.errors import InvalidData
-from workflow.records.store import Store
+from workflow.documents.environment import environment
 
 if TYPE_CHECKING:
     from collections.abc import MutableMapping
@@ -133,8 +132,6 @@ def _typed(xml: bytes) -> tuple[str, ...]:
 
 def used_paths(source: str) -> tuple[list[str], list[str]]:
     """(variable paths, unsafe attribute uses) in one Jinja source."""
-    from workflow.documents.render import environment
-
     return _paths(environment().parse(source))
 
 
@@ -202,8 +199,6 @@ def _valid() -> frozenset[str]:
 def check_template(path: Path, spec: DocumentSpec | None = None) -> list[TemplateIssue]:
     """Every problem of one template file; an empty list when it is sound."""
     from lxml import etree
-
-    from workflow.documents.render import environment
 
     name = shown(path)
     try:
@@ -358,46 +353,3 @@ def check_templates() -> list[TemplateIssue]:
 def _short(tag: str) -> str:
     tag = " ".join(tag.split())
     return tag if len(tag) <= 50 else tag[:47] + "..."
-
-
-@dataclass(frozen=True)
-class Report:
-    """What `check` looked at and every problem it found."""
-
-    checked: list[str]
-    problems: list[str]
-
-
-def check_project(store: Store, slug: str | None = None) -> Report:
-    """Validate agreements (one, or all under the root), process definitions, the catalogue and every template."""
-    from workflow.data.agreements import load_file
-
-    checked: list[str] = []
-    problems: list[str] = []
-    slugs = [slug] if slug else list(store.slugs())
-    from workflow.commands.signing import frozen_changes
-
-    for s in slugs:
-        path = store.agreement_file(s)
-        try:
-            load_file(path)
-            problems += frozen_changes(store, s)
-        except InvalidData as err:
-            problems += [str(p) for p in err.problems]
-        checked.append(str(path))
-    from workflow.process.definition import available, load_process
-
-    for name in available():
-        try:
-            load_process(name)
-            checked.append(f"process {name}")
-        except InvalidData as err:
-            problems += [str(p) for p in err.problems]
-    try:
-        issues = check_templates()
-    except InvalidData as err:
-        problems += [str(p) for p in err.problems]
-    else:
-        problems += [str(i) for i in issues]
-        checked.append(f"{len(load_catalogue().documents())} templates in {templates_dir()}")
-    return Report(checked, problems)

@@ -546,7 +546,7 @@ def redline(old: bytes, new: bytes, *, author: str, date: str) -> bytes:
 def text_lines(docx: bytes) -> list[str]:
     """The text of every story (headers, footers, body): one line per paragraph, one per table row.
 
-    A cheap stand-in for ``workflow.commands.diff.document_lines`` (same lines for the body, no python-docx),
+    A cheap stand-in for ``workflow.documents.textdiff.document_lines`` (same lines for the body, no python-docx),
     used to check a redline against both versions in well under a second for a 1.000-row lampiran.
     """
     etree = _etree()

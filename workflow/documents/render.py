@@ -1,92 +1,26 @@
 """Fill the Word templates of a stage from an agreement: strict, sandboxed, autoescaped.
 
-docxtpl, lxml and Jinja are imported here and in workflow.documents.compiled only, so commands that do not render start fast.
+Templates are filled in the one environment of ``workflow.documents.environment``. docxtpl, lxml and
+Jinja are imported inside functions only (here, there and in workflow.documents.compiled), so commands
+that do not render start fast.
 """
 
 from __future__ import annotations
 
-import functools
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workflow.data import formatting
 from workflow.data.catalogue import DocumentSpec, shown, templates_dir
-from workflow.documents.context import Example, Placeholder, mark_example
+from workflow.documents.environment import _FilterFailed, environment
 from workflow.errors import TemplateProblem
 
 if TYPE_CHECKING:
-    from jinja2.sandbox import SandboxedEnvironment
-
     from workflow.documents.compiled import Session
-    from workflow.records.store import Artifact
 
-FILTERS: dict[str, Callable[..., Any]] = {
-    "angka": formatting.angka,
-    "bilangan": formatting.bilangan,
-    "bulan_tahun": formatting.bulan_tahun,
-    "hari_tanggal": formatting.hari_tanggal,
-    "nama_hari": formatting.nama_hari,
-    "rupiah": formatting.rupiah,
-    "rupiah_lengkap": formatting.rupiah_lengkap,
-    "rupiah_terbilang": formatting.rupiah_terbilang,
-    "tanggal": formatting.tanggal,
-    "tanggal_angka_kata": formatting.tanggal_angka_kata,
-    "tanggal_kata": formatting.tanggal_kata,
-    "terbilang": formatting.terbilang,
-}
-"""Formatting functions templates use as filters: ``{{ budget.annual|rupiah_lengkap }}``."""
-
-MADE_BY = {"monitoring": "mou report SLUG --period 2025-Q3", "santunan": "mou log SLUG santunan --nik NIK --heir NAME --amount N"}
-"""Stages whose documents need figures beyond agreement.yaml, and the command that renders them."""
-
-
-def _keep_placeholder(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """An unknown value stays a visible placeholder whatever filter is applied to it."""
-
-    @functools.wraps(fn)
-    def wrapper(value: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(value, Placeholder):
-            return value
-        if isinstance(value, Example):  # an invented value stays visibly marked whatever the filter
-            return mark_example(str(wrapper(value.value, *args, **kwargs)))
-        try:
-            return fn(value, *args, **kwargs)
-        except (TypeError, ValueError) as err:
-            raise _FilterFailed(fn.__name__, str(err)) from err
-
-    return wrapper
-
-
-class _FilterFailed(Exception):
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"filter {name} failed: {message}")
-
-
-@cache
-def environment() -> SandboxedEnvironment:
-    """The one Jinja environment of every template: sandboxed, autoescaped, strict."""
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
-    env.filters.update({name: _keep_placeholder(fn) for name, fn in FILTERS.items()})
-    env.tests["known"] = lambda value: not isinstance(value, Placeholder)
-    return env
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """One document written: where it is, and (when written into an agreement) the Artifact recorded."""
-
-    stage: str
-    title: str
-    path: Path
-    version: int
-    artifact: Artifact | None = None
+MADE_BY = {"monitoring": "the monitoring report of a period", "santunan": "the record of a santunan handover"}
+"""Stages whose documents need figures beyond agreement.yaml, and what makes them (it supplies those figures)."""
 
 
 def render_bytes(

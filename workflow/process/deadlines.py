@@ -37,7 +37,7 @@ class Due:
 
 def is_signed(process: Process, entries: list[dict[str, Any]]) -> bool:
     """Whether any signature (an event the process marks ``signature: true``) has been recorded."""
-    return any((ev := process.event(e["event"])) is not None and ev.signature for e in entries)
+    return any((ev := process.event(e["event"])) is not None and ev.is_signature for e in entries)
 
 
 def deadlines(

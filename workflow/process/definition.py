@@ -233,6 +233,15 @@ class Process:
         """The event called ``trigger``, if declared."""
         return next((ev for ev in self.events if ev.trigger == trigger), None)
 
+    def next_state(self, state: str, trigger: str) -> str | None:
+        """Where firing ``trigger`` in ``state`` leads (``state`` itself for a decision recorded in place);
+        None when the process does not allow it there."""
+        table = self.__dict__.get("_table")
+        if table is None:  # built once per definition: replay looks up every recorded event
+            table = {(src, ev.trigger): ev.dest or src for ev in self.events for src in ev.source}
+            object.__setattr__(self, "_table", table)
+        return table.get((state, trigger))
+
     def events_from(self, state: str) -> list[EventDef]:
         """Events that may be fired in ``state``, in declaration order."""
         return [ev for ev in self.events if state in ev.source]

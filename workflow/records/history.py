@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.errors import HistoryBroken
-from workflow.records.store import write_atomic
+from workflow.records.files import write_atomic
 
 HISTORY_FILE = "history.jsonl"
 HEAD_FILE = "history.head"

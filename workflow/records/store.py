@@ -17,6 +17,9 @@ from typing import Any
 
 from workflow.errors import AgreementBusy, AgreementNotFound, InvalidSlug, MouError
 from workflow.records import locking
+from workflow.records.files import fsync_dir
+from workflow.records.files import write_atomic as write_atomic  # re-exported: writes outside the root (exports)
+from workflow.records.files import write_new as write_new
 
 AGREEMENT_FILE = "agreement.yaml"
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -202,7 +205,7 @@ class Store:
                 out.append(Artifact(f"{_relative(rel).as_posix()}/{inner}", hashlib.sha256(data).hexdigest()))
             target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(staging, target)
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
             return out
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -287,49 +290,3 @@ def _inside_recorded_bag(rel: str, recorded: set[str]) -> bool:
     """Files of an archive bag are recorded through the bag's manifests, not one by one."""
     parts = rel.split("/")
     return parts[0] == "archive" and len(parts) > 2 and f"archive/{parts[1]}/manifest-sha256.txt" in recorded
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once: readers see the old file or the new, never half."""
-    tmp = _temp_beside(path, data)
-    try:
-        os.replace(tmp, path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def write_new(path: Path, data: bytes) -> None:
-    """Create ``path`` with ``data`` atomically; raise FileExistsError rather than replace it."""
-    tmp = _temp_beside(path, data)
-    try:
-        os.link(tmp, path)  # fails if the name exists: an earlier version is never replaced
-    finally:
-        tmp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
-
-
-def _temp_beside(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-    return Path(name)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

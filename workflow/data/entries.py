@@ -1,0 +1,23 @@
+"""The names of the history entries the tool itself records, beside the events a process declares.
+
+They never move the state; replay passes over them (``workflow.process.machine``). Process events are
+data (``workflow/process/processes/*.yaml``); these are the tool's own vocabulary, named once here.
+"""
+
+from __future__ import annotations
+
+RENDER_EVENT = "render"  # documents of a stage rendered (workflow.commands.render)
+ARCHIVE_EVENT = "archive"  # a signed version archived as a BagIt bag (workflow.commands.archive)
+REDLINE_EVENT = "redline"  # a tracked-changes comparison of two drafts, sent for review (workflow.commands.diff)
+REPORT_EVENT = "report"  # a monitoring report for one period (workflow.commands.report)
+LOG_PREFIX = "log:"  # milestones (log:payment, log:claim, ...) recorded by workflow.commands.monitoring
+IMPORT_EVENT = LOG_PREFIX + "participants"  # a participant list imported
+REPLACE_EVENT = LOG_PREFIX + "replacement"  # a participant replaced
+
+RECORD_ONLY = frozenset({RENDER_EVENT, ARCHIVE_EVENT, REDLINE_EVENT, REPORT_EVENT})
+"""Entries that record work without moving the state (besides every ``log:*`` milestone)."""
+
+
+def is_monitoring(event: str) -> bool:
+    """Whether an entry is monitoring work (a milestone ``log:*`` or a report), recorded under a milestone role."""
+    return event.startswith(LOG_PREFIX) or event == REPORT_EVENT
