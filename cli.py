@@ -34,6 +34,7 @@ HINTS: dict[str, str] = {
     "NoDocumentsHere": "choose one with --stage",
     "graphviz": "install it with: sudo apt-get install graphviz (or use --format mermaid)",
     "archive.nothing_signed": "record a signature with mou sign first",
+    "archive.unrecorded": "move it away and run again",
     "diff.versions": "mou history {slug} lists the versions",
     "diff.several": "choose one with --document NAME",
     "demo.out": "choose another --out",
@@ -391,10 +392,10 @@ def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: 
 @click.option(
     "--document",
     "kind",
-    type=click.Choice(["kb", "pks", "adendum"]),
+    metavar="DOC",
     default="kb",
     show_default=True,
-    help="Which document was signed.",
+    help="Which document was signed: one the agreement's process declares (ksdpk: kb, pks, adendum).",
 )
 @click.option(
     "--file",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import shutil
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -91,29 +91,41 @@ def day_for(store: Store, event: str) -> date:
     }.get(event, date(2025, 6, 16))
 
 
-SIGN_KINDS = {"sign_kb": "kb", "sign": "kb", "sign_pks": "pks", "sign_amendment": "adendum"}
 
 
-def fire(store: Store, process: Process, event: str) -> dict[str, object]:
-    """Fire ``event`` as someone holding its first role, first doing what an office would do for it."""
+def fire(
+    store: Store,
+    process: Process,
+    event: str,
+    *,
+    actors: Mapping[str, str] = ACTORS,
+    original: Callable[[str], str] = str,
+) -> dict[str, object]:
+    """Fire ``event`` as someone holding its first role, first doing what an office would do for it.
+
+    Everything is found from the process's declarations (a signature's document, the approval of a
+    review round), so the same walk runs on a process whose every name differs: ``actors`` maps its
+    roles to people, ``original(event)`` names the ksdpk event it stands for (for ``day_for``).
+    """
     ev = process.event(event)
     assert ev is not None
-    when = day_for(store, event)
+    when = day_for(store, original(event))
     for _ in range(3):
         try:
             if ev.is_signature:
+                assert ev.document is not None
                 scan = store.root.parent / f"{event}.pdf"
                 scan.write_bytes(stand_in_pdf(["CONTOH", event]))
                 # the signed date is the one the document states; each signature has its own scan
-                return sign(store, SLUG, SIGN_KINDS[event], [scan], None, actor=ACTORS[ev.roles[0]], when=when)
-            return advance(store, SLUG, event, ACTORS[ev.roles[0]], when=when)
+                return sign(store, SLUG, ev.document, [scan], None, actor=actors[ev.roles[0]], when=when)
+            return advance(store, SLUG, event, actors[ev.roles[0]], when=when)
         except Refused as err:
             state = status(store, SLUG, when=when).state
             if any("not rendered" in r or "no draft rendered" in r for r in err.reasons):
-                record_render(store, SLUG, None, None, TKKSD)
+                record_render(store, SLUG, None, None, actors[process.events_from(state)[0].roles[0]])
             elif "review not approved" in err.reasons:
-                approve = next(e for e in process.events_from(state) if e.dest is None and e.trigger.startswith("approve"))
-                advance(store, SLUG, approve.trigger, ACTORS[approve.roles[0]], when=when)
+                approve = next(e for e in process.events_from(state) if e.is_approval)
+                advance(store, SLUG, approve.trigger, actors[approve.roles[0]], when=when)
             else:
                 raise
     raise AssertionError(f"{event} still refused")

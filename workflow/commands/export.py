@@ -38,7 +38,8 @@ def jdih_records(store: Store, slug: str) -> list[dict[str, Any]]:
             store.read(slug, next(x["path"] for x in e["artifacts"] if x["path"].endswith("/signature.json"))).decode("utf-8")
         )
         amended = any(s_e["event"] in amending for s_e in signed[i + 1 :])
-        ended = snap.state in {"completed", "extended", "cancelled"}
+        here = snap.process.state(snap.state)
+        ended = here.final
         records.append(
             {
                 "jenis": "Kerja Sama Daerah",
@@ -49,7 +50,7 @@ def jdih_records(store: Store, slug: str) -> list[dict[str, Any]]:
                 "para_pihak": f"{a.parties.pemda.name} ; {a.parties.partner.name}",
                 "tentang": a.document.subject,
                 "status": "Dicabut"
-                if snap.state == "cancelled"
+                if here.revoked
                 else ("Tidak Berlaku" if ended else ("Diubah" if amended else "Berlaku")),
                 "berlaku_mulai": a.term.start.isoformat(),
                 "berlaku_sampai": a.term.end.isoformat(),

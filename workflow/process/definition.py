@@ -39,6 +39,7 @@ class StateDef:
     final: bool = field("the process ends here", default=False)
     implementing: bool = field("the agreement is being carried out: money is paid, reports are due", default=False)
     review: bool = field("a draft waits for a reviewer: `mou due` lists a review waiting too long", default=False)
+    revoked: bool = field("the agreement was called off after signature: JDIH lists it as Dicabut", default=False)
 
 
 KINDS = ("approval", "changes", "signature")
@@ -151,6 +152,9 @@ class Process:
         for i, st in enumerate(self.states, 1):
             if st.stage is not None and st.stage not in stages:
                 out.append((f"states[{i}].stage", f"{st.stage} is not a stage of the template catalogue"))
+        for i, st in enumerate(self.states, 1):
+            if st.revoked and not st.final:
+                out.append((f"states[{i}].revoked", f"{st.name} is not final, expected revoked only on a final state"))
         for i, role in enumerate(self.milestone_roles, 1):
             if role not in roles:
                 out.append((f"milestone_roles[{i}]", f"{role} is not a declared role"))
