@@ -91,8 +91,6 @@ def day_for(store: Store, event: str) -> date:
     }.get(event, date(2025, 6, 16))
 
 
-
-
 def fire(
     store: Store,
     process: Process,

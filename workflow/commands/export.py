@@ -49,9 +49,7 @@ def jdih_records(store: Store, slug: str) -> list[dict[str, Any]]:
                 "tempat": details["place"],
                 "para_pihak": f"{a.parties.pemda.name} ; {a.parties.partner.name}",
                 "tentang": a.document.subject,
-                "status": "Dicabut"
-                if here.revoked
-                else ("Tidak Berlaku" if ended else ("Diubah" if amended else "Berlaku")),
+                "status": "Dicabut" if here.revoked else ("Tidak Berlaku" if ended else ("Diubah" if amended else "Berlaku")),
                 "berlaku_mulai": a.term.start.isoformat(),
                 "berlaku_sampai": a.term.end.isoformat(),
             }
