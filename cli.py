@@ -172,7 +172,11 @@ def _plain(obj: Any) -> Any:
 
 
 def _echo_json(obj: Any) -> None:
-    click.echo(json.dumps(_plain(obj), indent=2, ensure_ascii=False))
+    click.echo(_json_text(obj), nl=False)
+
+
+def _json_text(obj: Any) -> str:
+    return json.dumps(_plain(obj), indent=2, ensure_ascii=False) + "\n"
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -495,29 +499,40 @@ def status(ctx: click.Context, slug: str, as_json: bool) -> None:
     Example:
         mou status buton-bpjstk-2025
     """
-    st = workflow.status(_store(ctx, slug), slug)
+    click.echo(_remembered("status", ctx, slug, as_json, _status_text), nl=False)
+
+
+def _status_text(store: workflow.Store, slug: str | None, as_json: bool) -> str:
+    assert slug is not None
+    st = workflow.status(store, slug)
     if as_json:
-        _echo_json(st)
-        return
-    click.echo(f"{st.slug}: {st.state} ({st.title}) - process {st.process}, {st.entries} history entries")
+        return _json_text(st)
+    out = [f"{st.slug}: {st.state} ({st.title}) - process {st.process}, {st.entries} history entries"]
     if st.final:
-        click.echo("This is a final state: nothing more can happen.")
+        out.append("This is a final state: nothing more can happen.")
     if st.adenda:
-        click.echo(f"Terms in force: the signed text and {st.adenda} signed adend{'um' if st.adenda == 1 else 'a'}.")
+        out.append(f"Terms in force: the signed text and {st.adenda} signed adend{'um' if st.adenda == 1 else 'a'}.")
     if st.events:
-        click.echo("Next:")
+        out.append("Next:")
     for ev in st.events:
         mark = "ready" if not ev.blockers else "blocked: " + "; ".join(ev.blockers)
         target = f"-> {ev.dest}" if ev.dest != st.state else "(stays)"
-        click.echo(f"  {ev.trigger} {target} [{', '.join(ev.roles)}] {mark}")
+        out.append(f"  {ev.trigger} {target} [{', '.join(ev.roles)}] {mark}")
     if st.documents:
-        click.echo("Documents of this stage:")
-        for doc in st.documents:
-            click.echo(f"  {doc}")
+        out.append("Documents of this stage:")
+        out += [f"  {doc}" for doc in st.documents]
     if st.due:
-        click.echo("Due:")
-        for item in st.due:
-            click.echo(f"  {item.when.isoformat()} {item.text}")
+        out.append("Due:")
+        out += [f"  {item.when.isoformat()} {item.text}" for item in st.due]
+    return "\n".join(out) + "\n"
+
+
+def _remembered(kind: str, ctx: click.Context, slug: str | None, as_json: bool, text: Callable[..., str]) -> str:
+    """A read-only view's text, answered from the per-user memo when none of its inputs changed
+    (``workflow.remembered``): a repeated `mou status` or `mou list` starts as fast as `mou --help`."""
+    store = _store(ctx, slug) if slug else _store(ctx)
+    variant = ["json" if as_json else "text"]
+    return workflow.remembered(kind, store, slug, variant, lambda: text(store, slug, as_json), code=(Path(__file__),))
 
 
 @main.command()
@@ -582,20 +597,24 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         mou list
         mou list --json
     """
-    store = _store(ctx)
+    click.echo(_remembered("list", ctx, None, as_json, _list_text), nl=False)
+
+
+def _list_text(store: workflow.Store, slug: str | None, as_json: bool) -> str:
     rows = workflow.list_agreements(store)
     if as_json:
-        _echo_json(rows)
-        return
+        return _json_text(rows)
     if not rows:
-        click.echo(f"No agreements in {store.root}.")
+        return f"No agreements in {store.root}.\n"
+    out = []
     for r in rows:
         if r.problem:
-            click.echo(f"{r.slug:<28} {r.state:<18} {r.problem}")
+            out.append(f"{r.slug:<28} {r.state:<18} {r.problem}")
             continue
         nxt = f"{r.next_deadline.when.isoformat()} {r.next_deadline.text}" if r.next_deadline else "-"
         end = r.term_end.isoformat() if r.term_end else "-"
-        click.echo(f"{r.slug:<28} {r.state:<18} {r.partner:<36} ends {end}  next: {nxt}")
+        out.append(f"{r.slug:<28} {r.state:<18} {r.partner:<36} ends {end}  next: {nxt}")
+    return "\n".join(out) + "\n"
 
 
 @main.command()

@@ -32,6 +32,7 @@ _WHERE = {
     # the lifecycle
     "advance": "workflow.commands.lifecycle",
     "status": "workflow.commands.lifecycle",
+    "remembered": "workflow.commands.views",
     "render": "workflow.commands.lifecycle:record_render",
     "list_agreements": "workflow.commands.lifecycle",
     "entries": "workflow.commands.lifecycle",
@@ -148,6 +149,7 @@ __all__ = [
     "log",
     "mask",
     "new",
+    "remembered",
     "render",
     "render_all",
     "replace_participant",
@@ -180,6 +182,7 @@ if TYPE_CHECKING:  # the same names for type checkers and editors; never importe
     from workflow.commands.session import session
     from workflow.commands.signing import sign
     from workflow.commands.verify import verify
+    from workflow.commands.views import remembered
     from workflow.config import Settings, activate
     from workflow.config import use as use_settings
     from workflow.data.agreements import skeleton

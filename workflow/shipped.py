@@ -45,6 +45,11 @@ def templates() -> Path:
     return _package_folder(TEMPLATES_PACKAGE, "templates")
 
 
+def code() -> Path:
+    """The folder of the ``workflow`` package's own modules."""
+    return Path(__file__).resolve().parent
+
+
 def processes() -> Path:
     """The shipped process definitions (``workflow/process/processes/*.yaml``)."""
     return Path(__file__).resolve().parent / "process" / "processes"

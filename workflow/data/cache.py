@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -35,6 +33,8 @@ def folder() -> Path | None:
 
 @cache
 def _fingerprint() -> bytes:
+    import pickle
+
     here = Path(__file__).resolve().parent
     h = hashlib.sha256(f"{pickle.HIGHEST_PROTOCOL}".encode())
     for name in _CODE:
@@ -60,6 +60,8 @@ def cached(kind: str, raw: bytes, build: Callable[[], T]) -> T:
     where = folder()
     if where is None or not _private(where):
         return build()
+    import pickle
+
     key = hashlib.sha256(_fingerprint() + kind.encode() + b"\0" + raw).hexdigest()
     path = where / f"{kind}-{key}.pickle"
     try:
@@ -74,6 +76,8 @@ def cached(kind: str, raw: bytes, build: Callable[[], T]) -> T:
 
 def _store(path: Path, data: bytes) -> None:
     """Write an entry atomically; a cache that cannot be written is silently not used."""
+    import tempfile  # only when writing: its import costs a cold `mou status` 4 ms
+
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -86,3 +90,53 @@ def _store(path: Path, data: bytes) -> None:
             raise
     except OSError:
         pass
+
+
+def memo(kind: str, key: bytes, build: Callable[[], bytes]) -> bytes:
+    """``build()``, or the bytes it returned before for the same ``kind`` and ``key`` (no pickle: plain bytes).
+
+    For views that are a pure function of inputs the caller names in ``key`` (see
+    ``workflow.commands.views``). A missing entry is a miss; an entry is written only after ``build``
+    returned, so a failure is never remembered.
+    """
+    where = folder()
+    if where is None or not _private(where):
+        return build()
+    digest = hashlib.sha256(kind.encode() + b"\0" + key).hexdigest()
+    path = where / f"{kind}-{digest}.out"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    value = build()
+    _store(path, value)
+    return value
+
+
+def code_fingerprint(extra: tuple[Path, ...] = ()) -> bytes:
+    """Size and times of every source file of the package (and of ``extra`` files and folders): a new
+    install or an edited module gives a new fingerprint. Costs a directory walk, no reads."""
+    from workflow import shipped
+
+    parts: list[str] = []
+    for top in (shipped.code(), *extra):
+        parts += _stats(top)
+    return "\n".join(parts).encode()
+
+
+def _stats(top: Path) -> list[str]:
+    """``path size mtime_ns ctime_ns`` of a file, or of every file under a folder (``__pycache__`` left out)."""
+    try:
+        if top.is_file():
+            st = top.stat()
+            return [f"{top} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"]
+        out: list[str] = []
+        for entry in sorted(os.scandir(top), key=lambda e: e.name):
+            if entry.is_dir() and entry.name != "__pycache__":
+                out += _stats(Path(entry.path))
+            elif entry.is_file() and not entry.name.endswith(".pyc"):
+                st = entry.stat()
+                out.append(f"{entry.path} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}")
+        return out
+    except OSError:
+        return [f"{top} ?"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -191,6 +190,7 @@ class Store:
         """
         import hashlib
         import shutil
+        import tempfile  # only when writing: its import costs a cold `mou status` 4 ms
 
         target = self.folder(slug) / _relative(rel)
         if target.exists():
@@ -210,6 +210,28 @@ class Store:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+
+    def inputs(self, slug: str | None = None) -> bytes:
+        """What a read-only view of the store depends on, from file metadata alone (no file is read).
+
+        Every agreement's ``agreement.yaml``, ``history.jsonl`` and ``history.head`` with its size,
+        modification and change times and inode: any write changes the change time, which no user tool
+        sets, so an edited, replaced or tampered file gives new inputs. ``slug`` names the agreement a
+        view is about (checked to exist); the others count too (a guard may look at them). A memo key,
+        never a proof: `verify` checks the content.
+        """
+        if slug is not None:
+            self.agreement_file(slug)
+        lines = [str(self.root.resolve())]
+        for name in self.slugs():
+            folder = self.root / name
+            for file in (AGREEMENT_FILE, "history.jsonl", "history.head"):
+                try:
+                    st = (folder / file).stat()
+                    lines.append(f"{name}/{file} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}")
+                except OSError:
+                    lines.append(f"{name}/{file} -")
+        return "\n".join(lines).encode()
 
     # The history: append-only, hash-chained (``workflow.records.history``).
 
