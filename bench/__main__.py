@@ -241,6 +241,12 @@ def run_quiet(cmd: list[str]) -> None:
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
+def recomputed(cmd: list[str], touched: Path) -> None:
+    """Run ``cmd`` after touching ``touched``: a new change time, so a remembered view is computed again."""
+    os.utime(touched)
+    run_quiet(cmd)
+
+
 def demo_agreement(work: Path) -> Path:
     """One agreement folder with a short real history (FGD rendered and held)."""
     root = work / "one"
@@ -265,6 +271,11 @@ def case_startup(rows: list[Row], work: Path) -> None:
         ours, base = interleaved([lambda c=cmd: run_quiet(c), lambda: run_quiet(base_cmd)], 15)  # type: ignore[misc]
         ratio = statistics.median(ours) / statistics.median(base)
         rows.append(Row(f"cold start, {name}", ours, base, "python -c 'import docxtpl'", "<= 0.6x", ratio <= 0.6))
+        if name != "mou --help":  # the view computed again, as after any change (the parse cache stays warm)
+            progress(f"cold start, {name}, recomputed")
+            touched = root / SLUG / "history.head"
+            ours, base = interleaved([lambda c=cmd, t=touched: recomputed(c, t), lambda: run_quiet(base_cmd)], 15)  # type: ignore[misc]
+            rows.append(Row(f"cold start, {name}, after a change", ours, base, "python -c 'import docxtpl'", "-", None))
 
 
 def case_list(rows: list[Row], work: Path) -> None:
