@@ -9,6 +9,7 @@ were made. Run `make templates` after changing it, then look at the rendered pag
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -1003,14 +1004,43 @@ BUILDERS = {
 }
 
 
-def main() -> int:
-    """Write every template into templates/."""
+EXTRA_MODULES = ("build_pks", "build_letters")
+"""Builders of further documents, each a module beside this one with its own ``BUILDERS`` table."""
+
+
+def all_builders() -> dict[str, Callable[[], DocxDocument]]:
+    """Every template's builder: this module's and those of ``EXTRA_MODULES`` (imported here, after this
+    module is complete, because they use its helpers)."""
+    import importlib
+
+    found: dict[str, Callable[[], DocxDocument]] = dict(BUILDERS)
+    for name in EXTRA_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name == name:
+                continue
+            raise
+        found.update(module.BUILDERS)
+    return found
+
+
+def main(argv: list[str]) -> int:
+    """Write every template (or only those named, e.g. ``pks.docx``) into templates/."""
     OUT.mkdir(exist_ok=True)
-    for name, build in BUILDERS.items():
+    builders = all_builders()
+    unknown = [n for n in argv if n not in builders]
+    if unknown:
+        print(f"unknown template {', '.join(unknown)}; known: {', '.join(sorted(builders))}", file=sys.stderr)
+        return 2
+    for name, build in builders.items():
+        if argv and name not in argv:
+            continue
         build().save(str(OUT / name))
         print(OUT / name)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main(sys.argv[1:]))
