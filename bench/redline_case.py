@@ -26,7 +26,7 @@ _PEKERJAAN = ["Nelayan", "Petani", "Buruh tani", "Pedagang kecil", "Tukang ojek"
 
 def _rendered_kb() -> bytes:
     """templates/rancangan-kb.docx rendered with the embedded example's data, as `mou render` does."""
-    from workflow.data.agreements import load_file
+    from workflow.commands.agreements import load_file
     from workflow.data.catalogue import load_catalogue
     from workflow.documents.context import build_context
     from workflow.documents.render import render_bytes

@@ -118,6 +118,16 @@ def revisions(docx: bytes) -> list[Any]:
     return list(root.iter(f"{W}ins", f"{W}del"))
 
 
+def changes(el: Any) -> list[tuple[str, str]]:
+    """("del" or "ins", its text) for every w:del / w:ins inside ``el``, in document order (empty ones left out)."""
+    out = []
+    for mark in el.iter(f"{W}ins", f"{W}del"):
+        text = "".join(t.text or "" for t in mark.iter(f"{W}t", f"{W}delText"))
+        if text:
+            out.append((mark.tag[len(W) :], text))
+    return out
+
+
 def round_trip(old: bytes, new: bytes) -> tuple[list[str], list[str]]:
     """Text of the redline with every change accepted, and with every change rejected (our own resolver)."""
     red = redline(old, new, author=ACTOR, date="2025-06-20T08:00:00Z")
@@ -187,17 +197,14 @@ def test_redline_marks_words_rows_and_paragraphs_with_author_and_date(drafts: Pa
     root = etree.fromstring(zipfile.ZipFile(io.BytesIO(red)).read("word/document.xml"))
     assert not root.xpath("//w:del//w:t", namespaces={"w": W[1:-1]}), "deleted text must be w:delText"
     assert not root.xpath("//w:delText[not(ancestor::w:del)]", namespaces={"w": W[1:-1]})
-    # "1.000 (seribu)" became "1.200 (seribu dua ratus)" inside a paragraph whose other words stay plain runs
+    # "1.000 (seribu) orang" became "1.200 (seribu dua ratus) orang", one phrase out and one in, inside a
+    # paragraph whose other words stay plain runs
     mixed = [
         p
         for p in root.iter(f"{W}p")
         if p.find(f"{W}r") is not None and p.find(f"{W}ins") is not None and p.find(f"{W}del") is not None
     ]
-    assert any(
-        [t.text for t in p.iter(f"{W}delText")] == ["1.000"]
-        and [t.text for t in p.iter(f"{W}t") if t.getparent().getparent().tag == f"{W}ins"] == ["1.200", " dua ratus"]
-        for p in mixed
-    )
+    assert any(changes(p) == [("del", "1.000 (seribu) orang"), ("ins", "1.200 (seribu dua ratus) orang")] for p in mixed)
     # the scope item that BPJS added is a whole inserted paragraph (its mark too), the dropped one a deleted paragraph
     inserted = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}ins") is not None]
     deleted = [p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}rPr/{W}del") is not None]
@@ -350,19 +357,156 @@ def test_libreoffice_accepts_to_newer_and_rejects_to_older(drafts: Path, tmp_pat
         rows = [[str(i), rng.choice(WORDS), rng.choice(WORDS)] for i in range(5)] if k % 2 else None
         cases.append((f"gen-{k}", docx(paras, rows), docx(_mutate(rng, paras), _mutate_rows(rng, rows) if rows else None)))
     cases.append(("gen-unrelated", docx(["Pasal 1", "iuran dan pekerja"]), docx(["KEDUA", "APBD", "rentan miskin (1)"])))
+    cases.append(("phrases", docx([p[0] for p in PHRASES.values()]), docx([p[1] for p in PHRASES.values()])))
     jobs: list[tuple[str, Path, Path]] = []
     expected: dict[Path, list[str]] = {}
     for name, old, new in cases:
         red = tmp_path / f"{name}.docx"
         red.write_bytes(redline(old, new, author=ACTOR, date="2025-06-20T08:00:00Z"))
-        for mode, want in (("accept", new), ("reject", old)):
+        for mode, source in (("accept", new), ("reject", old)):
             out = tmp_path / f"{name}-{mode}ed.docx"
             jobs.append((mode, red, out))
-            expected[out] = document_lines(want)
+            expected[out] = document_lines(source)
     seen = libreoffice(jobs)
     for out, want in expected.items():
         assert seen[out] > 0, f"LibreOffice found no tracked changes in {out.name}"
         assert document_lines(out) == want, out.name
+
+
+# ---- phrases a reviewer reads whole ------------------------------------------------------------
+
+PHRASES = {
+    "amount and its words": (
+        "(2)\tKebutuhan iuran sebesar Rp151.200.000,00 (seratus lima puluh satu juta dua ratus ribu rupiah) per tahun.",
+        "(2)\tKebutuhan iuran sebesar Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah) per tahun.",
+        "Rp151.200.000,00 (seratus lima puluh satu juta dua ratus ribu rupiah)",
+        "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)",
+    ),
+    "date": (
+        "berlaku mulai tanggal 1 Juli 2025 sampai dengan tanggal 30 Juni 2027.",
+        "berlaku mulai tanggal 1 Juli 2025 sampai dengan tanggal 31 Desember 2027.",
+        "30 Juni 2027",
+        "31 Desember 2027",
+    ),
+    "count with its words and unit": (
+        "dilaksanakan bagi 1.000 (seribu) orang pekerja rentan miskin",
+        "dilaksanakan bagi 1.200 (seribu dua ratus) orang pekerja rentan miskin",
+        "1.000 (seribu) orang",
+        "1.200 (seribu dua ratus) orang",
+    ),
+    "nomor": ("NOMOR: 000.8.3.3/001/KB/2025", "NOMOR: 000.8.3.3/014/KB/2025", "000.8.3.3/001/KB/2025", "000.8.3.3/014/KB/2025"),
+    "date in words": (
+        "Pada hari ini Selasa tanggal dua puluh empat bulan Juni tahun dua ribu dua puluh lima, bertempat di Pasarwajo",
+        "Pada hari ini Senin tanggal tiga puluh bulan Juni tahun dua ribu dua puluh lima, bertempat di Pasarwajo",
+        "Selasa tanggal dua puluh empat bulan Juni tahun dua ribu dua puluh lima",
+        "Senin tanggal tiga puluh bulan Juni tahun dua ribu dua puluh lima",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(PHRASES))
+def test_a_changed_phrase_is_deleted_and_inserted_whole(case: str) -> None:
+    """An amount with its words, a date, a count with its unit, a nomor: the whole old phrase out, the whole new one in."""
+    old_text, new_text, gone, came = PHRASES[case]
+    old, new = docx(["Pasal 5", old_text]), docx(["Pasal 5", new_text])
+    red = redline(old, new, author=ACTOR, date="2025-06-20T08:00:00Z")
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(red)).read("word/document.xml"))
+    assert changes(body) == [("del", gone), ("ins", came)]
+    assert document_lines(resolve(red, accept=True)) == document_lines(new)
+    assert document_lines(resolve(red, accept=False)) == document_lines(old)
+
+
+def test_a_phrase_split_over_runs_is_still_one_change(tmp_path: Path) -> None:
+    """An amount in bold beside its words in plain type changes as one phrase, each piece keeping its formatting."""
+    from docx import Document
+
+    def paragraph(amount: str, words: str) -> bytes:
+        doc = Document()
+        p = doc.add_paragraph()
+        p.add_run("Iuran sebesar ")
+        p.add_run(amount).bold = True
+        p.add_run(f" ({words}) per orang per bulan.")
+        out = io.BytesIO()
+        doc.save(out)
+        return out.getvalue()
+
+    old = paragraph("Rp16.800,00", "enam belas ribu delapan ratus rupiah")
+    new = paragraph("Rp17.000,00", "tujuh belas ribu rupiah")
+    red = redline(old, new, author=ACTOR, date="2025-06-20T08:00:00Z")
+    p = etree.fromstring(zipfile.ZipFile(io.BytesIO(red)).read("word/document.xml")).find(f".//{W}p")
+    assert changes(p) == [
+        ("del", "Rp16.800,00 (enam belas ribu delapan ratus rupiah)"),
+        ("ins", "Rp17.000,00 (tujuh belas ribu rupiah)"),
+    ]
+    inserted = p.findall(f"{W}ins/{W}r")
+    assert [(r.findtext(f"{W}t"), r.find(f"{W}rPr/{W}b") is not None) for r in inserted] == [
+        ("Rp17.000,00", True),
+        (" (tujuh belas ribu rupiah)", False),
+    ]
+    assert "".join(t.text for t in p.iter(f"{W}t") if t.getparent().getparent().tag != f"{W}ins") == (
+        "Iuran sebesar  per orang per bulan."
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="Rp0123456789.,/()%- \u00a0\t\nsatuduribJniMeoKB", max_size=60))
+def test_tokens_give_back_the_text(text: str) -> None:
+    """Hypothesis: the tokens of any text join to that text, and no phrase spans a tab or a line break."""
+    from workflow.documents.redline import tokens
+
+    toks = tokens(text)
+    assert "".join(toks) == text
+    assert all(tok.isspace() or not ({"\t", "\n"} & set(tok)) for tok in toks)
+
+
+def grid_rows(page: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The rows of every HTML table of class "grid" in ``page``: (row class, [(cell class, cell HTML)])."""
+    rows = []
+    for table in re.findall(r'<table class="grid">(.*?)</table>', page, re.S):
+        for cls, cells in re.findall(r'<tr class="(\w+)">(.*?)</tr>', table, re.S):
+            parsed = []
+            for attrs, html in re.findall(r"<td([^>]*)>(.*?)</td>", cells, re.S):
+                mark = re.search(r'class="(\w+)"', attrs)
+                parsed.append((mark.group(1) if mark else "", html))
+            rows.append((cls, parsed))
+    return rows
+
+
+def test_html_shows_tables_as_tables_with_changed_cells_marked() -> None:
+    """The side-by-side page shows a table's rows as HTML rows of cells, no " | " joins: the changed cell is marked,
+    a removed or added row struck or marked on its side with an empty side across; an amount changes whole."""
+    from workflow.documents.textdiff import side_by_side
+
+    rows = [["No.", "Nama", "Desa"], ["1.", "Wa Ode Salmia", "Pasarwajo"], ["2.", "La Ode Hamiru", "Wolowa"]]
+    rows.append(["3.", "Siti Halimah", "Lasalimu"])
+    revised = [list(r) for r in rows]
+    revised[1][2] = "Kancinaa"
+    del revised[2]
+    revised.append(["4.", "Muhammad Basri", "Wabula"])
+    amount = "Iuran sebesar {} per orang per bulan."
+    old = docx(["LAMPIRAN", amount.format("Rp16.800,00 (enam belas ribu delapan ratus rupiah)")], rows)
+    new = docx(["LAMPIRAN", amount.format("Rp17.000,00 (tujuh belas ribu rupiah)")], revised)
+    old_lines, new_lines = document_lines(old), document_lines(new)
+    assert old_lines[3] == "1. | Wa Ode Salmia | Pasarwajo", "the terminal diff keeps its one line per row"
+    page = side_by_side(old_lines, new_lines, "lampiran-v1", "lampiran-v2", ACTOR, datetime(2025, 6, 20, 8, tzinfo=UTC))
+    assert " | " not in page
+    assert "<del>Rp16.800,00 (enam belas ribu delapan ratus rupiah)</del>" in page
+    assert "<ins>Rp17.000,00 (tujuh belas ribu rupiah)</ins>" in page
+    n, gap = ("n", ""), ("gap", "")
+    siti = [("", "3."), ("", "Siti Halimah"), ("", "Lasalimu")]
+    assert grid_rows(page) == [
+        ("same", [("n", "3"), ("", "No."), ("", "Nama"), ("", "Desa"), ("n", "3"), ("", "No."), ("", "Nama"), ("", "Desa")]),
+        (
+            "chg",
+            [
+                *[("n", "4"), ("", "1."), ("", "Wa Ode Salmia"), ("chg", "<del>Pasarwajo</del>")],
+                *[("n", "4"), ("", "1."), ("", "Wa Ode Salmia"), ("chg", "<ins>Kancinaa</ins>")],
+            ],
+        ),
+        ("del", [("n", "5"), ("", "<del>2.</del>"), ("", "<del>La Ode Hamiru</del>"), ("", "<del>Wolowa</del>"), n, gap]),
+        ("same", [("n", "6"), *siti, ("n", "5"), *siti]),
+        ("ins", [n, gap, ("n", "6"), ("", "<ins>4.</ins>"), ("", "<ins>Muhammad Basri</ins>"), ("", "<ins>Wabula</ins>")]),
+    ]
 
 
 # ---- the command -------------------------------------------------------------------------------
@@ -395,7 +539,8 @@ def test_diff_docx_and_html_are_written_recorded_and_verified(drafts: Path, root
     assert verified.exit_code == 0, verified.stderr
     page = (out / "redline.html").read_text(encoding="utf-8")
     assert "Perbandingan rancangan-kb-v2 dan rancangan-kb-v3" in page and "<script" not in page
-    assert "<del>1.000</del>" in page and "<ins>1.200</ins>" in page
+    assert "<del>1.000 (seribu) orang</del>" in page and "<ins>1.200 (seribu dua ratus) orang</ins>" in page
+    assert " | " not in page and '<table class="grid">' in page
     added = '<td class="n">32</td><td><ins>b.\tpenanganan pengaduan peserta;</ins>'
     assert f'<tr class="ins"><td class="n"></td><td></td>{added}' in page
 

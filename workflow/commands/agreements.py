@@ -69,7 +69,7 @@ def new(store: Store, slug: str, from_slug: str | None = None, extends: str | No
     says otherwise) and ``extends: OLD`` is added, linking the two.
     """
     check_slug(slug)
-    if (store.folder(slug) / AGREEMENT_FILE).exists():
+    if store.exists(slug, AGREEMENT_FILE):
         raise AgreementExists(slug, store.root)
     source = from_slug or extends
     if source is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
@@ -69,7 +70,7 @@ def _find(store: Store, slug: str, old: str, new: str, name: str | None) -> tupl
     return stem, found[stem][a], found[stem][b]
 
 
-def _unified(stem: str, left: str, right: str, old_lines: list[str], new_lines: list[str]) -> list[str]:
+def _unified(stem: str, left: str, right: str, old_lines: Sequence[str], new_lines: Sequence[str]) -> list[str]:
     """The unified diff of the versions at ``left`` and ``right``, labelled with the versions their names give."""
     return unified(stem, _label(left), _label(right), old_lines, new_lines)
 

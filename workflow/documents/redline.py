@@ -32,7 +32,33 @@ TBLGRID, GRIDCOL, GRIDSPAN, TBLPREX = _w("tblGrid"), _w("gridCol"), _w("gridSpan
 PROOF_ERR = _w("proofErr")
 _RUN_CONTAINERS = {_w("hyperlink"), _w("smartTag"), _w("sdtContent"), _w("customXml"), _w("fldSimple"), _w("sdt")}
 _STORY = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
-_TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|\w+|\s+|[^\w\s]")  # 1.000, Rp16.800,00 and 000.8.3.3/001 stay whole
+_SP = "[ \u00a0]"  # a space inside a phrase: never a tab or a line break
+_MONTHS = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+_DAYS = "Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu"
+_NUMBER = (  # the words of terbilang (workflow/data/formatting.py)
+    "nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|belas|puluh|seratus|ratus|seribu|ribu"
+    "|juta|miliar|milyar|triliun"
+)
+_SPELLED = f"{_NUMBER}|koma|rupiah|sen|persen|{_MONTHS}"  # and of rupiah_terbilang and tanggal_angka_kata
+_NUMBER_WORDS = rf"(?:{_NUMBER})\b(?:[ \u00a0-]+(?:{_NUMBER})\b)*"  # "dua puluh empat"
+_UNITS = (  # what a count counts, as bilangan(n, satuan) writes it; lower case, so "Nomor 2 Tahun 2021" stays apart
+    f"orang|jiwa|peserta|pekerja|hari(?:{_SP}(?:kerja|kalender))?|minggu|bulan|tahun|jam|menit|kali|lembar|halaman"
+    "|eksemplar|rangkap|buah|unit|paket|kegiatan|desa|kelurahan|kecamatan|OPD|persen"
+)
+_WORDS = rf"(?:{_SP}?\((?i:(?:{_SPELLED})(?:[ \u00a0-]+(?:{_SPELLED}))*)\))"  # " (dua ratus ribu rupiah)"
+_SEGMENT = r"[A-Za-z0-9]+(?:[.\-][A-Za-z0-9]+)*"
+_TOKEN = re.compile(
+    # a date, its weekday and words optional: "24 Juni 2025", "Rabu, 28 Mei 2025 (dua puluh delapan Mei ...)", "Juli 2025"
+    rf"(?:(?:{_DAYS}),?{_SP})?(?:\d{{1,2}}{_SP})?(?i:{_MONTHS}){_SP}\d{{4}}\b{_WORDS}?"
+    # a date in words, as tanggal_kata writes it: "Selasa tanggal dua puluh empat bulan Juni tahun dua ribu dua puluh lima"
+    rf"|(?:(?:{_DAYS}){_SP})?tanggal{_SP}{_NUMBER_WORDS}{_SP}bulan{_SP}(?:{_MONTHS}){_SP}tahun{_SP}{_NUMBER_WORDS}"
+    # a nomor: segments joined by "/", one digit at least: "000.8.3.3/001/KB/2025", "KB/001/KC-BAUBAU/2025"
+    rf"|(?=[\w./\-]*\d){_SEGMENT}(?:/{_SEGMENT})+"
+    # an amount or count with its words and unit: "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)",
+    # "1.000 (seribu) orang", "12 (dua belas) bulan", "1%", "Rp10.000"
+    rf"|(?:Rp\.?{_SP}?)?\d+(?:[.,]\d+)*(?:,-)?%?{_WORDS}?(?:{_SP}(?:{_UNITS})\b)?"
+    r"|\w+|\s+|[^\w\s]"
+)
 SIMILAR = 0.5
 """Two paragraphs (or rows) at least this similar are shown as one changed paragraph, else as deleted + inserted."""
 _WINDOW = 8
@@ -44,7 +70,14 @@ def _etree() -> Any:
 
 
 def tokens(text: str) -> list[str]:
-    """Words, numbers, runs of white space and single punctuation marks: the units of a word-level diff."""
+    """The units of a word-level diff: words, runs of white space, single punctuation marks, and whole phrases.
+
+    A phrase a reader takes in at once is one token, so a change replaces it whole: an amount or count
+    with its words in brackets and its unit ("Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)",
+    "1.000 (seribu) orang"), a date in figures or words ("24 Juni 2025", "Selasa tanggal dua puluh
+    empat bulan Juni tahun dua ribu dua puluh lima") and a nomor ("000.8.3.3/001/KB/2025").
+    ``"".join(tokens(text)) == text`` always.
+    """
     return _TOKEN.findall(text)
 
 
@@ -205,18 +238,47 @@ def _mark_table(tbl: Any, kind: str, rev: _Revisions) -> None:
 
 
 @dataclass
-class _Atom:
-    """One token of a paragraph: a piece of text, or a non-text run item (tab, break, field code)."""
+class _Piece:
+    """Part of a token in one run: a piece of text, or a non-text run item (tab, break, field code)."""
 
-    key: str
+    text: str
     rpr: Any
     item: Any = None  # None for text
 
 
+@dataclass
+class _Atom:
+    """One token of a paragraph, the unit of its word diff, in the pieces of the runs it lies in."""
+
+    key: str
+    pieces: list[_Piece]
+
+
 def _atoms(p: Any) -> list[_Atom] | None:
-    """The paragraph as tokens with their run properties; None when it holds more than plain runs."""
+    """The paragraph as tokens with their run properties; None when it holds more than plain runs.
+
+    Text is tokenised across run boundaries, so a phrase split over runs (an amount in bold, a date
+    cut by a proofing mark) is still one token; a tab, break or field code always stands alone.
+    """
     etree = _etree()
     atoms: list[_Atom] = []
+    texts: list[tuple[str, Any]] = []  # the text since the last non-text item: (text, rPr) of each run
+
+    def flush() -> None:
+        k = at = 0  # the run (in texts) and the offset in it where the next token starts
+        for tok in tokens("".join(text for text, _ in texts)):
+            pieces: list[_Piece] = []
+            need = len(tok)
+            while need:
+                text, rpr = texts[k]
+                take = min(need, len(text) - at)
+                pieces.append(_Piece(text[at : at + take], rpr))
+                need, at = need - take, at + take
+                if at == len(text):
+                    k, at = k + 1, 0
+            atoms.append(_Atom(tok, pieces))
+        texts.clear()
+
     for child in p:
         if child.tag in (PPR, PROOF_ERR):
             continue
@@ -227,11 +289,13 @@ def _atoms(p: Any) -> list[_Atom] | None:
             if item.tag == RPR:
                 continue
             if item.tag == T:
-                atoms += [_Atom(tok, rpr) for tok in tokens(item.text or "")]
-            elif item.tag == TAB:
-                atoms.append(_Atom("\t", rpr, item))
-            else:
-                atoms.append(_Atom("\x00" + etree.tostring(item, encoding="unicode"), rpr, item))
+                if item.text:
+                    texts.append((item.text, rpr))
+                continue
+            flush()
+            key = "\t" if item.tag == TAB else "\x00" + etree.tostring(item, encoding="unicode")
+            atoms.append(_Atom(key, [_Piece("", rpr, item)]))
+    flush()
     return atoms
 
 
@@ -243,24 +307,24 @@ def _emit(p: Any, atoms: Sequence[_Atom], kind: str | None, rev: _Revisions, rpr
     run: Any = None
     run_rpr: bytes | None = None
     text: Any = None
-    for atom in atoms:
-        key = rpr_key(atom.rpr)
+    for piece in (piece for atom in atoms for piece in atom.pieces):
+        key = rpr_key(piece.rpr)
         if run is None or key != run_rpr:
             run = parent.makeelement(R, {})
             parent.append(run)
             run_rpr, text = key, None
-            if atom.rpr is not None:
-                run.append(copy.deepcopy(atom.rpr))
-        if atom.item is None:
+            if piece.rpr is not None:
+                run.append(copy.deepcopy(piece.rpr))
+        if piece.item is None:
             if text is None:
                 text = run.makeelement(DELTEXT if kind == "del" else T, {})
                 run.append(text)
                 text.text = ""
-            text.text += atom.key
+            text.text += piece.text
             if text.text != text.text.strip():
                 text.set(XML_SPACE, "preserve")
         else:
-            item = copy.deepcopy(atom.item)
+            item = copy.deepcopy(piece.item)
             if kind == "del" and item.tag == INSTR:
                 item.tag = DELINSTR
             run.append(item)
