@@ -341,6 +341,45 @@ def header_footer_entities(path: Path, _assets: Path) -> None:
     _rewrite(path, {"word/footer1.xml": quoted})
 
 
+WORD_MARKS = {
+    "[[APOS]]": (
+        '<w:r><w:t xml:space="preserve">Wilayah: {{ region|default(&apos;-&apos;) }}, '
+        "{{ name|default(&quot;-&quot;) }}</w:t></w:r>"
+    ),
+    "[[SPLIT]]": (
+        '<w:r><w:t xml:space="preserve">Nama: {{ na</w:t></w:r><w:proofErr w:type="spellStart"/>'
+        '<w:r><w:rPr><w:b/></w:rPr><w:t>me|repl</w:t></w:r><w:proofErr w:type="spellEnd"/>'
+        '<w:bookmarkStart w:id="7" w:name="nama"/><w:r><w:rPr><w:i/></w:rPr>'
+        '<w:t xml:space="preserve">ace("Kabupaten", "Kab.") }} selesai.</w:t></w:r><w:bookmarkEnd w:id="7"/>'
+    ),
+    "[[BRACES]]": (
+        '<w:r><w:t xml:space="preserve">Kode: {</w:t></w:r><w:proofErr w:type="gramStart"/><w:r><w:t>{ code }</w:t></w:r>'
+        '<w:proofErr w:type="gramEnd"/><w:r><w:t>}</w:t></w:r>'
+    ),
+    "[[SMART]]": "<w:r><w:t>Singkat: {{ name|replace(\u2018Kabupaten\u2019, \u201cKab.\u201d) }}"
+    "{% if code != \u201c\u201d %} ({{ code }}){% endif %}</w:t></w:r>",
+    "[[NUMERIC]]": "<w:r><w:t>Angka: {{ region|default(&#39;-&#x27;) }} {{ name|default(&#8216;-&#8217;) }}</w:t></w:r>",
+}
+"""Tags as Word and LibreOffice store them: entities (LibreOffice writes &apos; and &quot;), a tag split over
+three runs with proofing marks and a bookmark between them, braces split across runs, autocorrect's curly quotes."""
+
+
+def word_and_libreoffice_marks(path: Path, _assets: Path) -> None:
+    """The tags of ``WORD_MARKS`` in the body, and curly quotes in a header tag."""
+    doc = _document()
+    for marker in WORD_MARKS:
+        doc.add_paragraph(marker)
+    _header_footer(doc, ["{{ region|default(\u2018-\u2019) }}"], ["x"])
+    doc.save(str(path))
+
+    def marks(xml: str) -> str:
+        for marker, runs in WORD_MARKS.items():
+            xml = xml.replace(f"<w:r><w:t>{marker}</w:t></w:r>", runs)
+        return xml
+
+    _rewrite(path, {"word/document.xml": marks})
+
+
 def properties(path: Path, _assets: Path) -> None:
     """Core document properties with tags (docxtpl renders title, subject, author, comments, identifier, language)."""
     doc = _document()
@@ -588,6 +627,12 @@ CASES: list[Case] = [
         lambda tpl, a: {"title": "Uji kepala dan kaki halaman"},
         autoescape=False,
         texts=("Testé&xx;", "A&B dan Uji"),
+    ),
+    Case(
+        "word_and_libreoffice_marks",
+        word_and_libreoffice_marks,
+        lambda tpl, a: {"region": "Buton", "name": "Kabupaten Buton", "code": "BTN"},
+        texts=("Wilayah: Buton, Kabupaten Buton", "Nama: Kab. Buton selesai.", "Kode: BTN", "Singkat: Kab. Buton (BTN)"),
     ),
     Case(
         "properties",

@@ -2,9 +2,10 @@
 
 Each test builds one small template, installs it as a Pemda's own templates folder (``MOU_TEMPLATES``:
 a copy of the shipped templates, x.docx added to the FGD stage), asserts exactly what ``mou check``
-prints, then renders the same template through mou (``render_bytes``) and stock docxtpl: a template
-that passes must render in both; one that is refused must fail at render, or be a deliberate refusal
-whose reason the test shows (a loop across table rows renders a stray row).
+prints (each problem, then where it is: the tag as typed and its paragraph), then renders the same
+template through mou (``render_bytes``) and stock docxtpl: a template that passes must render in
+both; one that is refused must fail at render, or be a deliberate refusal whose reason the test
+shows (a loop across table rows renders a stray row).
 """
 
 from __future__ import annotations
@@ -27,11 +28,17 @@ from tests.conftest import EXAMPLE, SLUG
 from workflow.errors import TemplateProblem
 from workflow.shipped import templates as shipped_templates
 
-OWN_FILTERS = (
-    "angka, bilangan, bulan_tahun, hari_tanggal, nama_hari, rupiah, rupiah_lengkap, rupiah_terbilang,"
-    " tanggal, tanggal_angka_kata, tanggal_kata, terbilang"
-)
-"""mou's own filters, as `mou check` lists them after an unknown one."""
+
+def _own_filters() -> str:
+    from jinja2.filters import FILTERS
+
+    from workflow.documents.environment import environment
+
+    return ", ".join(sorted(name for name in environment().filters if name not in FILTERS))
+
+
+OWN_FILTERS = _own_filters()
+"""mou's own filters (those of its environment that Jinja lacks), as `mou check` lists them after an unknown one."""
 
 Cell = str | list[str]
 Build = Callable[[Path], object]
@@ -134,10 +141,10 @@ def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[Build]
     return make
 
 
-def assert_refused(run: Callable[..., Result], folder: Path, part: str, message: str) -> None:
-    """`mou check SLUG` prints exactly this one problem and exits 1."""
+def assert_refused(run: Callable[..., Result], folder: Path, part: str, message: str, where: str) -> None:
+    """`mou check SLUG` prints exactly this one problem, then where it is, and exits 1."""
     result = run("check", SLUG)
-    assert result.stderr == f"Error: {folder / 'x.docx'} ({part}): {message}\n"
+    assert result.stderr == f"Error: {folder / 'x.docx'} ({part}): {message}\nError:     {where}\n"
     assert result.exit_code == 1
 
 
@@ -186,37 +193,46 @@ def _member(data: bytes, name: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("build", "part", "tag"),
+    ("build", "part", "tag", "where"),
     [
-        (lambda p: _docx(p, ["Tanggal: {{ fgd.date|tanggal_panjang }}"]), "word/document.xml", "{{ fgd.date|tanggal_panjang }}"),
+        (
+            lambda p: _docx(p, ["Tanggal: {{ fgd.date|tanggal_panjang }}"]),
+            "word/document.xml",
+            "{{ fgd.date|tanggal_panjang }}",
+            "at {{ fgd.date|tanggal_panjang }} in paragraph 1 “Tanggal: {{ fgd.date|tanggal_panjang }}”",
+        ),
         (
             lambda p: _docx(p, ["x"], header="{{ fgd.date|tanggal_panjang }}"),
             "word/header1.xml",
             "{{ fgd.date|tanggal_panjang }}",
+            "at {{ fgd.date|tanggal_panjang }} in paragraph 1 “{{ fgd.date|tanggal_panjang }}”",
         ),
         (
             lambda p: _docx(p, ["x"], core={"title": "FGD {{ fgd.date|tanggal_panjang }}"}),
             "docProps/core.xml, title",
             "{{ fgd.date|tanggal_panjang }}",
+            "at {{ fgd.date|tanggal_panjang }}",
         ),
         (
             lambda p: _docx(p, ["x"], core={"comments": "{% filter tanggal_panjang %}{{ fgd.date }}{% endfilter %}"}),
             "docProps/core.xml, comments",
             "{% filter tanggal_panjang %}",
+            "at {% filter tanggal_panjang %}",
         ),
     ],
     ids=["body", "header", "core-title", "core-filter-block"],
 )
 def test_unknown_filter_is_reported_where_it_is(
-    build: Build, part: str, tag: str, install: Callable[[Build], Path], run: Callable[..., Result]
+    build: Build, part: str, tag: str, where: str, install: Callable[[Build], Path], run: Callable[..., Result]
 ) -> None:
-    """An unknown filter in the body, a header or a document property is named with its tag and the filters there are."""
+    """An unknown filter in the body, a header or a document property is named with its tag, its paragraph (a
+    property is one text) and the filters there are."""
     folder = install(build)
     message = (
         f"unknown filter tanggal_panjang in {tag}, expected one of {OWN_FILTERS} or a Jinja built-in filter,"
         " did you mean tanggal_kata?"
     )
-    assert_refused(run, folder, part, message)
+    assert_refused(run, folder, part, message, where)
     with pytest.raises(TemplateProblem, match=r": template error: No filter named 'tanggal_panjang'\.$"):
         _ours()
     with pytest.raises(jinja2.TemplateAssertionError, match="No filter named 'tanggal_panjang'"):
@@ -234,6 +250,7 @@ def test_unknown_filter_in_a_branch_fails_when_the_branch_runs(
         "word/document.xml",
         f"unknown filter kapital in {{{{ fgd.venue|kapital }}}}, expected one of {OWN_FILTERS} or a Jinja built-in filter,"
         " did you mean capitalize?",
+        "at {{ fgd.venue|kapital }} in paragraph 1 “{% if fgd.venue %}{{ fgd.venue|kapital }}{% endif %}”",
     )
     with pytest.raises(TemplateProblem, match=r": template error: No filter named 'kapital' found\.$"):
         _ours()
@@ -249,6 +266,7 @@ def test_unknown_test_is_reported(install: Callable[[Build], Path], run: Callabl
         folder,
         "word/document.xml",
         "unknown test knwon in {% if fgd.venue is knwon %}, expected one of known or a Jinja built-in test, did you mean known?",
+        "at {% if fgd.venue is knwon %} in paragraph 1 “{% if fgd.venue is knwon %}{{ fgd.venue }}{% endif %}”",
     )
     with pytest.raises(TemplateProblem, match=r": template error: No test named 'knwon' found\.$"):
         _ours()
@@ -262,7 +280,13 @@ def test_unknown_test_is_reported(install: Callable[[Build], Path], run: Callabl
 def test_path_used_only_in_a_document_property_is_checked(install: Callable[[Build], Path], run: Callable[..., Result]) -> None:
     """A field the model lacks, used only in the document's Comments property, is reported and fails both renders."""
     folder = install(lambda p: _docx(p, ["Notulen FGD"], core={"comments": "FGD di {{ fgd.venu }}"}))
-    assert_refused(run, folder, "docProps/core.xml, comments", "fgd.venu: not in the agreement model, did you mean fgd.venue?")
+    assert_refused(
+        run,
+        folder,
+        "docProps/core.xml, comments",
+        "fgd.venu: not in the agreement model, did you mean fgd.venue?",
+        "at {{ fgd.venu }}",
+    )
     with pytest.raises(TemplateProblem, match=r": undefined value: .*'venu'"):
         _ours()
     with pytest.raises(jinja2.UndefinedError, match="'venu'"):
@@ -276,6 +300,26 @@ def test_sound_document_property_passes_and_renders(install: Callable[[Build], P
     venue = _context()["fgd"]["venue"]
     for data in (_ours(), _stock(folder)):
         assert f"<dc:description>FGD di {venue}</dc:description>" in _member(data, "docProps/core.xml")
+
+
+def test_curly_quotes_in_a_document_property_are_a_syntax_error(
+    install: Callable[[Build], Path], run: Callable[..., Result]
+) -> None:
+    """docxtpl straightens curly quotes in the parts it patches, not in properties (rendered as typed): there they
+    are Jinja's syntax error, named by the tag, and both renders fail."""
+    folder = install(lambda p: _docx(p, ["Notulen FGD"], core={"title": "FGD di {{ fgd.venue|default(\u2018-\u2019) }}"}))
+    assert_refused(
+        run,
+        folder,
+        "docProps/core.xml, title",
+        "template syntax error: unexpected char '\u2018' in {{ fgd.venue|default(\u2018-\u2019) }}, expected straight quotes"
+        " ' or \" (document properties keep curly ones)",
+        "at {{ fgd.venue|default(\u2018-\u2019) }}",
+    )
+    with pytest.raises(TemplateProblem, match=r": template error: unexpected char '\u2018' at \d+$"):
+        _ours()
+    with pytest.raises(jinja2.TemplateSyntaxError, match="unexpected char '\u2018'"):
+        _stock(folder)
 
 
 # Loops in tables: the place of the loop's start and end decides, after docxtpl's patching.
@@ -327,6 +371,7 @@ def test_plain_for_across_rows_is_refused(install: Callable[[Build], Path], run:
         "word/document.xml",
         "{% for p in fgd.invitees %} starts in one table row and ends in another,"
         " expected {%tr for ... %} and {%tr endfor %} each in a row of its own",
+        "at {% for p in fgd.invitees %} in paragraph 2 (table 1, row 1, cell 1) “{% for p in fgd.invitees %}{{ p.position }}”",
     )
     invitees = len(_context()["fgd"]["invitees"])
     for data in (_ours(), _stock(folder)):
@@ -336,7 +381,8 @@ def test_plain_for_across_rows_is_refused(install: Callable[[Build], Path], run:
 
 
 def test_p_for_across_rows_is_refused_too(install: Callable[[Build], Path], run: Callable[..., Result]) -> None:
-    """{%p for %} is accepted in a cell, not when its endfor is in another row: the same stray row."""
+    """{%p for %} is accepted in a cell, not when its endfor is in another row: the same stray row. Where it is
+    shows the tag as typed, {%p for %}."""
     rows: list[list[Cell]] = [[["{%p for p in fgd.invitees %}", "{{ p.position }}"], "x"], ["{%p endfor %}", "y"]]
     folder = install(lambda p: _docx(p, ["Peserta:"], rows))
     assert_refused(
@@ -345,6 +391,7 @@ def test_p_for_across_rows_is_refused_too(install: Callable[[Build], Path], run:
         "word/document.xml",
         "{% for p in fgd.invitees %} starts in one table row and ends in another,"
         " expected {%tr for ... %} and {%tr endfor %} each in a row of its own",
+        "at {%p for p in fgd.invitees %} in paragraph 2 (table 1, row 1, cell 1) “{%p for p in fgd.invitees %}”",
     )
 
 
@@ -360,6 +407,7 @@ def test_for_leaving_its_table_is_refused_and_fails_at_render(
         "word/document.xml",
         "{% for p in fgd.invitees %} does not end in the table cell, row or table where it starts,"
         " expected the loop inside one cell, or {%tr for ... %} around whole rows",
+        "at {% for p in fgd.invitees %} in paragraph 2 (table 1, row 1, cell 1) “{% for p in fgd.invitees %}{{ p.position }}”",
     )
     with pytest.raises(TemplateProblem, match=r": word/document.xml: the rendered XML is not well-formed"):
         _ours()
@@ -377,6 +425,7 @@ def test_tag_with_an_ampersand_is_shown_as_typed(install: Callable[[Build], Path
         "word/document.xml",
         f'unknown filter kapital in {{{{ fgd.venue|replace("&", "dan")|kapital }}}}, expected one of {OWN_FILTERS}'
         " or a Jinja built-in filter, did you mean capitalize?",
+        'at {{ fgd.venue|replace("&", "dan")|kapital }} in paragraph 1 “{{ fgd.venue|replace("&", "dan")|kapital }}”',
     )
 
 
@@ -385,7 +434,13 @@ def test_ampersand_operator_is_a_syntax_error_named_by_its_tag(
 ) -> None:
     """`&&` is no Jinja operator: refused with the tag as typed (not an offset into the XML), and both renders fail."""
     folder = install(lambda p: _docx(p, ["Tempat: {{ fgd.venue && fgd.topic }}"]))
-    assert_refused(run, folder, "word/document.xml", "template syntax error: unexpected char '&' in {{ fgd.venue && fgd.topic }}")
+    assert_refused(
+        run,
+        folder,
+        "word/document.xml",
+        "template syntax error: unexpected char '&' in {{ fgd.venue && fgd.topic }}",
+        "at {{ fgd.venue && fgd.topic }} in paragraph 1 “Tempat: {{ fgd.venue && fgd.topic }}”",
+    )
     with pytest.raises(TemplateProblem, match=r": template error: unexpected char '&' at \d+$"):
         _ours()
     with pytest.raises(jinja2.TemplateSyntaxError, match="unexpected char '&'"):
@@ -426,7 +481,13 @@ def test_ampersand_in_a_tag_passes_and_renders_as_typed(install: Callable[[Build
 def test_footnote_tags_are_linted(install: Callable[[Build], Path], run: Callable[..., Result]) -> None:
     """A field the model lacks in a footnote is reported, and both engines fail on it."""
     folder = install(lambda p: _with_footnote(_docx(p, ["Notulen FGD"]), "Lihat {{ fgd.venu }}"))
-    assert_refused(run, folder, "word/footnotes.xml", "fgd.venu: not in the agreement model, did you mean fgd.venue?")
+    assert_refused(
+        run,
+        folder,
+        "word/footnotes.xml",
+        "fgd.venu: not in the agreement model, did you mean fgd.venue?",
+        "at {{ fgd.venu }} in footnote 1 “Lihat {{ fgd.venu }}”",
+    )
     with pytest.raises(TemplateProblem, match=r": undefined value: .*'venu'"):
         _ours()
     with pytest.raises(jinja2.UndefinedError, match="'venu'"):
@@ -441,6 +502,7 @@ def test_unknown_filter_in_a_footnote_is_reported(install: Callable[[Build], Pat
         "word/footnotes.xml",
         f"unknown filter tanggal_panjang in {{{{ fgd.date|tanggal_panjang }}}}, expected one of {OWN_FILTERS}"
         " or a Jinja built-in filter, did you mean tanggal_kata?",
+        "at {{ fgd.date|tanggal_panjang }} in footnote 1 “{{ fgd.date|tanggal_panjang }}”",
     )
     with pytest.raises(TemplateProblem, match=r": template error: No filter named 'tanggal_panjang'\.$"):
         _ours()

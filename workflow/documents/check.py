@@ -4,7 +4,13 @@ The linter reads exactly what the renderer renders: the Jinja source of every pa
 renderer's own ``workflow.documents.compiled.compile_template`` compiles (body, headers, footers, footnotes,
 patched by docxtpl's ``patch_xml``, entities inside tags decoded once: ``&amp;`` in the XML is
 ``&`` in a tag), and the core document properties docxtpl renders (title, subject, author,
-comments, identifier, language). Messages show tags as the author typed them.
+comments, identifier, language).
+
+What Word and LibreOffice write into a tag is read as docxtpl reads it, so a template edited and
+saved in either passes as it renders: a tag split over several runs, with proofing marks
+(``<w:proofErr/>``) or bookmarks between them; quotes LibreOffice stores as ``&apos;`` or
+``&quot;`` (and any other entity); curly quotes Word's autocorrect types (``‘-’`` is ``'-'``, as
+docxtpl straightens it).
 
 Rules, each checked on that text:
 
@@ -21,9 +27,14 @@ Rules, each checked on that text:
   XML is broken (mou refuses it); where it ends in another row or cell of the same table both
   engines render it, but not as the table the author drew (a stray empty row, a row with more
   cells than the others): a deliberate refusal;
-- no curly quotes inside a tag in what the author typed: docxtpl straightens them, so the tag runs
-  with other text than the author sees (a ``replace`` of a curly apostrophe would replace a
-  straight one): a deliberate refusal.
+- no curly quote inside a string the author wrote in straight quotes (``replace("’", "'")``):
+  docxtpl straightens it, so the string would hold another character than the author typed
+  (``\u2019`` writes a curly one): a deliberate refusal. Curly quotes around a string, and inside
+  one written in curly quotes, are autocorrect's and mean straight ones.
+
+Where a problem is in a tag, ``mou check`` names the tag as the author typed it and the paragraph it
+is in (its number in the part, its table cell or footnote, its first words) on a second line
+(``check_template(..., locate=True)``); a character offset into the XML is never shown.
 
 Tags in parts neither engine renders (endnotes, comments) are not read: they print as typed.
 """
@@ -33,6 +44,8 @@ from __future__ import annotations
 import difflib
 import re
 import zipfile
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,10 +60,13 @@ from workflow.documents.environment import environment
 if TYPE_CHECKING:
     from collections.abc import MutableMapping
 
-    from jinja2 import Environment, nodes
+    from jinja2 import Environment, TemplateSyntaxError, nodes
+    from lxml import etree
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
-_CURLY = "\u2018\u2019\u201c\u201d"
+_CURLY = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+"""Word's autocorrected quotes and the straight quote docxtpl turns each into inside a tag."""
+_STRAIGHT = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
 _LOOP = "@loop"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CORE = "docProps/core.xml"
@@ -58,7 +74,13 @@ _UNPARSED = re.compile(r"\{#.*?#\}|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}"
 _TABLE_MARK = re.compile(
     r"<(?P<close>/?)w:(?P<element>tbl|tr|tc)(?=[ >/])[^>]*?(?P<empty>/?)>|(?P<tag>\{%[-+]?\s*(?P<loop>for|endfor)\b.*?%\})", re.S
 )
-_LEXER_AT = re.compile(r"^(unexpected char .*) at (\d+)$")
+_LEXER_AT = re.compile(r"^(unexpected char (.*)) at (\d+)$")
+_DOCXTPL_PREFIX = re.compile(r"^(?:p|tr|tc|r) ")
+"""docxtpl's ``{%p %}``, ``{%tr %}``, ``{%tc %}``, ``{%r %}``, ``{{r }}``, ``{{p }}``: the letter right after the delimiter."""
+_STATEMENT = re.compile(r"\{%[-+]?\s*(\w+)")
+_BLOCKS = {"for", "if", "macro", "call", "filter", "with", "autoescape", "block", "trans"}
+_WORDS = 60
+"""Characters of a paragraph's first words shown where a problem is."""
 
 
 @dataclass(frozen=True)
@@ -69,10 +91,13 @@ class TemplateIssue:
     part: str
     field: str
     message: str
+    where: str = ""
+    """The tag as the author typed it and the paragraph it is in, when asked for (``check_template(..., locate=True)``)."""
 
     def __str__(self) -> str:
         where = f"{self.template} ({self.part})"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        line = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{line}\n    {self.where}" if self.where else line
 
 
 class Part(NamedTuple):
@@ -84,6 +109,13 @@ class Part(NamedTuple):
     source: str
 
 
+class _Paragraph(NamedTuple):
+    """One paragraph of a part as the author sees it: its text and where it stands (a table cell, a footnote)."""
+
+    text: str
+    place: str
+
+
 def template_parts(path: Path) -> list[Part]:
     """Every part of the template the renderer fills, with the very source it compiles.
 
@@ -91,15 +123,23 @@ def template_parts(path: Path) -> list[Part]:
     recorded by an environment that compiles none of them (it hands back an empty template): the
     linter cannot read other parts or other text than the renderer.
     """
+    return [part for part, _ in _read_parts(path)]
+
+
+def _read_parts(path: Path) -> list[tuple[Part, list[_Paragraph]]]:
+    """``template_parts`` with the paragraphs of each part (a property is one paragraph with no place)."""
     from workflow.documents.compiled import compile_template
 
     sources: dict[int, str] = {}
     compiled = compile_template(path, _recorder(sources))
     members = dict(compiled.members)
-    parts = [Part(name, _typed(members[name]), sources[id(part.template)]) for name, part in compiled.parts.items()]
+    parts: list[tuple[Part, list[_Paragraph]]] = []
+    for name, part in compiled.parts.items():
+        paragraphs = _paragraphs(members[name])
+        parts.append((Part(name, tuple(p.text for p in paragraphs), sources[id(part.template)]), paragraphs))
     for prop, template in compiled.props.items():
         value = sources[id(template)]  # the property's text, decoded by the XML parser, rendered unpatched
-        parts.append(Part(f"{_CORE}, {prop}", (value,), value))
+        parts.append((Part(f"{_CORE}, {prop}", (value,), value), [_Paragraph(value, "")]))
     return parts
 
 
@@ -122,12 +162,30 @@ def _recorder(sources: dict[int, str]) -> Environment:
     return Recorder()
 
 
-def _typed(xml: bytes) -> tuple[str, ...]:
-    """The text of each paragraph as Word shows it: runs joined, markup dropped, entities decoded once."""
+def _paragraphs(xml: bytes) -> list[_Paragraph]:
+    """Every paragraph of a part in document order, its text as Word shows it (runs joined, markup dropped,
+    entities decoded once; a text box's paragraphs are their own), and its table cell or footnote."""
     from lxml import etree
 
     root = etree.fromstring(xml)
-    return tuple("".join(t.text or "" for t in p.iter(f"{_W}t")) for p in root.iter(f"{_W}p"))
+    places: dict[etree._Element, str] = {}  # every cell's "table t, row r, cell c" (holding the keys keeps lxml's proxies)
+    for t, table in enumerate(root.iter(f"{_W}tbl"), start=1):
+        rows = [row for row in table.iter(f"{_W}tr") if _nearest(row, "tbl") is table]
+        for r, row in enumerate(rows, start=1):
+            cells = [cell for cell in row.iter(f"{_W}tc") if _nearest(cell, "tr") is row]
+            places.update((cell, f"table {t}, row {r}, cell {c}") for c, cell in enumerate(cells, start=1))
+    found: list[_Paragraph] = []
+    for p in root.iter(f"{_W}p"):
+        text = "".join(t.text or "" for t in p.iter(f"{_W}t") if _nearest(t, "p") is p)
+        cell, note = _nearest(p, "tc"), _nearest(p, "footnote")
+        place = places.get(cell, "") if cell is not None else f"footnote {note.get(f'{_W}id')}" if note is not None else ""
+        found.append(_Paragraph(text, place))
+    return found
+
+
+def _nearest(element: etree._Element, name: str) -> etree._Element | None:
+    """The closest enclosing ``w:name`` of ``element``."""
+    return next(element.iterancestors(f"{_W}{name}"), None)
 
 
 def used_paths(source: str) -> tuple[list[str], list[str]]:
@@ -137,10 +195,16 @@ def used_paths(source: str) -> tuple[list[str], list[str]]:
 
 def _paths(tree: nodes.Template) -> tuple[list[str], list[str]]:
     """(variable paths, unsafe attribute uses) in one parsed template."""
+    found, unsafe = _uses(tree)
+    return [path for path, _ in found], [attr for attr, _ in unsafe]
+
+
+def _uses(tree: nodes.Template) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(variable paths, unsafe attribute uses) in one parsed template, each with the source line it is on."""
     from jinja2 import nodes
 
-    found: list[str] = []
-    unsafe: list[str] = []
+    found: list[tuple[str, int]] = []
+    unsafe: list[tuple[str, int]] = []
 
     def path_of(node: Any, scope: dict[str, str]) -> str | None:
         if isinstance(node, nodes.Name):
@@ -158,14 +222,14 @@ def _paths(tree: nodes.Template) -> tuple[list[str], list[str]]:
 
     def visit(node: Any, scope: dict[str, str]) -> None:
         if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
-            unsafe.append(node.attr)
+            unsafe.append((node.attr, node.lineno))
         if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and str(node.arg.value).startswith("_"):
-            unsafe.append(str(node.arg.value))
+            unsafe.append((str(node.arg.value), node.lineno))
         if isinstance(node, nodes.Name | nodes.Getattr | nodes.Getitem):
             path = path_of(node, scope)
             if path is not None:
                 if not path.startswith(_LOOP) and not (isinstance(node, nodes.Name) and node.ctx != "load"):
-                    found.append(path)
+                    found.append((path, node.lineno))
                 return
         if isinstance(node, nodes.For):
             visit(node.iter, scope)
@@ -196,59 +260,263 @@ def _valid() -> frozenset[str]:
     return frozenset(schema_paths())
 
 
-def check_template(path: Path, spec: DocumentSpec | None = None) -> list[TemplateIssue]:
-    """Every problem of one template file; an empty list when it is sound."""
+def check_template(path: Path, spec: DocumentSpec | None = None, *, locate: bool = False) -> list[TemplateIssue]:
+    """Every problem of one template file; an empty list when it is sound.
+
+    With ``locate`` each problem in a tag says where it is (``TemplateIssue.where``: the tag as the
+    author typed it, its paragraph's number, table cell or footnote, and first words), as ``mou
+    check`` prints it; a render's refusal lists the problems one line each.
+    """
     from lxml import etree
 
     name = shown(path)
     try:
-        parts = template_parts(path)
+        parts = _read_parts(path)
     except UnsafeTemplate as err:
         return [TemplateIssue(name, "file", "", f"refused: {err}")]
     except (OSError, zipfile.BadZipFile, KeyError, UnicodeDecodeError, ValueError, etree.XMLSyntaxError) as err:
         return [TemplateIssue(name, "file", "", f"not a readable .docx ({err})")]
     env = environment()
-    return [issue for part in parts for issue in _check_part(name, part, env, spec)]
+    return [issue for part, paragraphs in parts for issue in _check_part(name, part, paragraphs, env, spec, locate)]
 
 
-def _check_part(template: str, part: Part, env: Environment, spec: DocumentSpec | None) -> list[TemplateIssue]:
+def _check_part(
+    template: str, part: Part, paragraphs: list[_Paragraph], env: Environment, spec: DocumentSpec | None, locate: bool
+) -> list[TemplateIssue]:
+    """Every problem of one part, each located (``_Locator``) when ``locate``."""
     from jinja2 import TemplateSyntaxError
 
-    def issue(message: str, field: str = "") -> TemplateIssue:
-        return TemplateIssue(template, part.name, field, message)
+    at = _Locator(part, paragraphs, env) if locate else None
 
-    # docxtpl straightens curly quotes itself, so look at what the author typed
-    curly = dict.fromkeys(t for text in part.typed for t in _TAG.findall(text) if any(q in t for q in _CURLY))
-    issues = [issue(f"curly quotes inside {_short(tag)}, expected straight quotes ' or \"") for tag in curly]
-    issues += [issue(message) for message in _loops_across_cells(part)]
+    def issue(message: str, field: str = "", where: str = "") -> TemplateIssue:
+        return TemplateIssue(template, part.name, field, message, where)
+
+    issues: list[TemplateIssue] = []
+    if not part.name.startswith(_CORE):  # docxtpl straightens quotes in the parts it patches, not in properties
+        for index, (tag, quote) in _curly_in_strings(paragraphs).items():
+            where = at.describe([index]) if at else ""
+            issues.append(
+                issue(
+                    f"curly quote {quote} inside a string in straight quotes in {_short(tag)}: docxtpl straightens it,"
+                    f" expected a straight quote, or \\u{ord(quote):04x} for a curly one",
+                    where=where,
+                )
+            )
+    for message, offset in _loops_across_cells(part):
+        issues.append(issue(message, where=at.source_tags([at.tag_at_offset(offset)]) if at else ""))
     try:
         tree = env.parse(part.source)
     except TemplateSyntaxError as err:
-        return [*issues, issue(f"template syntax error: {_syntax_message(err, part)}")]
+        return [*issues, issue(f"template syntax error: {_syntax_message(err, part)}", where=at.syntax_error() if at else "")]
     paths, unsafe = _paths(tree)
-    issues += [issue("access to underscore attributes is not allowed in templates", attr) for attr in sorted(set(unsafe))]
+    lines: dict[str, list[int]] = {}
+    if at is not None and at.tree is not None:
+        found, unsafe_at = _uses(at.tree)
+        for name, lineno in [*found, *unsafe_at]:
+            lines.setdefault(name, []).append(lineno)
+
+    def where_used(name: str) -> str:
+        return at.lines(lines.get(name, [])) if at else ""
+
+    for attr in sorted(set(unsafe)):
+        issues.append(issue("access to underscore attributes is not allowed in templates", attr, where_used(attr)))
     valid = _valid()
     sections = set(Agreement.__dataclass_fields__)
     for p in sorted(set(paths)):
         if p not in valid:
             near = difflib.get_close_matches(p, valid, n=1)
             hint = f", did you mean {near[0]}?" if near else ""
-            issues.append(issue(f"not in the agreement model{hint}", p))
+            issues.append(issue(f"not in the agreement model{hint}", p, where_used(p)))
         elif spec is not None:
             top = p.split(".")[0].split("[")[0]
             if top in sections and top not in spec.needs:
-                issues.append(issue(f"section {top} is not in the catalogue's needs for {spec.name}", p))
-    issues += [issue(message) for message in _unknown_names(tree, part, env)]
+                issues.append(issue(f"section {top} is not in the catalogue's needs for {spec.name}", p, where_used(p)))
+    for message, kind, name in _unknown_names(tree, part, env):
+        issues.append(issue(message, where=at.uses_of(kind, name) if at else ""))
     return issues
 
 
-def _unknown_names(tree: nodes.Template, part: Part, env: Environment) -> list[str]:
-    """A message for each filter and test the environment lacks (Jinja refuses them when compiling or running)."""
+class _Locator:
+    """Where a problem of one part is, as the author sees it: the tag as typed and its paragraph.
+
+    The tags of the compiled source are matched, in order, with the tags typed in the paragraphs
+    (docxtpl's prefixes, whitespace control, straightened quotes and decoded entities aside; the
+    tags docxtpl itself adds for ``{% hm %}``, ``{% vm %}``, ``{% colspan %}`` and ``{% cellbg %}``
+    match none). The source is parsed once more with each tag starting a line of its own, so that
+    Jinja's line numbers (of a node, of a syntax error) name one tag.
+    """
+
+    def __init__(self, part: Part, paragraphs: list[_Paragraph], env: Environment) -> None:
+        from jinja2 import TemplateSyntaxError
+
+        self.part, self.paragraphs = part, paragraphs
+        self.property = part.name.startswith(_CORE)
+        self.tags = list(_TAG.finditer(part.source))
+        self.typed = [(m.group(), n) for n, p in enumerate(paragraphs) for m in _TAG.finditer(p.text)]
+        source_keys = [_key(m.group()) for m in self.tags]
+        typed_keys = [_key(tag) for tag, _ in self.typed]
+        blocks = difflib.SequenceMatcher(None, source_keys, typed_keys, autojunk=False).get_matching_blocks()
+        self.typed_of = {a + k: b + k for a, b, size in blocks for k in range(size)}
+        lined: list[str] = []
+        self.starts: list[int] = []  # the line each tag starts on in the lined source
+        line, last = 1, 0
+        for m in self.tags:
+            before = part.source[last : m.start()] + "\n"
+            line += before.count("\n")
+            self.starts.append(line)
+            lined += [before, m.group()]
+            line += m.group().count("\n")
+            last = m.end()
+        lined.append(part.source[last:])
+        self.tree: nodes.Template | None = None
+        self.error: TemplateSyntaxError | None = None
+        try:
+            self.tree = env.parse("".join(lined))
+        except TemplateSyntaxError as err:
+            self.error = err
+
+    def tag_at_line(self, lineno: int) -> int | None:
+        """The tag a line of the lined source is in."""
+        index = bisect_right(self.starts, lineno) - 1
+        return index if index >= 0 else None
+
+    def tag_at_offset(self, offset: int) -> int | None:
+        """The tag at a character offset of the compiled source."""
+        index = bisect_right([m.start() for m in self.tags], offset) - 1
+        return index if index >= 0 and offset < self.tags[index].end() else None
+
+    def lines(self, linenos: Sequence[int]) -> str:
+        """Where the tags on these lines of the lined source are."""
+        return self.source_tags([self.tag_at_line(n) for n in linenos])
+
+    def uses_of(self, kind: str, name: str) -> str:
+        """Where filter or test ``name`` is used."""
+        from jinja2 import nodes
+
+        if self.tree is None:
+            return ""
+        node_type = nodes.Filter if kind == "filter" else nodes.Test
+        return self.lines([n.lineno for n in self.tree.find_all(node_type) if n.name == name])
+
+    def syntax_error(self) -> str:
+        """Where Jinja's syntax error is: the tag its line names, or the innermost block left open at the end."""
+        if self.error is None:
+            return ""
+        if self.error.message and self.error.message.startswith("Unexpected end of template"):
+            return self.source_tags([self._unclosed()])
+        return self.lines([self.error.lineno])
+
+    def _unclosed(self) -> int | None:
+        """The innermost block tag that no end tag closes."""
+        text = _UNPARSED.sub(lambda m: " " * len(m.group()), self.part.source)  # comments and raw blocks hold no tags
+        open_blocks: list[tuple[str, int]] = []
+        for index, m in enumerate(self.tags):
+            statement = _STATEMENT.match(m.group())
+            if statement is None or text[m.start()] != "{":
+                continue
+            word = statement.group(1)
+            if word in _BLOCKS or (word == "set" and "=" not in m.group()):
+                open_blocks.append((word, index))
+            elif word.startswith("end") and open_blocks and open_blocks[-1][0] == word[3:]:
+                open_blocks.pop()
+        return open_blocks[-1][1] if open_blocks else None
+
+    def source_tags(self, indexes: Sequence[int | None]) -> str:
+        """Where the tags of the compiled source at ``indexes`` are (None: unknown)."""
+        places: list[tuple[str, int | None]] = []
+        for index in indexes:
+            if index is None:
+                continue
+            typed = self.typed_of.get(index)
+            places.append(self.typed[typed] if typed is not None else (self.tags[index].group(), None))
+        return self._describe(places)
+
+    def describe(self, typed: Sequence[int]) -> str:
+        """Where the typed tags at ``typed`` are."""
+        return self._describe([self.typed[i] for i in typed])
+
+    def _describe(self, places: list[tuple[str, int | None]]) -> str:
+        """``at {{ tag }} in paragraph 3 (table 1, row 2, cell 1) “first words”, and 2 more places``."""
+        unique = list(dict.fromkeys(places))
+        if not unique:
+            return ""
+        tag, paragraph = unique[0]
+        text = f"at {_short(tag, 80)}"
+        if paragraph is not None and not self.property:
+            p = self.paragraphs[paragraph]
+            if p.place.startswith("footnote"):  # the author counts footnotes, not the separators' paragraphs
+                text += f" in {p.place}"
+            else:
+                text += f" in paragraph {paragraph + 1}" + (f" ({p.place})" if p.place else "")
+            text += f" \u201c{_first_words(p.text)}\u201d"
+        more = len(unique) - 1
+        if more:
+            text += f", and {more} more place{'s' if more > 1 else ''}"
+        return text
+
+
+def _key(tag: str) -> str:
+    """A tag as the compiled source and the typed text both have it: docxtpl's prefix, whitespace control,
+    curly quotes and spacing aside."""
+    inner = _DOCXTPL_PREFIX.sub(" ", tag[2:-2]).strip(" \t\n-+")
+    return tag[:2] + " ".join(inner.translate(_STRAIGHT).split())
+
+
+def _first_words(text: str) -> str:
+    words = " ".join(text.split())
+    if len(words) <= _WORDS:
+        return words
+    cut = words[:_WORDS].rsplit(" ", 1)[0] if " " in words[:_WORDS] else words[:_WORDS]
+    return cut + " \u2026"
+
+
+def _curly_in_strings(paragraphs: list[_Paragraph]) -> dict[int, tuple[str, str]]:
+    """{typed tag index: (tag, quote)} for each tag holding a curly quote inside a string written in straight quotes.
+
+    docxtpl straightens every curly quote of a tag. Autocorrect's, around a string or inside one
+    written in curly quotes, mean the straight ones the author typed; one inside a string the author
+    wrote in straight quotes was typed on purpose, and straightening it changes the string.
+    """
+    found: dict[int, tuple[str, str]] = {}
+    index = 0
+    for p in paragraphs:
+        for m in _TAG.finditer(p.text):
+            quote = _curly_in_straight_string(m.group()[2:-2]) if any(q in m.group() for q in _CURLY) else None
+            if quote is not None:
+                found[index] = (m.group(), quote)
+            index += 1
+    return found
+
+
+def _curly_in_straight_string(code: str) -> str | None:
+    """The first curly quote inside a string literal that opens with a straight quote, in a tag's code."""
+    closing: str | None = None  # the straight quote that ends the string being read
+    curly_string = False
+    escaped = False
+    for char in code:
+        straight = _CURLY.get(char, char)
+        if closing is None:
+            if straight in "'\"":
+                closing, curly_string = straight, char in _CURLY
+        elif escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in _CURLY and not curly_string:
+            return char
+        elif straight == closing:
+            closing = None
+    return None
+
+
+def _unknown_names(tree: nodes.Template, part: Part, env: Environment) -> list[tuple[str, str, str]]:
+    """(message, filter or test, name) for each filter and test the environment lacks (Jinja refuses them when
+    compiling or running)."""
     from jinja2 import nodes
     from jinja2.filters import FILTERS
     from jinja2.tests import TESTS
 
-    problems: list[str] = []
+    problems: list[tuple[str, str, str]] = []
     kinds: list[tuple[str, type[nodes.Filter | nodes.Test], dict[str, Any], dict[str, Any]]] = [
         ("filter", nodes.Filter, env.filters, FILTERS),
         ("test", nodes.Test, env.tests, TESTS),
@@ -263,7 +531,8 @@ def _unknown_names(tree: nodes.Template, part: Part, env: Environment) -> list[s
             near = difflib.get_close_matches(node.name, sorted(known), n=1)
             hint = f", did you mean {near[0]}?" if near else ""
             where = _tag_using(part, node.lineno, kind, node.name)
-            problems.append(f"unknown {kind} {node.name}{where}, expected one of {own} or a Jinja built-in {kind}{hint}")
+            message = f"unknown {kind} {node.name}{where}, expected one of {own} or a Jinja built-in {kind}{hint}"
+            problems.append((message, kind, node.name))
     return problems
 
 
@@ -284,15 +553,16 @@ def _syntax_message(err: Exception, part: Part) -> str:
     message = getattr(err, "message", None) or str(err)
     at = _LEXER_AT.match(message)
     if at:
-        offset = int(at.group(2))
+        offset = int(at.group(3))
         tag = next((m.group() for m in _TAG.finditer(part.source) if m.start() <= offset < m.end()), None)
-        if tag is not None:
-            return f"{at.group(1)} in {_short(tag)}"
+        message = f"{at.group(1)} in {_short(tag)}" if tag is not None else at.group(1)
+        if at.group(2).strip("'\"") in _CURLY:  # only a property keeps them: docxtpl straightens the parts it patches
+            message += ", expected straight quotes ' or \" (document properties keep curly ones)"
     return message
 
 
-def _loops_across_cells(part: Part) -> list[str]:
-    """A message for each loop that does not end in the table cell, row or table where it starts.
+def _loops_across_cells(part: Part) -> list[tuple[str, int]]:
+    """(message, offset of its for tag) for each loop that does not end in the table cell, row or table where it starts.
 
     The patched source is what decides: ``{%p for %}`` has become ``{% for %}`` where its paragraph
     was, ``{%tr for %}`` where its row was, ``{%tc for %}`` where its cell was. A loop must leave
@@ -300,16 +570,16 @@ def _loops_across_cells(part: Part) -> list[str]:
     """
     text = _UNPARSED.sub(lambda m: " " * len(m.group()), part.source)  # comments and raw blocks are no loops
     open_elements: list[tuple[str, int]] = []  # (tbl/tr/tc, which one), innermost last
-    loops: list[tuple[str, tuple[tuple[str, int], ...]]] = []
-    problems: list[str] = []
+    loops: list[tuple[str, int, tuple[tuple[str, int], ...]]] = []
+    problems: list[tuple[str, int]] = []
     for number, m in enumerate(_TABLE_MARK.finditer(text)):
         if m.group("tag"):
             if m.group("loop") == "for":
-                loops.append((m.group("tag"), tuple(open_elements)))
+                loops.append((m.group("tag"), m.start("tag"), tuple(open_elements)))
             elif loops:  # an endfor without its for is Jinja's syntax error, reported by the parser
-                tag, start = loops.pop()
+                tag, offset, start = loops.pop()
                 if start != tuple(open_elements):
-                    problems.append(_across(_short(tag), start, tuple(open_elements)))
+                    problems.append((_across(_short(tag), start, tuple(open_elements)), offset))
         elif m.group("close"):
             while open_elements and open_elements.pop()[0] != m.group("element"):
                 pass
@@ -337,19 +607,20 @@ def _across(tag: str, start: tuple[tuple[str, int], ...], end: tuple[tuple[str, 
 
 
 def check_templates() -> list[TemplateIssue]:
-    """Check every template of the catalogue, and every .docx in templates/ not in it."""
+    """Check every template of the catalogue (each problem located), and every .docx in templates/ not in it."""
     catalogue = load_catalogue()
     issues: list[TemplateIssue] = []
     listed = set()
     for _, spec in catalogue.documents():
         listed.add(spec.template)
-        issues += check_template(templates_dir() / spec.template, spec)
+        issues += check_template(templates_dir() / spec.template, spec, locate=True)
     for path in sorted(templates_dir().glob("*.docx")):
         if path.name not in listed:
             issues.append(TemplateIssue(shown(path), "catalogue", "", "template is not listed in templates/catalogue.yaml"))
     return issues
 
 
-def _short(tag: str) -> str:
+def _short(tag: str, width: int = 50) -> str:
+    """A tag on one line, cut to ``width`` characters."""
     tag = " ".join(tag.split())
-    return tag if len(tag) <= 50 else tag[:47] + "..."
+    return tag if len(tag) <= width else tag[: width - 3] + "..."

@@ -35,6 +35,9 @@ a missing value                   empty                                an error 
 an entity typed in a tag,         under autoescape kept: ``A&amp;B``   decoded once: ``A&B``, as
 ``{{ x|default("A&B") }}``        printed (docxtpl's                   docxtpl without autoescape
                                   header_footer_entities)              prints it
+an entity in a footnote's tag,    a syntax error (footnotes are        decoded as in the body: a quote;
+LibreOffice's ``&apos;``          patched as stored)                   a curly one (``&#8217;``)
+                                                                       straightened, as typed ones are
 malformed rendered XML            repaired by lxml's recover mode,     refused, naming the part
                                   text may silently vanish
 footnotes, document of N          rendered N times (a value holding    rendered once
@@ -94,6 +97,8 @@ _DOCPR = re.compile(r"(<wp:docPr\b[^>]*?\bid=\")(\d+)(\")")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _ENTITY = re.compile(r"&(amp|quot|apos|lt|gt|#[0-9]+|#x[0-9a-fA-F]+);")
 _NAMED = {"amp": "&", "quot": '"', "apos": "'", "lt": "<", "gt": ">"}
+_STRAIGHT = str.maketrans("\u2018\u2019\u201c\u201d", "''\"\"")
+"""docxtpl's ``patch_xml`` straightens curly quotes inside tags: ‘ ’ → ' and “ ” → "."""
 _REF = re.compile(r"\br:(?:id|embed|link|pict|dm|lo|qs|cs)=\"([^\"]*)\"")
 _LINK = re.compile(r"<w:hyperlink\b[^>]*?\br:id=\"([^\"]*)\"")
 _LISTING = ("\t", "\a", "\n", "\f")
@@ -880,7 +885,13 @@ def _compile_part(raw: bytes, env: Environment, kind: str) -> _Part:
 
 
 def _decode_tag_entities(source: str) -> str:
-    """Decode the XML entities left inside ``{{ }}`` and ``{% %}`` (docxtpl decodes only ``&lt;`` and ``&gt;``)."""
+    """Decode the XML entities left inside ``{{ }}`` and ``{% %}`` (docxtpl decodes only ``&lt;`` and ``&gt;``).
+
+    They are left where a part is patched as stored (footnotes: LibreOffice writes quotes in tags as
+    ``&apos;`` and ``&quot;``) and where the author typed ``&``, ``<`` or ``>``. A curly quote an entity
+    spells (``&#8217;``) is straightened as docxtpl's patch straightens a typed one: decoding comes
+    after that patch, so it is done here.
+    """
     if "&" not in source:
         return source
 
@@ -888,7 +899,8 @@ def _decode_tag_entities(source: str) -> str:
         name = m.group(1)
         if name in _NAMED:
             return _NAMED[name]
-        return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
+        char = chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
+        return char.translate(_STRAIGHT)
 
     def tag(m: re.Match[str]) -> str:
         return _ENTITY.sub(entity, m.group(0)) if "&" in m.group(0) else m.group(0)
