@@ -82,7 +82,7 @@ CASES = [
         "  segment: pekerja rentan miskin",
         "  segment: pekerja rentan miskin\n  segmen: miskin",
         "coverage.segmen: unknown field, did you mean 'segment'? expected one of: workers, segment, category, "
-        "data_source, data_source_name, income_base, programmes, jkm_benefit",
+        "data_source, data_source_name, income_base, programmes, jkm_benefit, jkm",
         at="  segmen: miskin",
     ),
     Case(

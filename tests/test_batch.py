@@ -78,7 +78,8 @@ def test_all_refuses_a_slug_out_and_unknown_stage_before_writing(root: Path, tmp
         (
             ["render", "--all", "--stage", "nope"],
             1,
-            "Error: unknown stage 'nope'; known stages: fgd, draft_kb, amendment, monitoring, santunan\n",
+            "Error: unknown stage 'nope'; known stages: "
+            "fgd, draft_kb, draft_pks, tim_teknis, rekonsiliasi, amendment, monitoring, santunan\n",
         ),
     ]
     for args, code, message in cases:

@@ -56,6 +56,10 @@ def test_demo_walks_the_example_from_fgd_to_monitoring(tmp_path: Path) -> None:
         "notulen-fgd-v1.docx",
         "rancangan-kb-v1.docx",
         "rancangan-kb-v2.docx",
+        "pks-v1.docx",
+        "surat-kuasa-v1.docx",
+        "sk-tim-teknis-v1.docx",
+        "ba-rekonsiliasi-v1.docx",
         "ba-santunan-jkm-v1.docx",
         "laporan-monev-2025-Q3-v1.docx",
     ]

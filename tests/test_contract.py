@@ -325,7 +325,10 @@ def test_domain_errors_stay_exit_1_without_usage(root: Path, invoke: Callable[..
     before = tree_hash(root)
     result = invoke("render", SLUG, "--stage", "signed")
     assert result.exit_code == 1
-    assert result.stderr == "Error: unknown stage 'signed'; known stages: fgd, draft_kb, amendment, monitoring, santunan\n"
+    assert result.stderr == (
+        "Error: unknown stage 'signed'; known stages: "
+        "fgd, draft_kb, draft_pks, tim_teknis, rekonsiliasi, amendment, monitoring, santunan\n"
+    )
     refused = invoke("advance", SLUG, "approve_kb")
     assert refused.exit_code == 1
     assert refused.stderr.startswith("Error: ")

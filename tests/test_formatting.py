@@ -16,15 +16,19 @@ from num2words import num2words
 from workflow.data.formatting import (
     NAMA_BULAN,
     NAMA_HARI,
+    akhiri,
     angka,
     bilangan,
     bulan_tahun,
     hari_tanggal,
+    nama_bergelar,
     nama_bulan,
     nama_hari,
+    pisah_gelar,
     rupiah,
     rupiah_lengkap,
     rupiah_terbilang,
+    signer_office,
     tanggal,
     tanggal_angka_kata,
     tanggal_kata,
@@ -359,3 +363,84 @@ def test_wrong_input_is_refused_saying_what_was_expected(
     """Wrong types and out-of-range values raise TypeError or ValueError whose message names what was expected."""
     with pytest.raises(error, match=expected):
         call()
+
+
+# --- names and degrees (Permendagri 1/2023 Pasal 44; DOCUMENTS.md §1.2) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "parts"),
+    [
+        ("Dr. H. La Ode Fulan, S.STP., M.Si.", ("Dr. H.", "La Ode Fulan", "S.STP., M.Si.")),
+        ("Alvin", ("", "Alvin", "")),
+        ("M. Yusuf, S.H.", ("", "M. Yusuf", "S.H.")),  # an initial is part of the name, not a title
+        ("Muh. Ridwan", ("", "Muh. Ridwan", "")),
+        ("Hj.  Wa Ode   Nur, S.E", ("Hj.", "Wa Ode Nur", "S.E")),  # spaces normalised, spelling kept
+        ("dr. Musriati, Sp.KK", ("dr.", "Musriati", "Sp.KK")),
+        ("Prof. Dr. Ir. La Ode Ahmad, M.Sc., Ph.D.", ("Prof. Dr. Ir.", "La Ode Ahmad", "M.Sc., Ph.D.")),
+        ("H.", ("", "H.", "")),  # the name keeps at least one word
+    ],
+)
+def test_a_name_is_split_into_titles_name_and_degrees(written: str, parts: tuple[str, str, str]) -> None:
+    """Degrees after the name follow its first comma; titles before it come from a closed list."""
+    assert pisah_gelar(written) == parts
+
+
+def test_names_are_printed_by_each_document_rule() -> None:
+    """Capitals for the bare name only, degrees as written ('M.Si.', never 'M.SI.'); a Keputusan drops them."""
+    name = "Dr. H. La Ode Fulan, S.STP., M.Si."
+    assert nama_bergelar(name) == name
+    assert nama_bergelar(name, kapital=True) == "Dr. H. LA ODE FULAN, S.STP., M.Si."
+    assert nama_bergelar(name, gelar=False) == "La Ode Fulan"
+    assert nama_bergelar(name, kapital=True, gelar=False) == "LA ODE FULAN"
+
+
+@given(
+    st.lists(st.sampled_from(["Dr.", "H.", "Ir.", "Hj.", "Drs."]), max_size=3),
+    st.lists(st.from_regex(r"[A-Z][a-z']{1,8}", fullmatch=True), min_size=1, max_size=4),
+    st.lists(st.sampled_from(["S.STP.", "M.Si.", "S.E", "M.Kes.", "S.H."]), max_size=3),
+)
+def test_splitting_then_joining_gives_the_name_back(front: list[str], words: list[str], back: list[str]) -> None:
+    """Whatever the titles and degrees, the three parts put together are the name as written."""
+    written = " ".join([*front, *words]) + (", " + ", ".join(back) if back else "")
+    depan, nama, belakang = pisah_gelar(written)
+    assert (depan, nama, belakang) == (" ".join(front), " ".join(words), ", ".join(back))
+    assert nama_bergelar(written) == written
+
+
+@pytest.mark.parametrize(
+    ("text", "mark", "ended"),
+    [
+        ("Dr. H. La Ode Fulan, S.STP., M.Si.", ".", "Dr. H. La Ode Fulan, S.STP., M.Si."),
+        ("Alvin", ".", "Alvin."),
+        ("dan lain-lain, dll.", ";", "dan lain-lain, dll.;"),
+        ("sudah berakhir;", ";", "sudah berakhir;"),
+        ("Apa?", ".", "Apa?"),
+        ("ada spasi  ", ".", "ada spasi."),
+    ],
+)
+def test_a_sentence_ending_in_an_abbreviation_takes_no_second_full_stop(text: str, mark: str, ended: str) -> None:
+    """'M.Si.' at the end of a sentence is not followed by another '.' (the notulen printed 'M.Si..')."""
+    assert akhiri(text, mark) == ended
+
+
+@pytest.mark.parametrize(
+    ("position", "office"),
+    [
+        ("Bupati Buton", "head"),
+        ("Wali Kota Baubau", "head"),
+        ("Wakil Bupati Buton", "deputy"),
+        ("Sekretaris Daerah Kabupaten Buton", "sekda"),
+        ("Pj. Bupati Buton", "acting"),
+        ("Plt. Bupati Buton", "acting"),
+        ("Plh Sekretaris Daerah Kabupaten Buton", "acting"),
+        ("Pelaksana Harian Sekretaris Daerah Kabupaten Buton", "acting"),
+        ("Kepala Dinas Tenaga Kerja Kabupaten Buton", "other"),
+        ("Kepala Bagian Kerja Sama Sekretariat Daerah Kabupaten Buton", "other"),
+        ("Plt. Kepala Dinas Sosial Kabupaten Buton", "other"),  # an acting Kepala Dinas still adds pangkat and NIP
+        ("Kepala Kantor Cabang BPJS Ketenagakerjaan Baubau", "other"),
+    ],
+)
+def test_signer_office_follows_pasal_44(position: str, office: str) -> None:
+    """Kepala Daerah, Wakil and Sekda sign without NIP; their Pj/Plt/Plh also without degrees; the rest add both."""
+    assert signer_office(position) == office

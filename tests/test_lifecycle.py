@@ -121,6 +121,15 @@ def fire(
             state = status(store, SLUG, when=when).state
             if any("not rendered" in r or "no draft rendered" in r for r in err.reasons):
                 record_render(store, SLUG, None, None, actors[process.events_from(state)[0].roles[0]])
+            elif any("DAFTAR PESERTA BELUM DILAMPIRKAN" in r for r in err.reasons):  # the PKS's Lampiran I
+                from workflow.commands.participants import import_participants, synthetic
+
+                listing = store.root.parent / "peserta.csv"
+                listing.write_text(synthetic(1000, date(2025, 7, 1)), encoding="utf-8")
+                import_participants(store, SLUG, listing, actors[process.milestone_roles[0]])
+                record_render(store, SLUG, None, None, actors[process.events_from(state)[0].roles[0]])
+                approve = next(e for e in process.events_from(state) if e.is_approval)
+                advance(store, SLUG, approve.trigger, actors[approve.roles[0]], when=when)
             elif "review not approved" in err.reasons:
                 approve = next(e for e in process.events_from(state) if e.is_approval)
                 advance(store, SLUG, approve.trigger, actors[approve.roles[0]], when=when)

@@ -7,12 +7,14 @@ import shutil
 import zipfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 import cli
 from tests.conftest import SLUG, docx_text, tree_hash
+from workflow.data.kpis import Kpis
 from workflow.data.participants import mask, nik_problem, synthetic
 
 GOOD = "7401064501850001"  # Sulawesi Tenggara, Buton, a woman born 5 January 1985
@@ -198,10 +200,235 @@ def test_report_text_and_charts(implementing: Path, update_golden: bool) -> None
 
 
 def test_santunan_produces_the_berita_acara(implementing: Path) -> None:
-    """The handover's BA shows the heir and the amount in figures and words."""
+    """The handover's BA: the parts of the benefit adding up in figures and words, the masked NIK, the scholarship
+    the participant is not yet eligible for, and placeholders for the particulars not given."""
     text = docx_text(implementing / SLUG / "documents" / "santunan" / "ba-santunan-jkm-v1.docx")
-    assert "Jumlah santunan | : | Rp42.000.000,00 (empat puluh dua juta rupiah)" in text
     assert "Pada hari ini Rabu tanggal tiga bulan September tahun dua ribu dua puluh lima" in text
+    assert "Nomor: [NOMOR BERITA ACARA]" in text
+    assert " | Hubungan dengan peserta | : | [HUBUNGAN DENGAN PESERTA]" in text
+    assert "Nama peserta | : | Peserta Contoh 0417\nNIK | : | 7401**********17\nNomor KPJ | : | [NOMOR KPJ]" in text
+    assert (
+        "1. | Santunan kematian | Rp20.000.000,00\n"
+        "2. | Santunan berkala, 24 (dua puluh empat) bulan dibayarkan sekaligus | Rp12.000.000,00\n"
+        "3. | Biaya pemakaman | Rp10.000.000,00\n"
+        " | Jumlah | Rp42.000.000,00\n"
+    ) in text
+    assert "Jumlah yang diserahkan sebesar Rp42.000.000,00 (empat puluh dua juta rupiah)." in text
+    assert "Beasiswa pendidikan anak: tidak memenuhi syarat (masa iuran kurang dari 3 (tiga) tahun)." in text
+    assert "1. | [NAMA KETUA TIM TEKNIS]\nNIP. [NIP KETUA TIM TEKNIS] | Kepala Dinas Tenaga Kerja Kabupaten Buton | 1." in text
+
+
+ACTOR = "Dinas Tenaga Kerja Kabupaten Buton"
+
+
+def _handover(root: Path, monkeypatch: pytest.MonkeyPatch, **particulars: Any) -> dict[str, Any]:
+    """A JKM claim for Peserta Contoh 0011 and its santunan with ``particulars``, logged through the library."""
+    from workflow.commands.monitoring import log
+    from workflow.commands.participants import load_participants
+    from workflow.records.store import Store
+
+    monkeypatch.setenv("MOU_TODAY", "2025-10-01")
+    store = Store(root)
+    nik = load_participants(store, SLUG)[10].nik
+    log(store, SLUG, "claim", actor=ACTOR, when=date(2025, 9, 20), programme="JKM", cases=1, amount=42_000_000, nik=nik)
+    return log(
+        store,
+        SLUG,
+        "santunan",
+        actor=ACTOR,
+        when=date(2025, 9, 29),
+        heir="Wa Ode Contoh",
+        amount=42_000_000,
+        nik=nik,
+        **particulars,
+    )
+
+
+def test_santunan_berita_acara_states_its_particulars(implementing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nomor, relationship, KPJ, date of death and witnesses given to the log appear in the BA, and are recorded
+    beside it; a correction of the heir keeps them."""
+    import json
+
+    entry = _handover(
+        implementing,
+        monkeypatch,
+        nomor="BA/012/KC-BAUBAU/IX/2025",
+        relationship="Istri",
+        kpj="25 0123 45678",
+        died="2025-09-12",
+        witnesses=[
+            "La Ode Budi, S.Sos., M.Si. | Camat Pasarwajo | 19750101 200003 1 002",
+            {"name": "Wa Ode Sitti", "position": "Kepala Desa Wakalambe"},
+        ],
+    )
+    paths = [a["path"] for a in entry["artifacts"]]
+    assert paths == ["documents/santunan/ba-santunan-jkm-v2.docx", "santunan/ba-santunan-jkm-v2.json"]
+    recorded = json.loads((implementing / SLUG / paths[1]).read_text(encoding="utf-8"))
+    assert recorded["kpj"] == "25012345678" and recorded["died"] == "2025-09-12"
+    text = docx_text(implementing / SLUG / paths[0])
+    assert "Nomor: BA/012/KC-BAUBAU/IX/2025" in text
+    assert " | Hubungan dengan peserta | : | Istri" in text
+    assert "Nomor KPJ | : | 25012345678\nTanggal meninggal | : | 12 September 2025" in text
+    assert "1. | LA ODE BUDI, S.Sos., M.Si.\nNIP. 19750101 200003 1 002 | Camat Pasarwajo | 1." in text
+    assert "2. | WA ODE SITTI | Kepala Desa Wakalambe | 2." in text  # no NIP given, no NIP line
+    assert "WA ODE CONTOH | MUSRIATI" in text
+    fixed = _run(
+        implementing, "log", SLUG, "correction", "--corrects", str(entry["seq"]), "--reason", "nama", "--heir", "Wa Ode Benar"
+    )
+    assert fixed.exit_code == 0, fixed.stderr
+    again = docx_text(implementing / SLUG / "documents" / "santunan" / "ba-santunan-jkm-v3.docx")
+    assert "Nomor: BA/012/KC-BAUBAU/IX/2025" in again and "WA ODE BENAR | MUSRIATI" in again
+    assert _run(implementing, "verify").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("particulars", "rule", "reasons"),
+    [
+        (
+            {"kpj": "KPJ-1", "died": "2025-09-30"},
+            "santunan.kpj",
+            [
+                "KPJ number 'KPJ-1' is not a card number, expected 6 to 20 digits",
+                "date of death 2025-09-30 is after the handover on 2025-09-29",
+            ],
+        ),
+        (
+            {"witnesses": ["Camat Pasarwajo", " | Kepala Desa"]},
+            "santunan.witness",
+            [
+                "witness 1 'Camat Pasarwajo' has no position, expected 'name | position' or 'name | position | NIP'",
+                "witness 2 ' | Kepala Desa' has no name, expected 'name | position' or 'name | position | NIP'",
+            ],
+        ),
+        (
+            {"scholarship": 12_000_000, "died": "2025-09-12"},
+            "santunan.beasiswa",
+            [
+                "a scholarship needs 3 years of iuran; Peserta Contoh 0011 was a participant from 2025-07-01, "
+                "0 full years before 2025-09-12"
+            ],
+        ),
+        ({"relationship": "  "}, "santunan.relationship", ["relationship is blank, expected text"]),
+    ],
+    ids=["kpj-and-death", "witness", "scholarship", "blank"],
+)
+def test_santunan_particulars_are_checked(
+    particulars: dict[str, object], rule: str, reasons: list[str], implementing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every wrong particular is named at once, with the rule broken; nothing is recorded."""
+    from workflow.errors import Refusal
+
+    before = len((implementing / SLUG / "history.jsonl").read_text(encoding="utf-8").splitlines())
+    with pytest.raises(Refusal) as caught:
+        _handover(implementing, monkeypatch, **particulars)
+    assert str(caught.value).splitlines() == [f"cannot log santunan: {r}" for r in reasons]
+    assert caught.value.rule == rule
+    assert len((implementing / SLUG / "history.jsonl").read_text(encoding="utf-8").splitlines()) == before + 1  # the claim
+
+
+def test_particulars_belong_to_a_santunan(implementing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A payment given a KPJ number is refused: the particulars are facts of a santunan's Berita Acara."""
+    from workflow.commands.monitoring import log
+    from workflow.errors import Refusal
+    from workflow.records.store import Store
+
+    monkeypatch.setenv("MOU_TODAY", "2025-10-01")
+    with pytest.raises(Refusal) as caught:
+        log(Store(implementing), SLUG, "note", actor=ACTOR, kpj="123456")
+    assert str(caught.value) == "cannot log note: kpj: facts of a santunan's Berita Acara, not of note"
+    assert caught.value.rule == "santunan.particulars"
+
+
+def _kpis(**changes: Any) -> Kpis:
+    """The KPIs of a quarter on plan (1.000 of 1.000 enrolled, July to September paid), with ``changes``."""
+    base: dict[str, Any] = {
+        "as_of": date(2025, 9, 30),
+        "quota": 1000,
+        "enrolled": 1000,
+        "active": 1000,
+        "paid": 50_400_000,
+        "allocation": 100_800_000,
+        "monthly_per_worker": 16_800,
+        "claims": {"JKM": (1, 42_000_000)},
+        "santunan": 42_000_000,
+        "planned": 50_400_000,
+        "due_months": ["2025-07", "2025-08", "2025-09"],
+        "unpaid": [],
+        "santunan_cases": 1,
+    }
+    return Kpis(**{**base, **changes})
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {},
+            [
+                "Kepesertaan, pembayaran iuran dan penyerahan santunan pada periode ini telah sesuai dengan rencana; "
+                "pelaksanaan agar dipertahankan dengan pemantauan rutin."
+            ],
+        ),
+        (
+            {"enrolled": 940},
+            [
+                "Kepesertaan baru mencapai 940 dari kuota 1.000 orang (94,0%); Tim Teknis agar segera menetapkan dan "
+                "mendaftarkan 60 (enam puluh) orang calon peserta lagi dari data sasaran hingga kuota terpenuhi."
+            ],
+        ),
+        (
+            {"paid": 48_720_000},
+            [
+                "Realisasi iuran sebesar Rp48.720.000,00 baru 96,7% dari rencana Rp50.400.000,00 sampai dengan bulan "
+                "September 2025; pembayaran iuran agar disesuaikan dengan jumlah peserta dan jadwal dalam rencana."
+            ],
+        ),
+        (
+            {"paid": 33_600_000, "unpaid": ["2025-09"]},
+            [
+                "Realisasi iuran sebesar Rp33.600.000,00 baru 66,7% dari rencana Rp50.400.000,00 sampai dengan bulan "
+                "September 2025; pembayaran iuran agar disesuaikan dengan jumlah peserta dan jadwal dalam rencana.",
+                "Iuran bulan September 2025 belum dibayar; iuran agar segera dibayarkan sebelum kepesertaan dinonaktifkan "
+                "setelah 3 (tiga) bulan tidak dibayar.",
+            ],
+        ),
+        (
+            {"paid": 0, "unpaid": ["2025-07", "2025-08", "2025-09"]},
+            [
+                "Realisasi iuran sebesar Rp0,00 baru 0,0% dari rencana Rp50.400.000,00 sampai dengan bulan September 2025; "
+                "pembayaran iuran agar disesuaikan dengan jumlah peserta dan jadwal dalam rencana.",
+                "Iuran bulan Juli 2025, Agustus 2025 dan September 2025 belum dibayar; iuran agar segera dibayarkan. "
+                "Iuran tidak dibayar 3 (tiga) bulan berturut-turut sehingga kepesertaan dinonaktifkan; peserta agar "
+                "didaftarkan ulang setelah tunggakan dibayar.",
+            ],
+        ),
+        (
+            {"claims": {"JKM": (3, 126_000_000), "JKK": (2, 5_000_000)}},
+            [
+                "Sebanyak 2 (dua) klaim Jaminan Kematian belum diikuti penyerahan santunan kepada ahli waris; penyerahan "
+                "santunan agar segera dilaksanakan dan dituangkan dalam berita acara."
+            ],
+        ),
+    ],
+    ids=["on-track", "coverage-below-quota", "realisation-behind-plan", "month-unpaid", "three-months-unpaid", "claims-pending"],
+)
+def test_recommendations_follow_from_the_figures(changes: dict[str, object], expected: list[str]) -> None:
+    """Each rule of section V fires on its own figures: coverage, realisation, unpaid months, pending claims."""
+    from workflow.data.kpis import recommendations
+
+    assert recommendations(_kpis(**changes)) == expected
+
+
+def test_kpis_give_the_plan_and_the_unpaid_months(implementing: Path) -> None:
+    """Plan: the quota x Rp16.800 x the funded months ended by the date; unpaid: those without a payment."""
+    from workflow.commands.monitoring import kpis
+    from workflow.records.store import Store
+
+    k = kpis(Store(implementing), SLUG, date(2025, 10, 31))
+    assert (k.planned, k.due_months, k.unpaid) == (4 * 16_800_000, ["2025-07", "2025-08", "2025-09", "2025-10"], ["2025-10"])
+    assert (k.santunan_cases, k.pending_jkm) == (1, 0)
+    mid = kpis(Store(implementing), SLUG, date(2025, 10, 15))  # October's iuran is not yet due
+    assert (mid.planned, mid.unpaid) == (3 * 16_800_000, [])
 
 
 def test_due_lists_reminders_and_ics_parses_back(implementing: Path, tmp_path: Path) -> None:

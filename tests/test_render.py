@@ -29,7 +29,8 @@ def rendered(root: Path, run: Callable[..., Result]) -> dict[str, Path]:
 
     yaml_file = root / SLUG / "agreement.yaml"
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + PKS, encoding="utf-8")
-    result = run("render", SLUG, "--stage", "fgd", "--stage", "draft_kb", "--stage", "amendment")
+    stages = dict.fromkeys(stage for stage, _name in DOCS)  # every stage whose documents agreement.yaml makes
+    result = run("render", SLUG, *[arg for stage in stages for arg in ("--stage", stage)])
     assert result.exit_code == 0, result.stderr
     return {p.name.rsplit("-v", 1)[0]: p for p in (root / SLUG / "documents").rglob("*.docx")}
 
@@ -145,7 +146,8 @@ def test_unknown_stage_is_refused(run: Callable[..., Result]) -> None:
     """A stage not in the catalogue names the stages that exist."""
     result = run("render", SLUG, "--stage", "signed")
     assert result.exit_code == 1
-    assert result.stderr == "Error: unknown stage 'signed'; known stages: fgd, draft_kb, amendment, monitoring, santunan\n"
+    known = ", ".join(stage.name for stage in load_catalogue().stages)
+    assert result.stderr == f"Error: unknown stage 'signed'; known stages: {known}\n"
 
 
 def test_adendum_stage_needs_an_adendum_described(run: Callable[..., Result]) -> None:
@@ -201,10 +203,11 @@ def test_bad_template_is_refused_before_anything_is_written(
 @pytest.mark.parametrize(
     ("body", "cells", "message"),
     [
-        (
-            "{{ fgd.venue|default(\u2018-\u2019) }}",
+        (  # curly quotes around a string are Word's autocorrect and mean straight ones; one inside a string is refused
+            "{{ fgd.venue|default('a\u2019b') }}",
             None,
-            "curly quotes inside {{ fgd.venue|default(\u2018-\u2019) }}, expected straight quotes ' or \"",
+            "curly quote \u2019 inside a string in straight quotes in {{ fgd.venue|default('a\u2019b') }}: docxtpl "
+            "straightens it, expected a straight quote, or \\u2019 for a curly one",
         ),
         (
             "",
@@ -388,3 +391,171 @@ def test_compiled_render_refuses_xml_a_word_processor_could_not_open(tmp_path: P
     make_docx(template, ["{% if false %}starts in a paragraph"], cells=["ends in a table cell{% endif %}"])
     with pytest.raises(RenderedXmlInvalid, match=r"^word/document.xml: the rendered XML is not well-formed \(mismatched tag"):
         compiled(template, environment()).render({})
+
+
+# --- names, degrees, pangkat and NIP (Permendagri 1/2023 Pasal 44) and the meterai ---------------------------
+
+BUPATI = "Dr. H. La Ode Fulan, S.STP., M.Si."
+
+
+def _variant(tmp_path: Path, *changes: tuple[str, str]) -> Path:
+    """The example with a Bupati and a notulis who write degrees, the notulis's pangkat and NIP, and ``changes``."""
+    text = (PROJECT / "agreements" / SLUG / "agreement.yaml").read_text(encoding="utf-8")
+    edits = [
+        ("      name: Alvin                     #", f"      name: {BUPATI}  #"),
+        ("  chair:\n    name: Alvin", f"  chair:\n    name: {BUPATI}"),
+        ("  minutes_taker:\n    name:\n", "  minutes_taker:\n    name: La Ode Budi, S.Sos., M.Si.\n"),
+        ("    rank:                 ", "    rank: Pembina (IV/a)  "),
+        ("      number:\n  invitation:", "      number: 19750101 200003 1 002\n  invitation:"),
+        ("    signer:\n      name:\n", "    signer:\n      name: Drs. La Ode Sekda, M.Si.\n"),
+        (
+            "      id:\n        kind: NIP\n        number:\n",
+            "      id:\n        kind: NIP\n        number: 19690806 199603 1 003\n",
+        ),
+        *changes,
+    ]
+    for old, new in edits:
+        assert text.count(old) == 1, f"fixture drifted: {old!r}"
+        text = text.replace(old, new)
+    path = tmp_path / "agreement.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _texts(agreement_yaml: Path, tmp_path: Path, *, final: bool = False) -> dict[str, str]:
+    """The text of the FGD documents and the draft KB rendered from ``agreement_yaml``."""
+    from workflow.commands.agreements import load_file
+    from workflow.documents.context import build_context
+    from workflow.documents.render import render_bytes
+
+    agreement = load_file(agreement_yaml)
+    out = {}
+    for stage, spec in load_catalogue().documents():
+        if stage.name in ("fgd", "draft_kb"):
+            path = tmp_path / f"{spec.name}.docx"
+            path.write_bytes(render_bytes(spec, build_context(agreement, version=2, final=final)))
+            out[spec.name] = docx_text(path)
+    return out
+
+
+def test_names_keep_the_degrees_as_the_person_writes_them(tmp_path: Path) -> None:
+    """Capitals for the bare name only ('M.Si.', never 'M.SI.'), no doubled full stop, pangkat and NIP for a Kabag."""
+    texts = _texts(_variant(tmp_path), tmp_path)
+    kb, notulen = texts["rancangan-kb"], texts["notulen-fgd"]
+    assert "1. | Dr. H. LA ODE FULAN, S.STP., M.Si. | : | Bupati Buton, yang diangkat" in kb
+    assert "MUSRIATI | Dr. H. LA ODE FULAN, S.STP., M.Si.\nNPK. [NPK PIHAK KEDUA] |" in kb
+    assert "yang dipimpin oleh Bupati Buton, Dr. H. La Ode Fulan, S.STP., M.Si.\nI.\tPESERTA" in notulen
+    notulis = "LA ODE BUDI, S.Sos., M.Si. | Dr. H. LA ODE FULAN, S.STP., M.Si.\nPembina (IV/a)\nNIP. 19750101 200003 1 002 |"
+    assert notulis in notulen
+    assert "BUPATI BUTON,\n\n | Dr. H. LA ODE FULAN, S.STP., M.Si." in texts["daftar-hadir-fgd"]
+    for name, text in texts.items():
+        assert "M.SI." not in text and "DR." not in text, name
+        assert ".." not in text, name
+
+
+def test_the_sekda_and_the_bupati_sign_without_nip(tmp_path: Path) -> None:
+    """Pasal 44: no NIP under the Bupati or the Sekda; a Pemda still on 54/2009 rules prints the Sekda's."""
+    undangan = _texts(_variant(tmp_path), tmp_path)["undangan-fgd"]
+    assert " | Drs. LA ODE SEKDA, M.Si.\n\nLampiran surat" in undangan
+    assert "NIP" not in undangan
+    on_54 = _variant(tmp_path, ("    sekda_nip: false", "    sekda_nip: true"))
+    assert " | Drs. LA ODE SEKDA, M.Si.\n | NIP. 19690806 199603 1 003\n" in _texts(on_54, tmp_path)["undangan-fgd"]
+
+
+def test_upper_casing_the_name_is_a_setting(tmp_path: Path) -> None:
+    """document.names.upper: false prints the name as written under the signatures too."""
+    texts = _texts(_variant(tmp_path, ("    upper: true", "    upper: false")), tmp_path)
+    assert "MUSRIATI" not in texts["rancangan-kb"]
+    assert "Musriati | Dr. H. La Ode Fulan, S.STP., M.Si.\nNPK." in texts["rancangan-kb"]
+
+
+@pytest.mark.parametrize(
+    ("template", "person", "upper", "printed"),
+    [
+        ("{{ p|nama_tanpa_gelar }}", {"name": BUPATI, "position": "Bupati Buton"}, True, "LA ODE FULAN"),
+        ("{{ p|nama_tanpa_gelar }}", {"name": BUPATI, "position": "Bupati Buton"}, False, "La Ode Fulan"),
+        ("{{ p|nama }}", {"name": BUPATI, "position": "Pj. Bupati Buton"}, True, "LA ODE FULAN"),
+        ("{{ p|nama_lengkap }}", {"name": BUPATI, "position": "Bupati Buton"}, True, BUPATI),
+        ("{{ p|nama }}", "Wa Ode Contoh, S.Pd.", True, "WA ODE CONTOH, S.Pd."),
+        ("{{ p|nama_lengkap|akhiri('.') }}", {"name": BUPATI, "position": "Bupati Buton"}, True, BUPATI),
+        (
+            "{{ p|nip_pangkat }}",
+            {"name": "X", "position": "Pj. Sekretaris Daerah Kabupaten Buton", "id": {"kind": "NIP", "number": "1"}},
+            True,
+            "",
+        ),
+        (
+            "{{ p|nip_pangkat }}",
+            {"name": "X", "position": "Kepala Dinas Sosial", "rank": "Pembina (IV/a)", "id": {"kind": "NIP", "number": "1"}},
+            True,
+            "Pembina (IV/a)\nNIP. 1",
+        ),
+    ],
+    ids=["keputusan", "keputusan-as-written", "pj-bupati", "running-text", "plain-name", "sentence-end", "pj-sekda", "kadis"],
+)
+def test_person_filters(template: str, person: object, upper: bool, printed: str) -> None:
+    """A Keputusan drops the degrees, a Pj/Plt/Plh signs with the bare name and no NIP, a Kepala Dinas adds both."""
+    from workflow.documents.environment import environment
+
+    context = {"p": person, "document": {"names": {"upper": upper, "sekda_nip": False}}}
+    assert environment().from_string(template).render(context) == printed
+
+
+def _signature_cells(path: Path) -> list[str]:
+    """The text of the space-to-sign row of the KB's main signature table: [PIHAK KEDUA's, PIHAK KESATU's]."""
+    from docx import Document
+
+    table = next(t for t in Document(str(path)).tables if t.rows[0].cells[0].text.startswith("PIHAK KEDUA"))
+    return [cell.text for cell in table.rows[1].cells]
+
+
+@pytest.mark.parametrize(
+    ("meterai_by", "cells"),
+    [("partner", ["meterai Rp10.000", ""]), ("pemda", ["", "meterai Rp10.000"]), ("both", ["meterai Rp10.000"] * 2)],
+)
+def test_meterai_hint_is_where_the_signatory_affixes_it_and_never_in_the_final_text(
+    meterai_by: str, cells: list[str], tmp_path: Path
+) -> None:
+    """The draft marks the meterai on the side the data name (the partner by default); the text for signature never."""
+    from workflow.commands.agreements import load_file
+    from workflow.documents.context import build_context
+    from workflow.documents.render import render_bytes
+
+    spec = next(d for _s, d in load_catalogue().documents() if d.name == "rancangan-kb")
+    agreement = load_file(_variant(tmp_path, ("meterai_by: partner", f"meterai_by: {meterai_by}")))
+    draft, final = tmp_path / "draft.docx", tmp_path / "final.docx"
+    draft.write_bytes(render_bytes(spec, build_context(agreement, version=1)))
+    final.write_bytes(render_bytes(spec, build_context(agreement, version=1, final=True)))
+    assert _signature_cells(draft) == cells
+    assert _signature_cells(final) == ["", ""]
+    with zipfile.ZipFile(final) as zf:
+        assert "meterai Rp" not in zf.read("word/document.xml").decode("utf-8")
+
+
+def test_files_written_before_names_and_meterai_settings_stay_valid(tmp_path: Path) -> None:
+    """Without document.meterai_by and names, coverage.jkm, lead_nip/lead_rank and rank, the file loads and
+    the documents are the same: the example writes the defaults out."""
+    text = (PROJECT / "agreements" / SLUG / "agreement.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    old: list[str] = []
+    skipping = ""
+    for line in lines:
+        key = line.strip().split(":")[0]
+        indent = line[: len(line) - len(line.lstrip())]
+        if skipping and (not line.strip() or len(indent) > len(skipping)):
+            continue
+        skipping = ""
+        if key in ("meterai_by", "lead_nip", "lead_rank", "rank"):
+            continue
+        if key in ("names", "jkm"):
+            skipping = indent
+            continue
+        old.append(line)
+    before = tmp_path / "old" / "agreement.yaml"
+    before.parent.mkdir()
+    before.write_text("".join(old), encoding="utf-8")
+    written = before.read_text(encoding="utf-8")
+    assert "meterai_by" not in written and "scholarship_years" not in written and "lead_nip" not in written
+    now = tmp_path / "now"
+    now.mkdir()
+    assert _texts(before, before.parent) == _texts(PROJECT / "agreements" / SLUG / "agreement.yaml", now)

@@ -147,7 +147,9 @@ def test_pks_needs_its_own_nomor_date_and_file(root: Path, run: Callable[..., Re
         "pks.nomor_pemda is empty: the Perjanjian Kerja Sama has no nomor of its own yet; "
         "pks.nomor_partner is empty: the Perjanjian Kerja Sama has no nomor of its own yet; "
         "pks.date is empty: the date the Perjanjian Kerja Sama is signed must be in its text; "
-        "kb.pdf is the signed file already recorded by sign_kb in entry 10 (same SHA-256)\n"
+        "kb.pdf is the signed file already recorded by sign_kb in entry 10 (same SHA-256); "
+        "the final text still shows [DAFTAR PESERTA BELUM DILAMPIRKAN], [NOMOR PKS PIHAK KEDUA], "
+        "[NOMOR PKS PIHAK KESATU], [TANGGAL PENANDATANGANAN PKS]\n"
     )
     assert tree_hash(root) == before
 

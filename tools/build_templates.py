@@ -136,14 +136,18 @@ def loop(where: Container, head: str, body: str, *, left: float = 0, hang: float
 
 def lettered(where: Container, items: str, *, left: float = 1.0, end: str = ";") -> None:
     """'a. item;' for each item of the list at path ``items`` (the last item ends with a full stop)."""
-    body = f"{{{{ '{LETTERS}'[loop.index0] }}}}.\t{{{{ item }}}}{{{{ '.' if loop.last else '{end}' }}}}"
+    body = f"{{{{ '{LETTERS}'[loop.index0] }}}}.\t{{{{ item|akhiri('.' if loop.last else '{end}') }}}}"
     loop(where, f"for item in {items}", body, left=left, hang=0.75)
 
 
 def numbered(where: Container, items: str, *, left: float = 1.0, end: str = "", text: str = "{{ item }}") -> None:
-    """'1. item' for each item of the list at path ``items`` (``text`` shows one item)."""
-    tail = "{{ '.' if loop.last else ';' }}" if end == ";" else end
-    body = f"{{{{ loop.index }}}}.\t{text}{tail}"
+    """'1. item' for each item of the list at path ``items`` (``text`` shows one item); an item ending in an
+    abbreviation ('dll.') gets no second full stop."""
+    if end == ";" and text == "{{ item }}":
+        body = "{{ loop.index }}.\t{{ item|akhiri('.' if loop.last else ';') }}"
+    else:
+        tail = "{{ '.' if loop.last else ';' }}" if end == ";" else end
+        body = f"{{{{ loop.index }}}}.\t{text}{tail}"
     loop(where, f"for item in {items}", body, left=left, hang=0.75)
 
 
@@ -254,7 +258,11 @@ def page_break(doc: DocxDocument) -> None:
 
 @dataclass(frozen=True)
 class Sig:
-    """One signature block. Heading lines starting with '~' are plain, the others bold."""
+    """One signature block. Heading lines starting with '~' are plain, the others bold.
+
+    ``who`` is the name line (``{{ official|nama }}``), ``id_line`` the pangkat and NIP/NPK lines under it
+    (:func:`id_line`), ``stamp`` the meterai hint of the drafts (:func:`meterai`).
+    """
 
     heading: list[str]
     who: str
@@ -265,8 +273,10 @@ class Sig:
 def signatures(where: Container, left: Sig | None, right: Sig | None, *, gap: float = 2.4) -> Table:
     """Signature blocks side by side, in rows so that both names sit on the same line.
 
-    Rows: headings, space to sign (with the meterai note), name, NIP/NPK. The rows never split
-    across pages and stay with the paragraph before them.
+    Rows: headings, space to sign (with the meterai hint of a draft), name, pangkat and NIP/NPK. The
+    rows never split across pages and stay with the paragraph before them. The meterai hint is a small
+    grey framed "meterai Rp10.000" where the signatory affixes it; the text for signature (``final``)
+    never shows it.
     """
     t = grid(where, 4, [8.0, 8.0])
     for col, sig in enumerate((left, right)):
@@ -278,9 +288,13 @@ def signatures(where: Container, left: Sig | None, right: Sig | None, *, gap: fl
             plain = line.startswith("~")
             p.add_run(line.lstrip("~")).bold = not plain
         if sig.stamp:
-            run = cells[1].paragraphs[0].add_run(sig.stamp)
+            run = cells[1].paragraphs[0].add_run("{% if not final %}" + sig.stamp + "{% endif %}")
             run.font.size = Pt(8)
             run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+            frame = OxmlElement("w:bdr")  # a character border: drawn around the text only, so nothing when it is empty
+            for key, val in (("w:val", "dashed"), ("w:sz", "4"), ("w:space", "4"), ("w:color", "808080")):
+                frame.set(qn(key), val)
+            run._r.get_or_add_rPr().append(frame)
         name = cells[2].paragraphs[0].add_run(sig.who)
         name.bold = name.underline = True
         if sig.id_line:
@@ -304,12 +318,25 @@ def signatures(where: Container, left: Sig | None, right: Sig | None, *, gap: fl
     return t
 
 
-ID_LINE = "{% if OFFICIAL.id %}{{ OFFICIAL.id.kind }}. {{ OFFICIAL.id.number }}{% endif %}"
+ID_LINE = "{{ OFFICIAL|nip_pangkat }}"
 
 
 def id_line(official: str) -> str:
-    """'NIP. 1969...' or nothing, for an official at path ``official``."""
+    """The lines under the name of the official at path ``official``: pangkat/golongan and 'NIP. 1969...'
+    (or 'NPK. ...') where the data have them; nothing for a Kepala Daerah, Wakil or Sekda (Pasal 44)."""
     return ID_LINE.replace("OFFICIAL", official)
+
+
+def name_line(official: str) -> str:
+    """The name under a signature of the official at path ``official``: degrees as the person writes them,
+    the bare name in capitals when ``document.names.upper`` says so."""
+    return f"{{{{ {official}|nama }}}}"
+
+
+def meterai(side: str) -> str:
+    """The meterai hint of a signature block of ``side`` ('pemda' or 'partner'), shown only when that party's
+    signatory affixes the meterai (``document.meterai_by``)."""
+    return f"{{% if document.{side}_affixes_meterai %}}meterai {{{{ document.meterai|rupiah(decimals=False) }}}}{{% endif %}}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -336,11 +363,9 @@ def undangan_fgd() -> DocxDocument:
         cell_text(row.cells[0], k)
         cell_text(row.cells[1], ":")
         cell_text(row.cells[2], v, bold=(k == "Hal"))
-    cell = t.rows[0].cells[3]
-    cell_text(cell, "Kepada")
-    for line in ("Yth. Bapak/Ibu (daftar terlampir)", "di –", "      Tempat"):
-        q = cell.add_paragraph(line)
-        q.paragraph_format.space_after = Pt(0)
+    # the addressee beside Nomor to Hal, one line a row: in one cell it would push the rows apart
+    for row, line in zip(t.rows, ("Kepada", "Yth. Bapak/Ibu (daftar terlampir)", "di –", "      Tempat"), strict=True):
+        cell_text(row.cells[3], line)
     para(doc, "", after=6)
     para(
         doc,
@@ -373,7 +398,7 @@ def undangan_fgd() -> DocxDocument:
         "{% if fgd.invitation.on_behalf_of %}a.n. {{ fgd.invitation.on_behalf_of }}{% endif %}",
         "{{ fgd.invitation.signer.position|upper }},",
     ]
-    signatures(doc, None, Sig(heading, "{{ fgd.invitation.signer.name }}", id_line("fgd.invitation.signer")))
+    signatures(doc, None, Sig(heading, name_line("fgd.invitation.signer"), id_line("fgd.invitation.signer")))
     page_break(doc)
     para(doc, "Lampiran surat {{ fgd.invitation.signer.position }}", align=L, after=0, size=10)
     kv(
@@ -417,7 +442,7 @@ def daftar_hadir_fgd() -> DocxDocument:
     row_loop(
         t,
         "for p in fgd.invitees",
-        ["{{ loop.index }}.", "{% if p.name %}{{ p.name }}{% endif %}", "{{ p.position }}", "{{ loop.index }}."],
+        ["{{ loop.index }}.", "{% if p.name %}{{ p|nama_lengkap }}{% endif %}", "{{ p.position }}", "{{ loop.index }}."],
         aligns=[C, L, L, L],
     )
     for extra in range(1, 4):
@@ -436,7 +461,7 @@ def daftar_hadir_fgd() -> DocxDocument:
         None,
         Sig(
             ["~{{ signing.place }}, {{ fgd.date|tanggal }}", "{{ fgd.chair.position|upper }},"],
-            "{{ fgd.chair.name|upper }}",
+            name_line("fgd.chair"),
             id_line("fgd.chair"),
         ),
     )
@@ -458,11 +483,12 @@ def notulen_fgd() -> DocxDocument:
         doc,
         "Pada hari ini {{ fgd.date|tanggal_kata }}, pukul {{ fgd.time }} {{ fgd.timezone }}, bertempat di "
         "{{ fgd.venue }}, telah dilaksanakan Focus Group Discussion (FGD) tentang {{ fgd.topic }} "
-        "yang dipimpin oleh {{ fgd.chair.position }}{% if fgd.chair.name is known %}, {{ fgd.chair.name }}{% endif %}.",
+        "yang dipimpin oleh {{ fgd.chair.position }}{% if fgd.chair.name is known %}, "
+        "{{ fgd.chair|nama_lengkap|akhiri('.') }}{% else %}.{% endif %}",
     )
     para(doc, "I.\tPESERTA", bold=True, left=0.75, hang=0.75, before=6, keep=True)
     para(doc, "FGD dihadiri oleh:", left=0.75)
-    attendee = "{% if item.name %}{{ item.name }}, {% endif %}{{ item.position }}"
+    attendee = "{% if item.name %}{{ item|nama_lengkap }}, {% endif %}{{ item.position }}"
     numbered(doc, "fgd.attendees", left=1.5, end=";", text=attendee)
     para(doc, "II.\tAGENDA", bold=True, left=0.75, hang=0.75, before=6, keep=True)
     numbered(doc, "fgd.agenda", left=1.5, end=";")
@@ -499,12 +525,8 @@ def notulen_fgd() -> DocxDocument:
     )
     signatures(
         doc,
-        Sig(["~", "NOTULIS,"], "{{ fgd.minutes_taker.name }}", id_line("fgd.minutes_taker")),
-        Sig(
-            ["~{{ signing.place }}, {{ fgd.date|tanggal }}", "PIMPINAN FGD,"],
-            "{{ fgd.chair.name|upper }}",
-            id_line("fgd.chair"),
-        ),
+        Sig(["~", "NOTULIS,"], name_line("fgd.minutes_taker"), id_line("fgd.minutes_taker")),
+        Sig(["~{{ signing.place }}, {{ fgd.date|tanggal }}", "PIMPINAN FGD,"], name_line("fgd.chair"), id_line("fgd.chair")),
     )
     return doc
 
@@ -537,7 +559,7 @@ def komparisi(doc: DocxDocument, n: int, who: str, label: str, end: str) -> None
     t = grid(doc, 1, [0.75, 4.75, 0.5, 10.0])
     cells = t.rows[0].cells
     cell_text(cells[0], f"{n}.")
-    cell_text(cells[1], f"{{{{ parties.{who}.representative.name|upper }}}}", bold=True)
+    cell_text(cells[1], name_line(f"parties.{who}.representative"), bold=True)
     cell_text(cells[2], ":")
     p = cell_text(
         cells[3],
@@ -552,19 +574,21 @@ def komparisi(doc: DocxDocument, n: int, who: str, label: str, end: str) -> None
 
 
 def kb_signatures(doc: DocxDocument, *, stamp: bool) -> None:
-    """PIHAK KEDUA on the left (with the meterai), PIHAK KESATU on the right (DOMAIN.md §4.1)."""
+    """PIHAK KEDUA on the left, PIHAK KESATU on the right (DOMAIN.md §4.1); with ``stamp``, the meterai hint
+    of a draft on the side whose signatory affixes it (``document.meterai_by``, the partner by default)."""
     signatures(
         doc,
         Sig(
             ["{{ pihak_kedua }},", "{{ parties.partner.representative.position|upper }},"],
-            "{{ parties.partner.representative.name|upper }}",
+            name_line("parties.partner.representative"),
             id_line("parties.partner.representative"),
-            "meterai {{ document.meterai|rupiah(decimals=False) }}" if stamp else None,
+            meterai("partner") if stamp else None,
         ),
         Sig(
             ["{{ pihak_kesatu }},", "{{ parties.pemda.representative.position|upper }},"],
-            "{{ parties.pemda.representative.name|upper }}",
+            name_line("parties.pemda.representative"),
             id_line("parties.pemda.representative"),
+            meterai("pemda") if stamp else None,
         ),
         gap=2.8,
     )
@@ -601,7 +625,7 @@ def rancangan_kb() -> DocxDocument:
     loop(
         doc,
         "for item in considerations",
-        f"{{{{ '{LETTERS}'[loop.index0] }}}}.\tbahwa {{{{ item }}}}{{{{ '.' if loop.last else ';' }}}}",
+        f"{{{{ '{LETTERS}'[loop.index0] }}}}.\tbahwa {{{{ item|akhiri('.' if loop.last else ';') }}}}",
         left=0.75,
         hang=0.75,
     )
@@ -904,7 +928,7 @@ def laporan_monev() -> DocxDocument:
     title(doc, "ANTARA {{ parties.pemda.name|upper }}")
     title(doc, "DAN {{ parties.partner.name|upper }}")
     title(doc, "{{ report.period|upper }}", after=12)
-    kv(
+    facts = kv(
         doc,
         [
             ("Periode", "{{ report.start|tanggal }} s.d. {{ report.end|tanggal }}"),
@@ -913,6 +937,8 @@ def laporan_monev() -> DocxDocument:
             ("Disusun oleh", "Tim Teknis, diketuai {{ technical_team.lead }}"),
         ],
     )
+    for row in facts.rows:  # a nomor cannot break: justified, its line would gape
+        row.cells[2].paragraphs[0].paragraph_format.alignment = L
     para(doc, "I.\tCAPAIAN KINERJA", bold=True, left=0.75, hang=0.75, before=12, keep=True)
     t = grid(doc, 1, [4.4, 3.9, 3.9, 3.8], borders=True)
     for cell, head in zip(t.rows[0].cells, ("Indikator", "Capaian", "Target", "Keterangan"), strict=True):
@@ -929,6 +955,8 @@ def laporan_monev() -> DocxDocument:
     para(doc, "IV.\tPERMASALAHAN DAN TINDAK LANJUT", bold=True, left=0.75, hang=0.75, before=12, keep=True)
     numbered(doc, "report.issues", left=1.5)
     para(doc, "V.\tREKOMENDASI", bold=True, left=0.75, hang=0.75, before=12, keep=True)
+    para(doc, "Berdasarkan capaian kinerja pada periode ini, Tim Teknis merekomendasikan:", left=0.75, keep=True)
+    numbered(doc, "report.recommendations", left=1.5)
     para(
         doc,
         "Berdasarkan hasil monitoring dan evaluasi, pelaksanaan kerja sama ini direkomendasikan untuk "
@@ -942,54 +970,159 @@ def laporan_monev() -> DocxDocument:
         None,
         Sig(
             ["~{{ signing.place }}, {{ report.end|tanggal }}", "KETUA TIM TEKNIS,", "{{ technical_team.lead|upper }}"],
-            "{{ technical_team.lead_name }}",
+            name_line("technical_team.signer"),
+            id_line("technical_team.signer"),
         ),
     )
     return doc
 
 
 def ba_santunan() -> DocxDocument:
-    """Berita Acara Penyerahan Santunan JKM: heir, amount in figures and words, two signatures."""
+    """Berita Acara Penyerahan Santunan JKM (DOCUMENTS.md D14): its nomor, who hands over and who receives (with the
+    relationship to the deceased), the deceased (masked NIK, KPJ), the parts of the benefit in figures and words,
+    the scholarship, and the signatures with the witnesses."""
     doc = new_document(paper="A4")
     page_number_footer(doc)
     title(doc, "BERITA ACARA")
-    title(doc, "PENYERAHAN SANTUNAN JAMINAN KEMATIAN (JKM)", after=18)
+    title(doc, "PENYERAHAN SANTUNAN JAMINAN KEMATIAN (JKM)")
+    para(doc, "Nomor: {{ santunan.nomor }}", align=C, after=18)
     para(
         doc,
-        "Pada hari ini {{ santunan.date|tanggal_kata }}, bertempat di {{ signing.place }}, dalam rangka pelaksanaan "
-        "{{ document.name }} antara {{ parties.pemda.name }} dan {{ parties.partner.name }} tentang {{ document.subject }}, "
-        "telah diserahkan santunan Jaminan Kematian kepada:",
+        "Pada hari ini {{ santunan.date|tanggal_kata }}, bertempat di {{ signing.place }}, yang bertanda tangan di bawah ini:",
     )
-    kv(
+    t = grid(doc, 4, [0.75, 5.75, 0.5, 9.0])
+    rows = [
+        ("1.", "Nama", "{{ parties.partner.representative|nama_lengkap }}"),
+        ("", "{{ parties.partner.representative.id.kind if parties.partner.representative.id else 'NPK' }}", ""),
+        ("", "Jabatan", "{{ parties.partner.representative.position }}"),
+        ("", "", ""),
+    ]
+    for row, (n, key, value) in zip(t.rows, rows, strict=True):
+        cell_text(row.cells[0], n)
+        cell_text(row.cells[1], key)
+        cell_text(row.cells[2], ":" if key else "")
+        cell_text(row.cells[3], value)
+    cell_text(
+        t.rows[1].cells[3],
+        "{% if parties.partner.representative.id %}{{ parties.partner.representative.id.number }}{% else %}-{% endif %}",
+    )
+    runs(t.rows[3].cells[1].paragraphs[0], ("", "selanjutnya disebut "), ("b", "PIHAK YANG MENYERAHKAN"), ("", ";"))
+    t.rows[3].cells[1].merge(t.rows[3].cells[3])
+    t = grid(doc, 3, [0.75, 5.75, 0.5, 9.0])
+    rows = [
+        ("2.", "Nama", "{{ santunan.heir|nama_lengkap }}"),
+        ("", "Hubungan dengan peserta", "{{ santunan.relationship }}"),
+        ("", "", ""),
+    ]
+    for row, (n, key, value) in zip(t.rows, rows, strict=True):
+        cell_text(row.cells[0], n)
+        cell_text(row.cells[1], key)
+        cell_text(row.cells[2], ":" if key else "")
+        cell_text(row.cells[3], value)
+    runs(
+        t.rows[2].cells[1].paragraphs[0],
+        ("", "selanjutnya disebut "),
+        ("b", "PIHAK YANG MENERIMA"),
+        ("", ", sebagai ahli waris."),
+    )
+    t.rows[2].cells[1].merge(t.rows[2].cells[3])
+    para(doc, "", after=6)
+    p = para(doc)
+    runs(
+        p,
+        ("b", "PIHAK YANG MENYERAHKAN"),
+        ("", " telah menyerahkan kepada "),
+        ("b", "PIHAK YANG MENERIMA"),
+        (
+            "",
+            " santunan Jaminan Kematian atas meninggalnya peserta program jaminan sosial ketenagakerjaan berikut, "
+            "bukan akibat kecelakaan kerja:",
+        ),
+    )
+    deceased = kv(
         doc,
         [
-            ("Nama ahli waris", "{{ santunan.heir }}"),
-            ("Peserta", "{{ santunan.participant }}"),
-            ("Jumlah santunan", "{{ santunan.amount|rupiah_lengkap }}"),
+            ("Nama peserta", "{{ santunan.participant }}"),
+            ("NIK", "{{ santunan.nik }}"),
+            ("Nomor KPJ", "{{ santunan.kpj }}"),
+            ("Tanggal meninggal", "{{ santunan.died|tanggal }}"),
+            ("Kepesertaan", "{{ santunan.segment }}"),
+            (
+                "Iuran dibayar oleh",
+                "{{ parties.pemda.name }}, berdasarkan {{ document.name }} Nomor {{ parties.pemda.nomor }} "
+                "dan Nomor {{ parties.partner.nomor }}",
+            ),
         ],
         widths=(4.5, 0.5, 11.0),
     )
+    for row in deceased.rows:  # numbers that cannot break would stretch a justified line
+        row.cells[2].paragraphs[0].paragraph_format.alignment = L
     para(doc, "", after=6)
-    para(
-        doc,
-        "Santunan tersebut diserahkan oleh {{ parties.partner.short_name }} dan diterima oleh ahli waris dalam keadaan lengkap. "
-        "Demikian Berita Acara ini dibuat untuk dipergunakan sebagaimana mestinya.",
-        after=18,
-        keep=True,
+    para(doc, "dengan rincian manfaat sesuai {{ santunan.basis }}:", keep=True)
+    t = grid(doc, 1, [1.2, 10.3, 4.5], borders=True)
+    for cell, head in zip(t.rows[0].cells, ("No.", "Manfaat", "Jumlah"), strict=True):
+        cell_text(cell, head, bold=True, align=C)
+    row_loop(
+        t,
+        "for part in santunan.parts",
+        ["{{ loop.index }}.", "{{ part.name }}{% if part.note %}, {{ part.note }}{% endif %}", "{{ part.amount|rupiah }}"],
+        aligns=[C, L, R],
+    )
+    total = t.add_row()
+    cell_text(total.cells[1], "Jumlah", bold=True)
+    cell_text(total.cells[2], "{{ santunan.total|rupiah }}", bold=True, align=R)
+    para(doc, "", after=6)
+    para(doc, "Jumlah yang diserahkan sebesar {{ santunan.total|rupiah_lengkap }}.")
+    para(doc, "{%p if santunan.scholarship %}", after=0)
+    para(doc, "Beasiswa pendidikan anak: {{ santunan.scholarship|akhiri('.') }}")
+    para(doc, "{%p endif %}", after=0)
+    para(doc, "{%p if santunan.reason %}", after=0)
+    para(doc, "Keterangan: {{ santunan.reason|akhiri('.') }}")
+    para(doc, "{%p endif %}", after=0)
+    p = para(doc, after=18, keep=True)
+    runs(
+        p,
+        ("b", "PIHAK YANG MENERIMA"),
+        (
+            "",
+            " menyatakan telah menerima santunan tersebut dalam jumlah lengkap. Demikian Berita Acara ini dibuat "
+            "untuk dipergunakan sebagaimana mestinya.",
+        ),
     )
     signatures(
         doc,
-        Sig(["~", "YANG MENERIMA,", "AHLI WARIS"], "{{ santunan.heir|upper }}"),
+        Sig(["~", "PIHAK YANG MENERIMA,", "~Ahli Waris"], "{{ santunan.heir|nama }}"),
         Sig(
             [
                 "~{{ signing.place }}, {{ santunan.date|tanggal }}",
-                "YANG MENYERAHKAN,",
-                "{{ parties.partner.representative.position|upper }}",
+                "PIHAK YANG MENYERAHKAN,",
+                "~{{ parties.partner.representative.position }}",
             ],
-            "{{ parties.partner.representative.name|upper }}",
+            name_line("parties.partner.representative"),
             id_line("parties.partner.representative"),
         ),
     )
+    para(doc, "", after=12, keep=True)
+    title(doc, "SAKSI-SAKSI", after=6)
+    t = grid(doc, 1, [1.2, 6.3, 5.0, 3.5], borders=True)
+    for cell, head in zip(t.rows[0].cells, ("No.", "Nama", "Jabatan", "Tanda Tangan"), strict=True):
+        cell_text(cell, head, bold=True, align=C)
+    row_loop(
+        t,
+        "for w in santunan.witnesses",
+        ["{{ loop.index }}.", "{{ w|nama }}", "{{ w.position }}", "{{ loop.index }}."],
+        aligns=[C, L, L, L],
+    )
+    body = t.rows[2]  # the repeated row: the pangkat and NIP under the name, room to sign
+    q = body.cells[1].add_paragraph("{{ w|nip_pangkat }}")
+    q.paragraph_format.space_after = Pt(0)
+    for run in q.runs:
+        run.font.size = Pt(10)
+    tr_pr = body._tr.get_or_add_trPr()
+    height = OxmlElement("w:trHeight")
+    height.set(qn("w:val"), str(int(Cm(1.4).twips)))
+    height.set(qn("w:hRule"), "atLeast")
+    tr_pr.append(height)
     return doc
 
 

@@ -3,7 +3,8 @@
 The demo walks the copy from the FGD to a signed Kesepakatan Bersama: FGD documents, the KSDPK
 steps, draft v1, a legal review that asks for changes, draft v2, an approval, the final text as
 PDF/A and a generated stand-in for the signed scan, marked as a demo file, and the BagIt archive of
-the signed version. Facts the
+the signed version. It then imports 1.000 synthetic participants, drafts the Perjanjian Kerja Sama
+(Lampiran I lists them), signs it and records a quarter of monitoring. Facts the
 real file leaves unknown (nomor, NPK, addresses, the signing date) are filled in the copy with values
 marked [CONTOH], so nobody mistakes them for real ones.
 """
@@ -29,15 +30,44 @@ DEMO_DAY = date(2025, 6, 16)  # the demo's "today", so dates in the story agree 
 SIGN_DAY = date(2025, 6, 24)
 REPORT_DAY = date(2025, 10, 1)
 PKS_SIGNER = """
-# Added by mou demo: the PKS is signed by the Bupati himself (no surat kuasa needed).
+# Added by mou demo: the Kepala Dinas signs the PKS under a surat kuasa of the Bupati; the tim teknis
+# is formed by a Keputusan Bupati once the PKS is signed.
 pks:
   signer:
-    name: Alvin
-    position: Bupati Buton
-  surat_kuasa:
+    name: La Ode Contoh, S.STP., M.Si.  # filled by mou demo
+    position: Kepala Dinas Tenaga Kerja Kabupaten Buton
+    rank: Pembina Utama Muda (IV/c)  # filled by mou demo
+    id:
+      kind: NIP
+      number: 19750101 200001 1 001  # filled by mou demo
+  surat_kuasa: '[CONTOH] 180/012/SK/2025'  # filled by mou demo
   nomor_pemda: '[CONTOH] 000.8.3.3/002/PKS/2025'  # filled by mou demo
   nomor_partner: '[CONTOH] PKS/001/KC-BAUBAU/2025'  # filled by mou demo
   date: 2025-06-24  # filled by mou demo
+
+power_of_attorney:
+  date: 2025-06-20  # filled by mou demo
+  grantee_rank: Pembina Utama Muda (IV/c)  # filled by mou demo
+
+team_decree:
+  date: 2025-06-30  # filled by mou demo
+  budget_regulation:  # unknown: the Keputusan shows a placeholder
+"""
+
+RECONCILIATION = """
+# Added by mou demo: the reconciliation of July 2025 between the Dinas and BPJS Ketenagakerjaan.
+reconciliation:
+  period: 2025-07-01
+  date: 2025-08-05  # filled by mou demo
+  nomor_pemda: '[CONTOH] 000.8.3.3/021/BA/2025'  # filled by mou demo
+  nomor_partner: '[CONTOH] BA/007/KC-BAUBAU/2025'  # filled by mou demo
+  unit:  # unknown: the berita acara shows a placeholder
+  lead_nip:
+  listed: 1000
+  registered: 1000
+  active: 1000
+  paid: 16800000
+  payment_reference: CONTOH-SP2D-2025-07
 """
 
 OPD = "Dinas Tenaga Kerja Kabupaten Buton"
@@ -60,6 +90,27 @@ EXAMPLES = [
     ("signing.date", "2025-06-24"),
 ]
 MARKED = [path for path, _ in EXAMPLES] + ["pks.nomor_pemda", "pks.nomor_partner", "pks.date"]
+SIGNER_MARKED = [
+    "pks.signer.name",
+    "pks.signer.rank",
+    "pks.signer.id.number",
+    "pks.surat_kuasa",
+    "power_of_attorney.date",
+    "power_of_attorney.grantee_rank",
+    "team_decree.date",
+]
+RECONCILIATION_MARKED = ["reconciliation.date", "reconciliation.nomor_pemda", "reconciliation.nomor_partner"]
+"""Invented values the demo adds with the PKS signatory and the reconciliation, listed in ``examples:`` then."""
+
+
+def _append(store: Store, block: str, marked: list[str]) -> None:
+    """Add ``block`` to the copy's agreement.yaml and its invented values to the ``examples:`` list."""
+    text = store.read(EXAMPLE_SLUG, AGREEMENT_FILE).decode("utf-8")
+    listed = "".join(f"  - {path}\n" for path in marked)
+    text = text.replace("\nexamples:\n", "\nexamples:\n" + listed, 1)
+    store.replace(EXAMPLE_SLUG, AGREEMENT_FILE, (text + block).encode("utf-8"))
+
+
 """Every invented value, listed in the copy's ``examples:`` so each document prints it marked [CONTOH]."""
 
 
@@ -160,8 +211,13 @@ def _implement(store: Store, out: Path, steps: list[Step], fire: Any) -> Any:
     from workflow.commands.report import report
     from workflow.commands.signing import sign
 
-    store.replace(EXAMPLE_SLUG, AGREEMENT_FILE, store.read(EXAMPLE_SLUG, AGREEMENT_FILE) + PKS_SIGNER.encode("utf-8"))
-    steps.append(Step("added the PKS signatory (the Bupati) to the copy", []))
+    _append(store, PKS_SIGNER, SIGNER_MARKED)
+    steps.append(Step("added the PKS signatory (the Kepala Dinas, under a surat kuasa) to the copy", []))
+    # Lampiran I of the PKS lists the participants: the list is imported before the PKS is drafted
+    listing = out / "CONTOH-peserta-p3ke.csv"
+    listing.write_text(synthetic(1000, date(2025, 7, 1)), encoding="utf-8")
+    people = import_participants(store, EXAMPLE_SLUG, listing, OPD)
+    steps.append(Step(f"imported {len(people)} synthetic participants ({listing.name}; fake names, valid NIK structure)", []))
     fire("start_pks_draft", OPD)
     fire("request_pks_review", OPD)
     fire("approve_pks", HUKUM)
@@ -171,13 +227,14 @@ def _implement(store: Store, out: Path, steps: list[Step], fire: Any) -> Any:
     )
     entry = sign(store, EXAMPLE_SLUG, "pks", [scan], SIGN_DAY, actor=OPD, when=SIGN_DAY)
     steps.append(Step(f"sign pks by {OPD}: {entry['from']} -> {entry['to']}", []))
+    steps.append(Step(f"render tim_teknis by {OPD}", record_render(store, EXAMPLE_SLUG, ["tim_teknis"], None, OPD)))
     entry = advance(store, EXAMPLE_SLUG, "start_implementation", OPD, when=date(2025, 7, 1))
     steps.append(Step(f"start_implementation by {OPD}: {entry['from']} -> {entry['to']}", []))
-    listing = out / "CONTOH-peserta-p3ke.csv"
-    listing.write_text(synthetic(1000, date(2025, 7, 1)), encoding="utf-8")
-    people = import_participants(store, EXAMPLE_SLUG, listing, OPD)
-    steps.append(Step(f"imported {len(people)} synthetic participants ({listing.name}; fake names, valid NIK structure)", []))
     for month, paid_on in (("2025-07", date(2025, 7, 15)), ("2025-08", date(2025, 8, 15)), ("2025-09", date(2025, 9, 15))):
+        if month == "2025-08":  # July paid: the Dinas and BPJS reconcile the list and the iuran of July
+            _append(store, RECONCILIATION, RECONCILIATION_MARKED)
+            docs = record_render(store, EXAMPLE_SLUG, ["rekonsiliasi"], None, OPD)
+            steps.append(Step(f"render rekonsiliasi (July 2025) by {OPD}", docs))
         log(
             store,
             EXAMPLE_SLUG,

@@ -6,15 +6,16 @@ verify. KPIs are computed from them and from the participant list, never stored.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from workflow import config
 from workflow.commands.lifecycle import due_of
 from workflow.commands.participants import load_participants
 from workflow.commands.session import Session, Snapshot, reader, role_for, session, snapshot
-from workflow.data import ledger
+from workflow.data import formatting, ledger
 from workflow.data.kpis import Kpis, kpis_of
 from workflow.data.model import Agreement
 from workflow.data.periods import month_of as _month
@@ -25,6 +26,13 @@ from workflow.records.store import Artifact, Store
 
 KINDS = ("enrolment", "payment", "claim", "santunan", "correction", "void", "meeting", "issue", "note")
 MONEY_KINDS = {"enrolment", "payment", "claim", "santunan", "correction", "void"}  # checked by workflow.data.ledger
+PARTICULARS = ("nomor", "relationship", "kpj", "died", "scholarship", "witnesses")
+"""What a santunan's Berita Acara states beside the ledger's figures (heir, amount, participant): its own
+nomor, the heir's relationship to the deceased, the KPJ number, the date of death, a scholarship paid with
+it (rupiah) and the witnesses. They are facts of the document, not money: recorded with the Berita Acara
+as ``santunan/ba-santunan-jkm-vN.json`` (an artifact of the entry, so `mou verify` checks it), and a
+correction of the santunan starts from them."""
+PARTICULARS_DIR = "santunan"
 
 
 def log(
@@ -41,7 +49,10 @@ def log(
 
     Figures by kind: enrolment (count), payment (period YYYY-MM, workers, amount, reference),
     claim (programme, cases, amount, nik), santunan (heir, amount, nik, reason when the amount is not
-    the JKM benefit), correction (corrects, reason and the figures that change), void (corrects,
+    the JKM benefit; and for its Berita Acara the :data:`PARTICULARS` nomor, relationship, kpj, died
+    (a date), scholarship (rupiah) and witnesses (each 'name | position' or 'name | position | NIP', or a
+    mapping with those keys), any of which may be left out and then shows as a placeholder), correction
+    (corrects, reason and the figures that change; of a santunan also its particulars), void (corrects,
     reason), meeting/issue/note (none). Money entries follow the rules of ``workflow.data.ledger``; a
     claim's or santunan's NIK is recorded masked, with the participant's name and list row.
     """
@@ -64,16 +75,35 @@ def log(
             reasons.append(refusal)
         if kind in MONEY_KINDS and not snap.process.state(snap.state).implementing:
             reasons.append(f"{kind} is logged during implementation, the agreement is in {snap.state}")
-        data = {k: v for k, v in figures.items() if v is not None}
+        data = {k: v for k, v in figures.items() if v is not None and k not in PARTICULARS}
+        given = {k: v for k, v in figures.items() if k in PARTICULARS and v not in (None, (), [])}  # () : none given
         data = _check(kind, {**data, "date": when.isoformat()}, terms, snap.entries, reader(store, slug), today, reasons)
+        of_santunan = kind == "santunan" or (kind == "correction" and data.get("kind") == "santunan")
+        problems: list[tuple[str, str, str]] = []  # (rule, field, reason) of the Berita Acara's particulars
+        particulars: dict[str, Any] = {}
+        if of_santunan:
+            previous = {} if kind == "santunan" else _particulars_of(s, data["corrects"])
+            handed = when if kind == "santunan" else ledger.book(snap.entries)[data["corrects"]].on
+            figures_now = data if kind == "santunan" else data["figures"]
+            member = _member(s, figures_now) if not reasons else None
+            particulars = _particulars({**previous, **given}, terms, member, handed, problems)
+        elif given:
+            what = ", ".join(sorted(given))
+            problems.append(
+                ("santunan.particulars", sorted(given)[0], f"{what}: facts of a santunan's Berita Acara, not of {kind}")
+            )
+        reasons += [reason for _, _, reason in problems]
         if reasons:
-            raise Refusal(kind, reasons)
+            refused = Refusal(kind, reasons)
+            if problems:  # name the first rule of the Berita Acara's particulars broken, for a front end to mark
+                refused.rule, refused.field = problems[0][0], problems[0][1]
+                refused.figures = {"particulars": [reason for _, _, reason in problems]}
+            raise refused
         artifacts: list[Artifact] = []
         if kind == "santunan":
-            artifacts = [_berita_acara(s, data, when)]
-        elif kind == "correction" and data["kind"] == "santunan":  # the Berita Acara shows the corrected figures
-            handed = ledger.book(snap.entries)[data["corrects"]].on
-            artifacts = [_berita_acara(s, data["figures"], handed)]
+            artifacts = _berita_acara(s, data, when, particulars)
+        elif of_santunan:  # the Berita Acara shows the corrected figures
+            artifacts = _berita_acara(s, data["figures"], handed, particulars)
         return s.record(s.entry(LOG_PREFIX + kind, role=role, note=note, artifacts=artifacts, data=data))
 
 
@@ -97,21 +127,191 @@ def _check(
     return ledger.finalize(kind, drafted, roster)
 
 
-def _berita_acara(s: Session, data: dict[str, Any], when: date) -> Artifact:
-    """Render the Berita Acara Penyerahan Santunan JKM for this handover, as the next version."""
+def _member(s: Session, figures: Mapping[str, Any]) -> ledger.Member | None:
+    """The participant a checked santunan names (by its recorded row, or its full NIK)."""
+    roster = ledger.roster_of(reader(s.store, s.slug), s.snap.entries)
+    row = figures.get("row")
+    return roster.at(str(row)) if row else roster.find(str(figures.get("nik", "")))
+
+
+def _particulars_of(s: Session, seq: int) -> dict[str, Any]:
+    """The particulars recorded with the latest Berita Acara of santunan entry ``seq`` (or of a correction of it)."""
+    found: dict[str, Any] = {}
+    for e in s.snap.entries:
+        if e["seq"] == seq or (e["event"] == LOG_PREFIX + "correction" and e["data"].get("corrects") == seq):
+            for a in e["artifacts"]:
+                if a["path"].startswith(PARTICULARS_DIR + "/") and a["path"].endswith(".json"):
+                    found = json.loads(s.store.read(s.slug, a["path"]).decode("utf-8"))
+    return found
+
+
+def _particulars(
+    given: Mapping[str, Any],
+    terms: Agreement,
+    member: ledger.Member | None,
+    handed: date,
+    problems: list[tuple[str, str, str]],
+) -> dict[str, Any]:
+    """The Berita Acara's particulars as recorded (JSON values); what is wrong with them goes into ``problems``."""
+    out: dict[str, Any] = {}
+    for key in ("nomor", "relationship"):
+        if key in given:
+            text = " ".join(str(given[key]).split())
+            if not text:
+                problems.append((f"santunan.{key}", key, f"{key} is blank, expected text"))
+            out[key] = text
+    if "kpj" in given:
+        kpj = "".join(str(given["kpj"]).split())
+        if not (kpj.isdigit() and 6 <= len(kpj) <= 20):
+            problems.append(("santunan.kpj", "kpj", f"KPJ number {given['kpj']!r} is not a card number, expected 6 to 20 digits"))
+        out["kpj"] = kpj
+    died = _died(given.get("died"), terms, member, handed, problems)
+    if died is not None:
+        out["died"] = died.isoformat()
+    if "scholarship" in given:
+        amount = given["scholarship"]
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+            problems.append(("santunan.beasiswa", "scholarship", f"scholarship {amount!r} is not a positive whole rupiah amount"))
+        else:
+            years = terms.coverage.jkm_rules.scholarship_years
+            if member is not None and _full_years(member.mulai, died or handed) < years:
+                problems.append(
+                    (
+                        "santunan.beasiswa",
+                        "scholarship",
+                        f"a scholarship needs {years} years of iuran; {member.nama} was a participant from {member.mulai}, "
+                        f"{_full_years(member.mulai, died or handed)} full years before {died or handed}",
+                    )
+                )
+        out["scholarship"] = amount
+    if "witnesses" in given:
+        out["witnesses"] = _witnesses(given["witnesses"], problems)
+    return out
+
+
+def _died(
+    raw: Any, terms: Agreement, member: ledger.Member | None, handed: date, problems: list[tuple[str, str, str]]
+) -> date | None:
+    """The date of death, checked: in the term, not before the person was a participant, not after the handover."""
+    if raw is None:
+        return None
+    try:
+        died = raw.date() if isinstance(raw, datetime) else raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    except ValueError:
+        problems.append(("santunan.died", "died", f"date of death {raw!r} is not a date, expected YYYY-MM-DD"))
+        return None
+    if died > handed:
+        problems.append(("santunan.died", "died", f"date of death {died} is after the handover on {handed}"))
+    if not terms.term.start <= died <= terms.term.end:
+        problems.append(
+            ("santunan.died", "died", f"date of death {died} is outside the term {terms.term.start} to {terms.term.end}")
+        )
+    elif member is not None and died < member.mulai:
+        problems.append(
+            ("santunan.died", "died", f"date of death {died} is before {member.nama} was a participant ({member.mulai})")
+        )
+    return died
+
+
+def _witnesses(raw: Any, problems: list[tuple[str, str, str]]) -> list[dict[str, str]]:
+    """Witnesses as recorded: each with a name and a position, and a NIP when given."""
+    items = [raw] if isinstance(raw, str | Mapping) else list(raw)
+    out: list[dict[str, str]] = []
+    for n, item in enumerate(items, 1):
+        if isinstance(item, Mapping):
+            parts = [str(item.get(k) or "") for k in ("name", "position", "nip")]
+        else:
+            parts = [*str(item).split("|"), "", ""][:3] if str(item).count("|") <= 2 else []
+        if not parts:
+            problems.append(("santunan.witness", "witnesses", f"witness {n} {item!r} has more than three parts"))
+            continue
+        name, position, nip = (" ".join(p.split()) for p in parts)
+        missing = [what for what, value in (("name", name), ("position", position)) if not value]
+        if missing:
+            problems.append(
+                (
+                    "santunan.witness",
+                    "witnesses",
+                    f"witness {n} {item!r} has no {' and no '.join(missing)}, "
+                    "expected 'name | position' or 'name | position | NIP'",
+                )
+            )
+            continue
+        out.append({"name": name, "position": position, **({"nip": nip} if nip else {})})
+    return out
+
+
+def _full_years(start: date, end: date) -> int:
+    """Whole years from ``start`` to ``end``."""
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def _berita_acara(s: Session, data: dict[str, Any], when: date, particulars: Mapping[str, Any]) -> list[Artifact]:
+    """Render the Berita Acara Penyerahan Santunan JKM for this handover, as the next version, with its particulars."""
     from workflow.commands.render import next_version
     from workflow.data.catalogue import load_catalogue
-    from workflow.documents.context import build_context
+    from workflow.documents.context import Placeholder, build_context
     from workflow.documents.render import render_bytes
 
     stage = load_catalogue().stage("santunan")
     spec = stage.documents[0]
+    terms = s.snap.terms
     ctx = build_context(s.snap.agreement)
-    ctx["santunan"] = {"heir": data["heir"], "amount": data["amount"], "participant": data.get("participant", "-"), "date": when}
+    rules = terms.coverage.jkm_rules
+    amount = int(data["amount"])
+    if sum(p.amount for p in rules.parts) == amount:
+        parts = [{"name": p.name, "note": p.note, "amount": p.amount} for p in rules.parts]
+    else:  # another amount, explained by the entry's reason
+        parts = [{"name": "Santunan Jaminan Kematian", "note": None, "amount": amount}]
+    scholarship = particulars.get("scholarship")
+    died = date.fromisoformat(particulars["died"]) if "died" in particulars else None
+    if scholarship:
+        parts.append({"name": "Beasiswa pendidikan anak", "note": None, "amount": scholarship})
+        eligibility = ""
+    else:
+        member = _member(s, data)
+        years = rules.scholarship_years
+        eligible = member is not None and _full_years(member.mulai, died or when) >= years
+        eligibility = (
+            "belum diajukan"
+            if eligible
+            else f"tidak memenuhi syarat (masa iuran kurang dari {formatting.bilangan(years, 'tahun')})"
+        )
+    witnesses = [
+        {
+            "name": w["name"],
+            "position": w["position"],
+            "id": {"kind": "NIP", "number": w["nip"]} if "nip" in w else None,
+            "rank": None,
+        }
+        for w in particulars.get("witnesses", [])
+    ] or [ctx["technical_team"]["signer"]]  # by default the chair of the tim teknis (the Kepala Dinas) witnesses
+    ctx["santunan"] = {
+        "nomor": particulars.get("nomor") or Placeholder("NOMOR BERITA ACARA"),
+        "heir": data["heir"],
+        "relationship": particulars.get("relationship") or Placeholder("HUBUNGAN DENGAN PESERTA"),
+        "participant": data.get("participant", "-"),
+        "nik": data.get("nik", "-"),
+        "kpj": particulars.get("kpj") or Placeholder("NOMOR KPJ"),
+        "died": died or Placeholder("TANGGAL MENINGGAL"),
+        "date": when,
+        "amount": amount,
+        "parts": parts,
+        "total": sum(p["amount"] for p in parts),
+        "scholarship": eligibility,
+        "reason": data.get("reason") or "",
+        "basis": rules.source,
+        "segment": f"{terms.coverage.category} {terms.coverage.segment}",
+        "witnesses": witnesses,
+    }
     folder = f"documents/{stage.name}"
     version = next_version([rel.rsplit("/", 1)[-1] for rel in s.store.files(s.slug, folder)], spec.name)
     ctx["version"] = version
-    return s.write(f"{folder}/{spec.name}-v{version}.docx", render_bytes(spec, ctx))
+    document = s.write(f"{folder}/{spec.name}-v{version}.docx", render_bytes(spec, ctx))
+    if not particulars:
+        return [document]
+    record = json.dumps(dict(sorted(particulars.items())), ensure_ascii=False, indent=1).encode("utf-8")
+    return [document, s.write(f"{PARTICULARS_DIR}/{spec.name}-v{version}.json", record)]
 
 
 def kpis(store: Store, slug: str, as_of: date | None = None) -> Kpis:

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from workflow import shipped
 from workflow.data.agreements import Loaded
-from workflow.data.catalogue import load_catalogue, templates_dir
-from workflow.documents.context import build_context
+from workflow.data.catalogue import DocumentSpec, load_catalogue, templates_dir
+from workflow.data.model import Agreement
+from workflow.documents.context import Placeholder, build_context
 from workflow.documents.render import MADE_BY, checked, render_bytes
 from workflow.errors import MouError, TemplateCheckFailed
 from workflow.records.store import Artifact, Store, write_new
+
+if TYPE_CHECKING:
+    from workflow.documents.compiled import Session
+
+PKS_DOCUMENT = "pks"
+"""The catalogue document that is the Perjanjian Kerja Sama: a render adds its participants and logos."""
+LOGO_HEIGHT_MM = 22
+LOGOS = {
+    "pemda": ("logo_pemda", "logo-pemda.png", "contoh-logo-pemda.png", "LOGO PIHAK KESATU"),
+    "partner": ("logo_partner", "logo-mitra.png", "contoh-logo-mitra.png", "LOGO PIHAK KEDUA"),
+}
+"""Per side of the title block: the pks field naming the file in the agreement's folder, the file of a Pemda's own
+templates folder (MOU_TEMPLATES), the shipped placeholder marked CONTOH LOGO, and the visible text if none is found."""
 
 
 @dataclass(frozen=True)
@@ -44,12 +62,19 @@ def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None
     for spec in stage.documents:
         if "amendments" in spec.needs and not loaded.agreement.amendments:
             raise MouError(f"{spec.title}: agreement.yaml describes no adendum (amendments: is empty)")
+        if spec.name == PKS_DOCUMENT and loaded.agreement.pks is None:
+            raise MouError(
+                f"{spec.title}: agreement.yaml has no pks: section, expected at least pks.signer and the (possibly empty) "
+                "keys surat_kuasa, nomor_pemda, nomor_partner and date",
+                field="pks",
+            )
     rel_folder = f"documents/{stage.name}"
     taken = [Path(p).name for p in store.files(loaded.slug, rel_folder)] if out is None else _names_in(out / stage.name)
     planned: list[tuple[str, int, str, bytes]] = []
     for spec in stage.documents:
         version = next_version(taken, spec.name)
-        data = render_bytes(spec, build_context(loaded.agreement, version=version))
+        context = build_context(loaded.agreement, version=version)
+        data = render_bytes(spec, context, values=document_values(store, loaded.slug, loaded.agreement, spec, context))
         planned.append((f"{spec.name}-v{version}.docx", version, spec.title, data))
     written: list[Rendered] = []
     for name, version, title, data in planned:
@@ -75,3 +100,63 @@ def next_version(names: list[str], stem: str) -> int:
     prefix = f"{stem}-v"
     taken = [int(v) for n in names if n.startswith(prefix) and n.endswith(".docx") and (v := n[len(prefix) : -5]).isdigit()]
     return max(taken, default=0) + 1
+
+
+def document_values(
+    store: Store, slug: str, agreement: Agreement, spec: DocumentSpec, context: dict[str, Any]
+) -> Callable[[Session], dict[str, Any]] | None:
+    """What a render of ``spec`` adds to ``context`` beyond agreement.yaml, as ``render_bytes(values=...)`` takes it.
+
+    For the PKS: Lampiran I from the participant list in force (NIK masked unless ``pks.show_nik``) and the
+    parties' logos (``pks.logo_pemda``/``logo_partner`` in the agreement's folder, else the Pemda's templates folder,
+    else the shipped placeholders marked CONTOH LOGO). Every other document: None. A caller rendering the PKS's
+    final text (``mou sign``) passes it the same way, so the signed text is the text that was reviewed.
+    """
+    if spec.name != PKS_DOCUMENT or agreement.pks is None:
+        return None
+    from workflow.commands.participants import load_participants, mask
+
+    pks = agreement.pks
+    rows = [
+        {
+            "nik": p.nik if pks.show_nik else mask(p.nik),
+            "nama": p.nama,
+            "desa": p.desa,
+            "kecamatan": p.kecamatan,
+            "pekerjaan": p.pekerjaan,
+            "mulai": p.mulai,
+        }
+        for p in load_participants(store, slug)
+    ]
+    pictures = {
+        side: _logo(store, slug, key, getattr(pks, key), own, placeholder) for side, (key, own, placeholder, _) in LOGOS.items()
+    }
+
+    def values(tpl: Session) -> dict[str, Any]:
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        logos = {
+            side: Placeholder(LOGOS[side][3]) if data is None else InlineImage(tpl, io.BytesIO(data), height=Mm(LOGO_HEIGHT_MM))
+            for side, data in pictures.items()
+        }
+        return {"pks": {**context["pks"], "peserta": rows, "logos": logos}}
+
+    return values
+
+
+def _logo(store: Store, slug: str, key: str, rel: str | None, own: str, placeholder: str) -> bytes | None:
+    """The logo's bytes: the agreement's own file, else the Pemda's templates folder's, else the shipped placeholder."""
+    if rel is not None:
+        try:
+            return store.read(slug, rel)
+        except (OSError, ValueError) as err:
+            raise MouError(
+                f"pks.{key}: cannot read {rel} in the agreement's folder ({err}), expected a PNG or JPEG file there",
+                field=f"pks.{key}",
+                rule="logo",
+            ) from err
+    for path in (templates_dir() / own, shipped.templates() / placeholder):
+        if path.is_file():
+            return path.read_bytes()
+    return None

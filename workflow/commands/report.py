@@ -1,4 +1,4 @@
-"""The Laporan Monitoring dan Evaluasi of one period: KPI table, charts, milestones, recommendation."""
+"""The Laporan Monitoring dan Evaluasi of one period: KPI table, charts, milestones, recommendations."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from workflow.commands.monitoring import kpis_at
 from workflow.commands.session import monitoring_role, session
 from workflow.data import formatting
-from workflow.data.kpis import Kpis
+from workflow.data.kpis import Kpis, bulan, recommendations
 from workflow.data.periods import period_bounds
 from workflow.errors import MouError
 from workflow.process.machine import LOG_PREFIX, REPORT_EVENT
@@ -31,6 +31,7 @@ KIND_NAMES = {
 
 def kpi_rows(k: Kpis) -> list[dict[str, str]]:
     """The KPI table in Indonesian."""
+    last_paid = next((month for month, _enrolled, active in reversed(k.trend) if active), None)
     rows = [
         {
             "name": "Peserta terdaftar",
@@ -42,7 +43,7 @@ def kpi_rows(k: Kpis) -> list[dict[str, str]]:
             "name": "Peserta aktif (iuran dibayar)",
             "value": f"{formatting.angka(k.active)} orang",
             "target": f"{formatting.angka(k.enrolled)} orang",
-            "note": "bulan terakhir yang dibayar",
+            "note": f"iuran {bulan(last_paid)}" if last_paid else "belum ada iuran dibayar",
         },
         {
             "name": "Realisasi iuran",
@@ -116,6 +117,7 @@ def report(
             "kpis": kpi_rows(k),
             "milestones": milestones,
             "issues": issues,
+            "recommendations": recommendations(k),
             "recommendation": recommendation,
             "charts": {},
         }
@@ -130,7 +132,7 @@ def describe(e: dict[str, Any]) -> str:
     d = e["data"]
     kind = e["event"][len(LOG_PREFIX) :]
     if kind == "payment":
-        text = f"Iuran {d['period']} untuk {formatting.angka(d['workers'])} peserta, {formatting.rupiah(d['amount'])}"
+        text = f"Iuran {bulan(d['period'])} untuk {formatting.angka(d['workers'])} peserta, {formatting.rupiah(d['amount'])}"
         return text + (f" ({d['reference']})" if d.get("reference") else "")
     if kind == "claim":
         return f"Klaim {d['programme']} {d['cases']} kasus, {formatting.rupiah(d['amount'])}"

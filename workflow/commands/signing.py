@@ -9,6 +9,7 @@ From then on `check` and `verify` report any change to those fields.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -16,10 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from workflow.commands.render import document_values
 from workflow.commands.session import Snapshot, blockers, changed_since, session, snapshot
 from workflow.data.catalogue import load_catalogue, templates_dir
 from workflow.data.model import Agreement
-from workflow.documents.context import EXTRA_NAMES, Placeholder, build_context, plain, resolve
+from workflow.documents.context import EXAMPLE_MARK, EXTRA_NAMES, Placeholder, build_context, plain, resolve
 from workflow.errors import MouError, Refused, TransitionNotAllowed, UnknownDocument
 from workflow.process.definition import EventDef, SignedDocument
 from workflow.process.guards import nomor_present, signatories_complete
@@ -92,9 +94,15 @@ def own_fact_gaps(facts: OwnFacts, signed_on: date | None, *, nomor: bool = True
     return reasons
 
 
+_MARKER = re.compile(r"\[[A-Z][A-Z0-9 .,/-]*[A-Z0-9]\]")
+"""A marker a template writes for what is still missing (``[DAFTAR PESERTA BELUM DILAMPIRKAN]``): upper case
+in square brackets, as placeholders print."""
+
+
 def placeholders_in(text: str, context: dict[str, Any]) -> list[str]:
-    """Every placeholder of ``context`` that the rendered ``text`` still shows, as ``[LABEL]``."""
-    labels: set[str] = set()
+    """Every placeholder of ``context``, and every ``[MARKER]`` a template writes for what is missing, that the
+    rendered ``text`` still shows; the ``[CONTOH]`` mark of an invented example value is not one."""
+    labels: set[str] = {m for m in _MARKER.findall(text) if m != EXAMPLE_MARK}
 
     def walk(value: Any) -> None:
         if isinstance(value, Placeholder):
@@ -255,7 +263,8 @@ def sign(
         if doc.template is not None:  # the text that is signed, checked before anything is recorded
             doc_spec = next(d for _, d in load_catalogue().documents() if d.name == doc.template)
             final_ctx = build_context(snap.agreement, version=1, final=True)
-            docx = render_bytes(doc_spec, final_ctx)
+            # what the draft showed beyond agreement.yaml (the PKS's participants and logos) is in the final text too
+            docx = render_bytes(doc_spec, final_ctx, values=document_values(store, slug, snap.agreement, doc_spec, final_ctx))
             left = placeholders_in("\n".join(document_lines(docx)), final_ctx)
             if left:
                 reasons.append(f"the final text still shows {', '.join(left)}")

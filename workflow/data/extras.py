@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from workflow.data.model import Official
+
 
 @dataclass(frozen=True)
 class KpiRow:
@@ -44,15 +46,37 @@ class Report:
     kpis: list[KpiRow]
     milestones: list[MilestoneRow]
     issues: list[str]
+    recommendations: list[str]
     recommendation: str
     charts: Charts
 
 
 @dataclass(frozen=True)
-class Santunan:
-    """One JKM benefit handed to an heir."""
+class BenefitRow:
+    """One line of the benefit handed over: a part of the JKM benefit, or the scholarship."""
 
-    heir: str
+    name: str
+    note: str | None
     amount: int
+
+
+@dataclass(frozen=True)
+class Santunan:
+    """One JKM benefit handed to an heir, as its Berita Acara states it (``workflow.commands.monitoring``)."""
+
+    nomor: str
+    heir: str
+    relationship: str
     participant: str
+    nik: str
+    kpj: str
+    died: date
     date: date
+    amount: int
+    parts: list[BenefitRow]
+    total: int
+    scholarship: str
+    reason: str
+    basis: str
+    segment: str
+    witnesses: list[Official]

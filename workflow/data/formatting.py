@@ -1,4 +1,5 @@
-"""Indonesian wording for MoU text: numbers in words (terbilang), rupiah amounts, counts and dates.
+"""Indonesian wording for MoU text: numbers in words (terbilang), rupiah amounts, counts, dates, and
+people's names with their degrees.
 
 Standard library only; babel and num2words appear solely as oracles in the tests.
 """
@@ -9,18 +10,23 @@ from datetime import date, datetime
 from typing import Final
 
 __all__ = [
+    "FRONT_TITLES",
     "LIMIT",
     "NAMA_BULAN",
     "NAMA_HARI",
+    "akhiri",
     "angka",
     "bilangan",
     "bulan_tahun",
     "hari_tanggal",
+    "nama_bergelar",
     "nama_bulan",
     "nama_hari",
+    "pisah_gelar",
     "rupiah",
     "rupiah_lengkap",
     "rupiah_terbilang",
+    "signer_office",
     "tanggal",
     "tanggal_angka_kata",
     "tanggal_kata",
@@ -186,3 +192,103 @@ def bulan_tahun(d: date) -> str:
     """Write the month and year of a date: 'Juli 2025'."""
     d = _require_date(d, "bulan_tahun")
     return f"{NAMA_BULAN[d.month - 1]} {d.year}"
+
+
+# --- names and degrees (Permendagri 1/2023 Pasal 44; DOCUMENTS.md §1.2) --------------------------
+
+FRONT_TITLES: Final[frozenset[str]] = frozenset(
+    t.casefold()
+    for t in ("Prof.", "Dr.", "dr.", "drg.", "drh.", "Ir.", "Drs.", "Dra.", "apt.", "Ns.", "H.", "Hj.", "KH.", "K.H.")
+)
+"""Degrees and titles written before a name, compared without case ('Dr.' and 'dr.' are both titles).
+
+A closed list on purpose: a leading 'M.' or 'Muh.' is part of a name ('M. Yusuf'), so an unknown
+leading word is kept in the name rather than dropped from it."""
+
+
+def pisah_gelar(text: str) -> tuple[str, str, str]:
+    """Split a name written with its degrees into (gelar depan, nama, gelar belakang).
+
+    'Dr. H. La Ode Fulan, S.STP., M.Si.' -> ('Dr. H.', 'La Ode Fulan', 'S.STP., M.Si.'). The degrees
+    after the name are everything after its first comma: a name itself never has a comma (Permendagri
+    73/2022 on names in population documents forbids punctuation other than an abbreviation's full
+    stop, as in 'M. Yusuf'), so the split is exact. The titles before
+    it are the leading words in :data:`FRONT_TITLES`; the name keeps at least one word. Each part
+    keeps the person's own spelling.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"pisah_gelar() expects text, got {type(text).__name__} {text!r}")
+    head, comma, tail = " ".join(text.split()).partition(",")
+    words = head.strip().split(" ")
+    front = 0
+    while front < len(words) - 1 and words[front].casefold() in FRONT_TITLES:
+        front += 1
+    return " ".join(words[:front]), " ".join(words[front:]), tail.strip() if comma else ""
+
+
+def nama_bergelar(text: str, *, kapital: bool = False, gelar: bool = True) -> str:
+    """A name as a document prints it: degrees as the person writes them, the bare name in capitals when ``kapital``.
+
+    'Dr. H. La Ode Fulan, S.STP., M.Si.' -> 'Dr. H. LA ODE FULAN, S.STP., M.Si.' with ``kapital``;
+    -> 'LA ODE FULAN' (or 'La Ode Fulan') without ``gelar``, as a Keputusan names its signer.
+    """
+    depan, nama, belakang = pisah_gelar(text)
+    if kapital:
+        nama = nama.upper()
+    if not gelar:
+        return nama
+    out = f"{depan} {nama}" if depan else nama
+    return f"{out}, {belakang}" if belakang else out
+
+
+def akhiri(text: str, tanda: str = ".") -> str:
+    """``text`` ended by ``tanda``, never doubling a full stop: 'Fulan, M.Si.' + '.' stays 'Fulan, M.Si.'.
+
+    A sentence that ends in an abbreviation ('M.Si.', 'dll.') takes no second full stop (PUEBI), and
+    text already ending in ``tanda`` keeps the one it has; other marks are added as given ('M.Si.;').
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"akhiri() expects text, got {type(text).__name__} {text!r}")
+    body = text.rstrip()
+    if body.endswith(tanda) or (tanda == "." and body.endswith(("!", "?"))):
+        return body
+    return body + tanda
+
+
+_ACTING: Final[tuple[str, ...]] = (
+    "pj.",
+    "pj ",
+    "pjs.",
+    "pjs ",
+    "plt.",
+    "plt ",
+    "plh.",
+    "plh ",
+    "penjabat ",
+    "pelaksana tugas ",
+    "pelaksana harian ",
+)
+_HEADS: Final[tuple[str, ...]] = ("bupati", "wali kota", "walikota", "gubernur")
+
+
+def signer_office(position: str) -> str:
+    """Which rule of Pasal 44 a signer's position falls under.
+
+    'head' (Bupati, Wali Kota, Gubernur), 'deputy' (their Wakil), 'sekda' (Sekretaris Daerah),
+    'acting' (a Pj, Pjs, Plt or Plh of any of these: no degrees, NIP or pangkat) or 'other' (every
+    other official, who adds pangkat and NIP).
+    """
+    if not isinstance(position, str):
+        raise TypeError(f"signer_office() expects text, got {type(position).__name__} {position!r}")
+    text = " ".join(position.split()).casefold() + " "
+    acting = next((p for p in _ACTING if text.startswith(p)), "")
+    rest = text[len(acting) :].lstrip()
+    if rest.startswith(("sekretaris daerah ", "sekda ")):
+        office = "sekda"
+    elif rest.startswith(tuple(f"wakil {h} " for h in _HEADS)):
+        office = "deputy"
+    elif rest.startswith(tuple(f"{h} " for h in _HEADS)):
+        office = "head"
+    else:
+        return "other"
+    return "acting" if acting else office

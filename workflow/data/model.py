@@ -14,12 +14,13 @@ import typing
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from workflow.data.formatting import bilangan, nama_bulan
 from workflow.data.schema import field, strip_optional
 
 Check = list[tuple[str, str]]
+_T = TypeVar("_T")
 """Cross-field problems of one record: (relative field path, message)."""
 
 TITLES = ("KESEPAKATAN BERSAMA", "NOTA KESEPAHAMAN", "NOTA KESEPAKATAN")
@@ -38,11 +39,33 @@ class Identifier:
 
 @dataclass(frozen=True)
 class Official:
-    """A person who acts or signs in a document."""
+    """A person who acts or signs in a document.
 
-    name: str | None = field("full name with degrees as the person writes them", label="NAMA {owner}")
+    The name is written once, with the degrees as the person writes them: 'Dr. H. La Ode Fulan,
+    S.STP., M.Si.'. Documents take it apart by rule (``workflow.data.formatting.pisah_gelar``): the
+    degrees after the name are what follows its first comma (a name has no comma), the titles before
+    it are the leading words of a closed list (Dr., H., Ir., ...). One string rather than three
+    fields, because every file written so far already holds names that way and the split is exact
+    where it matters (a Keputusan drops the degrees; a letter keeps 'M.Si.' as written, never 'M.SI.').
+    """
+
+    name: str | None = field(
+        "full name with degrees as the person writes them, e.g. 'Dr. H. La Ode Fulan, S.STP., M.Si.' "
+        "(degrees after the name follow a comma)",
+        label="NAMA {owner}",
+    )
     position: str = field("position (jabatan), e.g. 'Bupati Buton'")
     id: Identifier | None = field("NIP or NPK; leave out for elected officials such as a Bupati", default=None)
+    rank: str | None = field(
+        "pangkat/golongan of a civil servant, e.g. 'Pembina Utama Muda (IV/c)'; printed above the NIP under a signature",
+        default=None,
+    )
+
+    def problems(self) -> Check:
+        """Degrees after a comma, when there is one."""
+        if self.name is not None and self.name.rstrip().endswith(","):
+            return [("name", f"{self.name!r} ends with a comma, expected the degrees after it, e.g. 'La Ode Fulan, S.Sos.'")]
+        return []
 
 
 @dataclass(frozen=True)
@@ -79,11 +102,43 @@ class DocumentInfo:
     party_labels: Literal["KESATU", "PERTAMA"] = field("PIHAK KESATU or PIHAK PERTAMA convention")
     copies: int = field("number of original copies (rangkap)", lo=1, hi=10)
     meterai: int = field("stamp duty in rupiah (UU 10/2020: 10000)", lo=0, hi=1_000_000)
+    meterai_by: Literal["partner", "pemda", "both"] = field(
+        "who signs over the meterai: the partner (DOMAIN.md §4.1), the pemda, or both (each party on the original "
+        "handed to the other, Permenhan 29/2013); drafts mark the place, the final text does not",
+        default="partner",
+    )
+    names: NameStyle = field("how signers' names are printed (Permendagri 1/2023 Pasal 44)", default_factory=lambda: NameStyle())
 
     @property
     def name(self) -> str:
         """The title as running text: 'Kesepakatan Bersama'."""
         return self.title.title()
+
+    @property
+    def pemda_affixes_meterai(self) -> bool:
+        """PIHAK KESATU's signatory signs over a meterai."""
+        return self.meterai > 0 and self.meterai_by in ("pemda", "both")
+
+    @property
+    def partner_affixes_meterai(self) -> bool:
+        """PIHAK KEDUA's signatory signs over a meterai."""
+        return self.meterai > 0 and self.meterai_by in ("partner", "both")
+
+
+@dataclass(frozen=True)
+class NameStyle:
+    """How a signer's name is printed: degrees always as the person writes them (DOCUMENTS.md §1.2)."""
+
+    upper: bool = field(
+        "print the bare name in capitals under a signature and in the komparisi ('Dr. H. LA ODE FULAN, S.STP., M.Si.'); "
+        "the degrees keep their own spelling either way",
+        default=True,
+    )
+    sekda_nip: bool = field(
+        "print the Sekda's pangkat and NIP under a signature, for a Pemda still on rules based on Permendagri 54/2009 "
+        "(Permendagri 1/2023 Pasal 44 gives them only to signers other than the Kepala Daerah, Wakil and Sekda)",
+        default=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -91,7 +146,9 @@ class Attendee:
     """Someone invited to or present at the FGD."""
 
     position: str = field("position and institution, e.g. 'Kepala Dinas Tenaga Kerja Kabupaten Buton'")
-    name: str | None = field("name, when known; leave out to let them write it in", default=None)
+    name: str | None = field(
+        "name with degrees as the person writes them, when known; leave out to let them write it in", default=None
+    )
 
 
 @dataclass(frozen=True)
@@ -177,10 +234,17 @@ class Coverage:
     income_base: int = field("reported monthly income the rates apply to, in rupiah", lo=1, hi=1_000_000_000)
     programmes: list[Programme] = field("programmes paid for (JKK, JKM, ...)")
     jkm_benefit: int = field("JKM death benefit in rupiah (Rp42.000.000)", lo=0, hi=10_000_000_000)
+    jkm: JkmRules | None = field(
+        "the parts of the JKM benefit and the scholarship rule, with their source; leave out for PP 82/2019 "
+        "(Rp20.000.000 + Rp12.000.000 + Rp10.000.000, scholarship after 3 years of iuran)",
+        default=None,
+    )
 
     def problems(self) -> Check:
-        """Programmes present, unique, and priced in whole rupiah."""
+        """Programmes present, unique, and priced in whole rupiah; the JKM parts add up to the benefit."""
         out: Check = []
+        if self.jkm is not None and (parts := sum(p.amount for p in self.jkm.parts)) != self.jkm_benefit:
+            out.append(("jkm.parts", f"add up to {parts}, not the jkm_benefit of {self.jkm_benefit}, expected the same sum"))
         if not self.programmes:
             out.append(("programmes", "is an empty list, expected at least one programme"))
         seen: set[str] = set()
@@ -208,6 +272,21 @@ class Coverage:
         return _join_id([p.code for p in self.programmes])
 
     @property
+    def jkm_rules(self) -> JkmRules:
+        """The JKM rules in force: ``jkm``, else PP 82/2019's if they add up to ``jkm_benefit``, else one part.
+
+        An older file without ``jkm`` whose benefit is not PP 82/2019's Rp42.000.000 gets one part, the whole benefit.
+        """
+        if self.jkm is not None:
+            return self.jkm
+        default = JkmRules()
+        if sum(p.amount for p in default.parts) == self.jkm_benefit:
+            return default
+        return JkmRules(
+            source="agreement.yaml (coverage.jkm_benefit)", parts=[BenefitPart("Santunan Jaminan Kematian", self.jkm_benefit)]
+        )
+
+    @property
     def programme_names(self) -> str:
         """'Jaminan Kecelakaan Kerja (JKK) dan Jaminan Kematian (JKM)'."""
         return _join_id([f"{p.name} ({p.code})" for p in self.programmes])
@@ -216,6 +295,42 @@ class Coverage:
     def rates(self) -> list[ProgrammeRate]:
         """One row per programme with its monthly amount, for rate tables."""
         return [ProgrammeRate(p.code, p.name, p.monthly(self.income_base), _rule(p)) for p in self.programmes]
+
+
+@dataclass(frozen=True)
+class BenefitPart:
+    """One part of the JKM benefit as the Berita Acara itemises it."""
+
+    name: str = field("what it is, e.g. 'Santunan kematian'")
+    amount: int = field("rupiah", lo=0, hi=10_000_000_000)
+    note: str | None = field("how it is paid, e.g. '24 (dua puluh empat) bulan dibayarkan sekaligus'", default=None)
+
+
+def _pp82_parts() -> list[BenefitPart]:
+    """The JKM benefit of PP 82/2019 (DOCUMENTS.md §1.7, §3 row 3)."""
+    return [
+        BenefitPart("Santunan kematian", 20_000_000),
+        BenefitPart("Santunan berkala", 12_000_000, "24 (dua puluh empat) bulan dibayarkan sekaligus"),
+        BenefitPart("Biaya pemakaman", 10_000_000),
+    ]
+
+
+@dataclass(frozen=True)
+class JkmRules:
+    """What a JKM benefit is made of, and when the children's scholarship is payable, with the source."""
+
+    source: str = field(
+        "the rule the figures come from, as the Berita Acara cites it",
+        default="Peraturan Pemerintah Nomor 82 Tahun 2019 tentang Perubahan atas Peraturan Pemerintah Nomor 44 Tahun 2015",
+    )
+    parts: list[BenefitPart] = field("the parts, in order; they add up to coverage.jkm_benefit", default_factory=_pp82_parts)
+    scholarship_years: int = field(
+        "years of iuran a participant needs for the children's scholarship (beasiswa) to be payable", default=3, lo=0, hi=50
+    )
+
+    def problems(self) -> Check:
+        """At least one part."""
+        return [] if self.parts else [("parts", "is an empty list, expected at least one part")]
 
 
 @dataclass(frozen=True)
@@ -331,9 +446,19 @@ class TechnicalTeam:
     """Tim teknis that monitors implementation."""
 
     lead: str = field("position of the team's chair")
-    lead_name: str | None = field("name of the team's chair, who signs monitoring reports", label="NAMA KETUA TIM TEKNIS")
+    lead_name: str | None = field(
+        "name of the team's chair, who signs monitoring reports, with degrees as the person writes them",
+        label="NAMA KETUA TIM TEKNIS",
+    )
     members: list[str] = field("positions of the members")
     decree: str | None = field("Keputusan Bupati forming the team", label="NOMOR KEPUTUSAN TIM TEKNIS")
+    lead_nip: str | None = field("NIP of the team's chair, printed under the signature of monitoring reports", default=None)
+    lead_rank: str | None = field("pangkat/golongan of the team's chair, e.g. 'Pembina (IV/a)'", default=None)
+
+    @property
+    def signer(self) -> Official:
+        """The chair as the signatory of monitoring reports: name, position, pangkat and NIP (a placeholder while unknown)."""
+        return Official(name=self.lead_name, position=self.lead, id=Identifier("NIP", self.lead_nip), rank=self.lead_rank)
 
 
 CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
@@ -411,6 +536,59 @@ class Pks:
     nomor_pemda: str | None = field("PIHAK KESATU's number of the PKS (not the KB's)", label="NOMOR PKS PIHAK KESATU")
     nomor_partner: str | None = field("PIHAK KEDUA's number of the PKS (not the KB's)", label="NOMOR PKS PIHAK KEDUA")
     date: date | None = field("signing date of the PKS", label="TANGGAL PENANDATANGANAN PKS")
+    legal_basis: list[str] = field(
+        "further regulations the PKS cites under Dasar after the national ones the template lists and before the "
+        "Kesepakatan Bersama (e.g. the Perda on the APBD, a Perbup on kerja sama daerah), in hierarchical order",
+        default_factory=list,
+    )
+    show_nik: bool = field(
+        "Lampiran I prints each participant's full NIK; left out or false: masked as 7401**********01 (UU 27/2022)",
+        default=False,
+    )
+    logo_pemda: str | None = field(
+        "PIHAK KESATU's logo in the title block: a PNG or JPEG path relative to the agreement's folder; left out: "
+        "logo-pemda.png of the templates folder (MOU_TEMPLATES), else a placeholder marked CONTOH LOGO",
+        default=None,
+    )
+    logo_partner: str | None = field(
+        "PIHAK KEDUA's logo in the title block, as logo_pemda (templates folder: logo-mitra.png)", default=None
+    )
+
+    @property
+    def by_proxy(self) -> bool:
+        """PIHAK KESATU signs through a surat kuasa: one is cited, or the signer is not the Bupati (DOCUMENTS.md D7)."""
+        return self.surat_kuasa is not None or not self.signer.position.lower().startswith("bupati")
+
+    @property
+    def peserta(self) -> list[PksParticipant]:
+        """Lampiran I, one row per participant. The list is personal data kept outside agreement.yaml
+        (``participants/``), so the data alone give none: a render of the PKS fills the rows from the list in force."""
+        return []
+
+    @property
+    def logos(self) -> PksLogos:
+        """The title block's pictures, in party order: a render of the PKS places the images; the data alone give none."""
+        return PksLogos("", "")
+
+
+@dataclass(frozen=True)
+class PksParticipant:
+    """One row of the PKS's Lampiran I: a participant, the NIK masked unless ``pks.show_nik``."""
+
+    nik: str
+    nama: str
+    desa: str
+    kecamatan: str
+    pekerjaan: str
+    mulai: date
+
+
+@dataclass(frozen=True)
+class PksLogos:
+    """The pictures of the PKS title block: PIHAK KESATU's on the left, PIHAK KEDUA's on the right (never the Garuda)."""
+
+    pemda: str
+    partner: str
 
 
 @dataclass(frozen=True)
@@ -511,6 +689,89 @@ class Budget:
 
 
 @dataclass(frozen=True)
+class PowerOfAttorney:
+    """The Bupati's Surat Kuasa to the official who signs the PKS (PP 28/2018 Pasal 2; DOCUMENTS.md D7).
+
+    Its nomor is ``pks.surat_kuasa`` and the one it empowers is ``pks.signer``: each fact in one place.
+    """
+
+    date: date | None = field("date of the surat kuasa; before the PKS is signed", label="TANGGAL SURAT KUASA")
+    grantee_rank: str | None = field(
+        "pangkat/golongan of the one empowered (pks.signer), e.g. 'Pembina Utama Muda (IV/c)'",
+        label="PANGKAT/GOLONGAN PENERIMA KUASA",
+    )
+
+
+@dataclass(frozen=True)
+class TeamDecree:
+    """The Keputusan Bupati forming the tim teknis (DOCUMENTS.md D9); its nomor is ``technical_team.decree``."""
+
+    date: date | None = field("date the Keputusan is set (ditetapkan)", label="TANGGAL KEPUTUSAN TIM TEKNIS")
+    budget_regulation: str | None = field(
+        "the Perda on the APBD of the year, cited last in Mengingat, e.g. 'Peraturan Daerah Kabupaten Buton "
+        "Nomor ... Tahun 2024 tentang Anggaran Pendapatan dan Belanja Daerah Tahun Anggaran 2025'",
+        label="PERATURAN DAERAH TENTANG APBD",
+    )
+    legal_basis: list[str] = field(
+        "further regulations cited in Mengingat before the Perda on the APBD (e.g. a Perbup on kerja sama daerah), "
+        "after the national ones the template lists, in hierarchical then chronological order",
+        default_factory=list,
+    )
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The Berita Acara Rekonsiliasi Data Peserta dan Iuran of one month (DOCUMENTS.md D10).
+
+    The counts are what both sides agreed at the meeting: the Pemda's from `mou participants list` and
+    the ledger (`mou log ... payment`), BPJS's from its statement. It is signed by the chair of the tim
+    teknis (technical_team.lead_name) and the partner's representative. Each month, rewrite this section
+    and render again: a new version of the document.
+    """
+
+    period: date | None = field("first day of the month reconciled, e.g. 2025-07-01", label="PERIODE REKONSILIASI")
+    date: date | None = field("date of the reconciliation meeting", label="TANGGAL BERITA ACARA REKONSILIASI")
+    nomor_pemda: str | None = field("PIHAK KESATU's number of the berita acara", label="NOMOR BERITA ACARA PIHAK KESATU")
+    nomor_partner: str | None = field("PIHAK KEDUA's number of the berita acara", label="NOMOR BERITA ACARA PIHAK KEDUA")
+    unit: str | None = field(
+        "the Pemda's unit holding the participant list, for the letterhead, e.g. 'Dinas Tenaga Kerja'",
+        label="PERANGKAT DAERAH",
+    )
+    lead_nip: str | None = field("NIP of the chair of the tim teknis, who signs for PIHAK KESATU", label="NIP KETUA TIM TEKNIS")
+    listed: int | None = field(
+        "participants on the Pemda's list in force at the end of the month (mou participants list)",
+        label="JUMLAH PESERTA DALAM DAFTAR",
+        lo=0,
+        hi=10_000_000,
+    )
+    registered: int | None = field(
+        "participants BPJS has registered at the end of the month (its statement)",
+        label="JUMLAH PESERTA TERDAFTAR",
+        lo=0,
+        hi=10_000_000,
+    )
+    active: int | None = field(
+        "registered participants whose iuran for the month is paid (active)", label="JUMLAH PESERTA AKTIF", lo=0, hi=10_000_000
+    )
+    paid: int | None = field(
+        "iuran paid for the month, in rupiah (the ledger's payment)", label="IURAN DIBAYAR", lo=0, hi=10_000_000_000_000
+    )
+    payment_reference: str | None = field("SP2D or transfer reference of that payment", label="NOMOR SP2D")
+    follow_ups: list[str] = field(
+        "what both sides agreed to do next (replacements in Lampiran I, corrections, deadlines)", default_factory=list
+    )
+
+    def problems(self) -> Check:
+        """The period is a month's first day; active participants are registered ones."""
+        out: Check = []
+        if self.period is not None and self.period.day != 1:
+            out.append(("period", f"{self.period} is not the first day of a month, expected {self.period.replace(day=1)}"))
+        if self.active is not None and self.registered is not None and self.active > self.registered:
+            out.append(("active", f"{self.active} is more than the {self.registered} registered, expected at most that"))
+        return out
+
+
+@dataclass(frozen=True)
 class Agreement:
     """One agreement: everything its documents say, as written in ``agreement.yaml``."""
 
@@ -540,6 +801,18 @@ class Agreement:
         "fields whose values are invented examples (as `mou demo` fills them), e.g. signing.date; "
         "every document prints them marked [CONTOH]",
         default_factory=list,
+    )
+    power_of_attorney: PowerOfAttorney = field(
+        "the Bupati's surat kuasa to sign the PKS (its nomor is pks.surat_kuasa); may be left out while unknown",
+        default_factory=lambda: _unknown(PowerOfAttorney),
+    )
+    team_decree: TeamDecree = field(
+        "the Keputusan Bupati forming the tim teknis (its nomor is technical_team.decree); may be left out while unknown",
+        default_factory=lambda: _unknown(TeamDecree),
+    )
+    reconciliation: Reconciliation = field(
+        "the month's Berita Acara Rekonsiliasi Data Peserta dan Iuran; may be left out while unknown",
+        default_factory=lambda: _unknown(Reconciliation),
     )
 
     def problems(self) -> Check:
@@ -613,6 +886,13 @@ class Agreement:
         years = [BudgetYear(y, f.months_in(y), f.period_in(y), rate * workers * f.months_in(y)) for y in f.years]
         first = years[0]
         return Budget(rate, workers, first.months, rate * workers * 12, first.allocation, f.year, f.period, years=years)
+
+
+def _unknown(cls: type[_T]) -> _T:
+    """An instance of section ``cls`` whose every fact is unknown: documents show its placeholders."""
+    missing = dataclasses.MISSING
+    facts = [f.name for f in dataclasses.fields(cls) if f.default is missing and f.default_factory is missing]  # type: ignore[arg-type]  # cls is a model dataclass
+    return cls(**dict.fromkeys(facts))
 
 
 def _is_time(text: str) -> bool:

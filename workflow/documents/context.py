@@ -23,6 +23,7 @@ _OWNERS = {
     "fgd.chair": "PIMPINAN FGD",
     "fgd.minutes_taker": "NOTULIS",
     "fgd.invitation.signer": "PENANDA TANGAN",
+    "technical_team.signer": "KETUA TIM TEKNIS",
 }
 EXTRA_NAMES: dict[str, Any] = {"version": int, "final": bool, "adendum": Amendment, "report": Report, "santunan": Santunan}
 """Values a render adds beside the agreement: the draft version number, whether it is the text for
