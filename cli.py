@@ -780,6 +780,18 @@ def participants_list(ctx: click.Context, slug: str, show_nik: bool) -> None:
 @click.option("--corrects", type=int, metavar="SEQ", help="correction, void: the entry corrected or voided.")
 @click.option("--reason", help="correction, void: why; santunan: why the amount is not the JKM benefit.")
 @click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), help="When it happened (default today).")
+@click.option("--nomor", help="santunan: nomor of its Berita Acara.")
+@click.option("--relationship", help="santunan: the heir's relationship to the deceased (e.g. istri, anak).")
+@click.option("--kpj", help="santunan: the deceased's KPJ (membership card) number.")
+@click.option("--died", type=click.DateTime(["%Y-%m-%d"]), help="santunan: date of death, YYYY-MM-DD.")
+@click.option("--scholarship", type=int, help="santunan: beasiswa paid, rupiah (only after 3 years of iuran).")
+@click.option(
+    "--witness",
+    "witness",
+    multiple=True,
+    metavar='"NAME | POSITION [| NIP]"',
+    help="santunan: a witness of the handover (repeat for each).",
+)
 @note_option("what happened, in words")
 @actor_option("logs it (a tim teknis or OPD member)")
 @click.pass_context
@@ -795,10 +807,18 @@ def log(ctx: click.Context, /, slug: str, kind: str, on: Any, note: str, actor: 
         mou log buton-bpjstk-2025 correction --corrects 31 --reason "SP2D salah ketik" --reference SP2D-0713
         mou log buton-bpjstk-2025 void --corrects 32 --reason "dicatat dua kali"
         mou log buton-bpjstk-2025 claim --programme JKM --cases 1 --amount 42000000 --nik 7401064202710001
-        mou log buton-bpjstk-2025 santunan --heir "Wa Ode Contoh" --amount 42000000 --nik 7401064202710001
+        mou log buton-bpjstk-2025 santunan --heir "Wa Ode Contoh" --amount 42000000 --nik 7401064202710001 \\
+            --relationship istri --kpj 25000123456 --died 2025-08-14 --nomor "BA/001/2025" \\
+            --witness "La Ode Saksi | Kepala Desa Contoh"
     """
     when = on.date() if on else None
-    entry = workflow.log(_store(ctx, slug), slug, kind, actor=actor, note=note, when=when, **figures)
+    witnesses = list(figures.pop("witness"))
+    if witnesses:
+        figures["witnesses"] = witnesses
+    if figures.get("died") is not None:
+        figures["died"] = figures["died"].date()
+    given = {k: v for k, v in figures.items() if v is not None}
+    entry = workflow.log(_store(ctx, slug), slug, kind, actor=actor, note=note, when=when, **given)
     click.echo(f"{slug}: {kind} logged [entry {entry['seq']}]")
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}")

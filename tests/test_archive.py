@@ -139,7 +139,7 @@ def test_archive_packages_each_signed_version_once(archived: Path) -> None:
     """The demo archived the KB; the PKS signed later gets its own bag; a third run adds nothing."""
     result = _run(archived, "archive", SLUG)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[0].endswith(f"archive/{SLUG}-pks-e18")
+    assert result.stdout.splitlines()[0].endswith(f"archive/{SLUG}-pks-e19")
     again = _run(archived, "archive", SLUG)
     assert again.stdout == f"{SLUG}: every signed version is already archived.\n"
     assert _run(archived, "verify", SLUG).exit_code == 0

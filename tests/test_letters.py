@@ -23,6 +23,7 @@ pks:
   signer:
     name: Dr. H. La Ode Fulan, S.STP., M.Si.
     position: Kepala Dinas Tenaga Kerja Kabupaten Buton
+    rank: Pembina Utama Muda (IV/c)
     id:
       kind: NIP
       number: 19750101 200003 1 001
@@ -33,7 +34,6 @@ pks:
 
 power_of_attorney:
   date: 2025-06-20
-  grantee_rank: Pembina Utama Muda (IV/c)
 
 team_decree:
   date: 2025-07-01

@@ -533,3 +533,26 @@ def test_replacement_is_checked_and_recorded_with_masked_nik(implementing: Path)
     )
     assert dup.exit_code == 1
     assert "nik: 7401**********02 already on row" in dup.stderr
+
+
+def test_the_command_line_gives_the_santunan_its_particulars(implementing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mou log … santunan --nomor --relationship --kpj --died --witness` reach the Berita Acara."""
+    from workflow.commands.participants import load_participants
+    from workflow.records.store import Store
+
+    monkeypatch.setenv("MOU_TODAY", "2025-10-01")
+    nik = load_participants(Store(implementing), SLUG)[10].nik
+    claim = _run(implementing, "log", SLUG, "claim", "--programme", "JKM", "--cases", "1", "--amount", "42000000",
+                 "--nik", nik, "--date", "2025-09-20")  # fmt: skip
+    assert claim.exit_code == 0, claim.stderr
+    result = _run(
+        implementing, "log", SLUG, "santunan", "--heir", "Wa Ode Contoh", "--amount", "42000000", "--nik", nik,
+        "--date", "2025-09-29", "--nomor", "BA/013/2025", "--relationship", "Anak", "--kpj", "25 0123 45679",
+        "--died", "2025-09-12", "--witness", "La Ode Saksi | Kepala Desa Contoh", "--witness", "Wa Ode Dua | Camat",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    [path] = [line.strip() for line in result.stdout.splitlines() if line.strip().endswith(".docx")]
+    text = docx_text(implementing / SLUG / path)
+    assert "Nomor: BA/013/2025" in text and " | Hubungan dengan peserta | : | Anak" in text
+    assert "Nomor KPJ | : | 25012345679\nTanggal meninggal | : | 12 September 2025" in text
+    assert "1. | LA ODE SAKSI | Kepala Desa Contoh | 1." in text and "2. | WA ODE DUA | Camat | 2." in text

@@ -33,7 +33,7 @@ def _pages(pdf: Path) -> int:
 @pytest.mark.slow
 @needs_soffice
 def test_demo_documents_convert_to_pdf_with_their_text(tmp_path: Path) -> None:
-    """LibreOffice converts all four demo documents; the pages hold the key text and stay short."""
+    """LibreOffice converts every demo document; the pages hold the key text and stay short."""
     result = CliRunner().invoke(cli.main, ["demo", "--out", str(tmp_path / "demo")], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     docs = sorted((tmp_path / "demo").rglob("documents/*/*.docx"))
@@ -43,6 +43,10 @@ def test_demo_documents_convert_to_pdf_with_their_text(tmp_path: Path) -> None:
         "daftar-hadir-fgd",
         "notulen-fgd",
         "rancangan-kb",
+        "pks",
+        "surat-kuasa",
+        "sk-tim-teknis",
+        "ba-rekonsiliasi",
         "laporan-monev-2025-Q3",
         "ba-santunan-jkm",
     }
@@ -56,8 +60,12 @@ def test_demo_documents_convert_to_pdf_with_their_text(tmp_path: Path) -> None:
         "daftar-hadir-fgd": 1,
         "notulen-fgd": 2,
         "rancangan-kb": 5,
+        "pks": 27,  # 17 pasal, Lampiran I of 1.000 participants, II iuran schedule, III monev format
+        "surat-kuasa": 1,
+        "sk-tim-teknis": 3,  # the Keputusan and its lampiran (the team)
+        "ba-rekonsiliasi": 2,
         "laporan-monev-2025-Q3": 2,
-        "ba-santunan-jkm": 1,
+        "ba-santunan-jkm": 2,  # the handover, the benefit's parts, witnesses
     }
     first = subprocess.run(["pdfinfo", str(pdfs["rancangan-kb"])], capture_output=True, text=True, check=True).stdout
     assert "609.987 x 936 pts" in first  # F4, 215 x 330 mm (Word stores whole twips)

@@ -38,6 +38,7 @@ pks:
   signer:
     name: La Ode Contoh, S.STP., M.Si.
     position: Kepala Dinas Tenaga Kerja Kabupaten Buton
+    rank: Pembina Utama Muda (IV/c)
     id:
       kind: NIP
       number: 19750101 200001 1 001
@@ -48,7 +49,6 @@ pks:
 
 power_of_attorney:
   date: 2025-06-20
-  grantee_rank: Pembina Utama Muda (IV/c)
 """
 HEADINGS = [
     "KETENTUAN UMUM",

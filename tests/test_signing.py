@@ -162,6 +162,11 @@ def test_adendum_is_drafted_reviewed_signed_and_changes_the_terms_in_force(
     yaml_file = root / SLUG / "agreement.yaml"
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + PKS, encoding="utf-8")  # not a signed field
     store = Store(root)
+    from workflow.commands.participants import import_participants, synthetic
+
+    listing = root.parent / "peserta.csv"  # Lampiran I of the PKS lists them
+    listing.write_text(synthetic(1000, date(2025, 7, 1)), encoding="utf-8")
+    import_participants(store, SLUG, listing, OPD)
     for event, actor in [("start_pks_draft", OPD), ("request_pks_review", OPD), ("approve_pks", HUKUM)]:
         advance(store, SLUG, event, actor, when=SIGN_DAY)
     pks_scan = root.parent / "pks-ttd.pdf"

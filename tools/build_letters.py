@@ -103,7 +103,10 @@ def surat_kuasa() -> DocxDocument:
         [
             ("Nama", "{% if pks %}{{ pks.signer|nama_lengkap }}{% else %}[NAMA PENERIMA KUASA]{% endif %}"),
             ("NIP", "{% if pks and pks.signer.id %}{{ pks.signer.id.number }}{% else %}-{% endif %}"),
-            ("Pangkat/Golongan", "{{ power_of_attorney.grantee_rank }}"),
+            (
+                "Pangkat/Golongan",
+                "{% if pks and pks.signer.rank %}{{ pks.signer.rank }}{% else %}[PANGKAT/GOLONGAN PENERIMA KUASA]{% endif %}",
+            ),
             ("Jabatan", pks_fact("signer.position", "JABATAN PENERIMA KUASA")),
         ],
         widths=(4.0, 0.5, 11.5),
@@ -128,12 +131,12 @@ def surat_kuasa() -> DocxDocument:
         after=12,
         keep=True,
     )
-    table = signatures(
+    signatures(
         doc,
         Sig(
             ["~", "Yang Menerima Kuasa,", pks_fact("signer.position", "JABATAN PENERIMA KUASA") + ","],
             "{% if pks %}{{ pks.signer|nama }}{% else %}[NAMA PENERIMA KUASA]{% endif %}",
-            "{% if pks and pks.signer.id %}{{ pks.signer.id.kind }}. {{ pks.signer.id.number }}{% endif %}",
+            "{% if pks %}{{ pks.signer|nip_pangkat }}{% endif %}",
         ),
         Sig(
             [
@@ -147,10 +150,6 @@ def surat_kuasa() -> DocxDocument:
         ),
         gap=2.8,
     )
-    # Pasal 44: under the grantee's name, the pangkat and then the NIP
-    rank = table.rows[3].cells[0].paragraphs[0].insert_paragraph_before("{{ power_of_attorney.grantee_rank }}")
-    rank.paragraph_format.alignment = C
-    rank.paragraph_format.space_after = Pt(0)
     return doc
 
 

@@ -202,7 +202,7 @@ def pks_signatures(doc: DocxDocument, *, stamp: bool) -> None:
     A signer by surat kuasa (a Kepala Dinas) adds pangkat/golongan and NIP (Permendagri 1/2023 Pasal 44);
     the Bupati has neither.
     """
-    t = signatures(
+    signatures(
         doc,
         Sig(
             ["{{ pihak_kedua }},", "{{ parties.partner.representative.position|upper }},"],
@@ -213,13 +213,10 @@ def pks_signatures(doc: DocxDocument, *, stamp: bool) -> None:
         Sig(
             ["{{ pihak_kesatu }},", "{{ pks.signer.position|upper }},"],
             "{{ pks.signer|nama }}",
-            "{% if pks.by_proxy %}{{ power_of_attorney.grantee_rank }}{% endif %}",
+            id_line("pks.signer"),
         ),
         gap=2.8 if stamp else 2.2,
     )
-    p = t.rows[3].cells[1].add_paragraph(id_line("pks.signer"))
-    p.paragraph_format.alignment = C
-    p.paragraph_format.space_after = Pt(0)
 
 
 def opening(doc: DocxDocument) -> None:

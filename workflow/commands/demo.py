@@ -47,7 +47,6 @@ pks:
 
 power_of_attorney:
   date: 2025-06-20  # filled by mou demo
-  grantee_rank: Pembina Utama Muda (IV/c)  # filled by mou demo
 
 team_decree:
   date: 2025-06-30  # filled by mou demo
@@ -61,7 +60,7 @@ reconciliation:
   date: 2025-08-05  # filled by mou demo
   nomor_pemda: '[CONTOH] 000.8.3.3/021/BA/2025'  # filled by mou demo
   nomor_partner: '[CONTOH] BA/007/KC-BAUBAU/2025'  # filled by mou demo
-  unit:  # unknown: the berita acara shows a placeholder
+  unit: Dinas Tenaga Kerja
   lead_nip:
   listed: 1000
   registered: 1000
@@ -96,7 +95,6 @@ SIGNER_MARKED = [
     "pks.signer.id.number",
     "pks.surat_kuasa",
     "power_of_attorney.date",
-    "power_of_attorney.grantee_rank",
     "team_decree.date",
 ]
 RECONCILIATION_MARKED = ["reconciliation.date", "reconciliation.nomor_pemda", "reconciliation.nomor_partner"]

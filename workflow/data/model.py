@@ -696,10 +696,6 @@ class PowerOfAttorney:
     """
 
     date: date | None = field("date of the surat kuasa; before the PKS is signed", label="TANGGAL SURAT KUASA")
-    grantee_rank: str | None = field(
-        "pangkat/golongan of the one empowered (pks.signer), e.g. 'Pembina Utama Muda (IV/c)'",
-        label="PANGKAT/GOLONGAN PENERIMA KUASA",
-    )
 
 
 @dataclass(frozen=True)
