@@ -1137,7 +1137,7 @@ BUILDERS = {
 }
 
 
-EXTRA_MODULES = ("build_pks", "build_letters")
+EXTRA_MODULES = ("build_pks", "build_letters", "build_tkksd", "build_closing")
 """Builders of further documents, each a module beside this one with its own ``BUILDERS`` table."""
 
 
