@@ -41,7 +41,7 @@ def _run(root: Path, *args: str) -> Result:
 
 
 def _bag(root: Path) -> Path:
-    (bag,) = (root / SLUG / "archive").glob("*-kb-e13")
+    (bag,) = (root / SLUG / "archive").glob("*-kb-e16")
     return bag
 
 
@@ -58,15 +58,15 @@ def test_bag_is_bagit_1_0_and_validates_with_the_command_line_tool(archived: Pat
         "Nomor-Pihak-Kesatu: [CONTOH] 000.8.3.3/001/KB/2025",
         "Tanggal-Penandatanganan: 2025-06-24",
         "Tempat-Penandatanganan: Pasarwajo",
-        "External-Identifier: buton-bpjstk-2025-kb-e13",
+        "External-Identifier: buton-bpjstk-2025-kb-e16",
         "Jangka-Waktu: 2025-07-01/2027-06-30",
     ):
         assert line in info
     payload = sorted(str(p.relative_to(bag / "data")) for p in (bag / "data").rglob("*") if p.is_file())
-    assert "signed/kb-e13/naskah-final.pdf" in payload
-    assert "signed/kb-e13/ttd-1-CONTOH-scan-kb-ditandatangani.pdf" in payload
+    assert "signed/kb-e16/naskah-final.pdf" in payload
+    assert "signed/kb-e16/ttd-1-CONTOH-scan-kb-ditandatangani.pdf" in payload
     assert "documents/draft_kb/rancangan-kb-v1.docx" in payload and "documents/draft_kb/rancangan-kb-v2.docx" in payload
-    assert {"history.jsonl", "reviews.json", "process/ksdpk.yaml", "signed/kb-e13/agreement.yaml"} <= set(payload)
+    assert {"history.jsonl", "reviews.json", "process/ksdpk.yaml", "signed/kb-e16/agreement.yaml"} <= set(payload)
     reviews = json.loads((bag / "data" / "reviews.json").read_text(encoding="utf-8"))
     assert [r["event"] for r in reviews] == ["request_kb_changes", "approve_kb"]
     with zipfile.ZipFile(bag.with_suffix(".zip")) as zf:
@@ -78,11 +78,11 @@ def test_bag_is_bagit_1_0_and_validates_with_the_command_line_tool(archived: Pat
 @pytest.mark.parametrize(
     "target",
     [
-        "data/signed/kb-e13/ttd-1-CONTOH-scan-kb-ditandatangani.pdf",
-        "data/signed/kb-e13/naskah-final.pdf",
-        "data/signed/kb-e13/naskah-final.docx",
-        "data/signed/kb-e13/agreement.yaml",
-        "data/signed/kb-e13/fields.json",
+        "data/signed/kb-e16/ttd-1-CONTOH-scan-kb-ditandatangani.pdf",
+        "data/signed/kb-e16/naskah-final.pdf",
+        "data/signed/kb-e16/naskah-final.docx",
+        "data/signed/kb-e16/agreement.yaml",
+        "data/signed/kb-e16/fields.json",
         "data/documents/draft_kb/rancangan-kb-v1.docx",
         "data/history.jsonl",
         "data/reviews.json",
@@ -139,7 +139,7 @@ def test_archive_packages_each_signed_version_once(archived: Path) -> None:
     """The demo archived the KB; the PKS signed later gets its own bag; a third run adds nothing."""
     result = _run(archived, "archive", SLUG)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[0].endswith(f"archive/{SLUG}-pks-e19")
+    assert result.stdout.splitlines()[0].endswith(f"archive/{SLUG}-pks-e22")
     again = _run(archived, "archive", SLUG)
     assert again.stdout == f"{SLUG}: every signed version is already archived.\n"
     assert _run(archived, "verify", SLUG).exit_code == 0

@@ -24,11 +24,12 @@ def test_all_renders_and_records_every_agreement(root: Path, run: Callable[..., 
     _more_agreements(root)
     result = run("render", "--all", "--stage", "fgd", "--stage", "draft_kb", "--as", "Bagian Hukum")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "16 documents of 4 agreements rendered"
-    assert f"{OTHERS[1]}: 4 documents (v1)" in result.stdout.splitlines()
+    assert result.stdout.splitlines()[-1] == "20 documents of 4 agreements rendered"
+    assert f"{OTHERS[1]}: 5 documents (v1)" in result.stdout.splitlines()
     for slug in [SLUG, *OTHERS]:
         assert sorted(p.name for p in (root / slug / "documents").rglob("*.docx")) == [
             "daftar-hadir-fgd-v1.docx",
+            "lembar-paraf-kb-v1.docx",
             "notulen-fgd-v1.docx",
             "rancangan-kb-v1.docx",
             "undangan-fgd-v1.docx",
@@ -79,7 +80,8 @@ def test_all_refuses_a_slug_out_and_unknown_stage_before_writing(root: Path, tmp
             ["render", "--all", "--stage", "nope"],
             1,
             "Error: unknown stage 'nope'; known stages: "
-            "fgd, draft_kb, draft_pks, tim_teknis, rekonsiliasi, amendment, monitoring, santunan\n",
+            "fgd, preparation, tkksd, rejection, offer, draft_kb, dprd, draft_pks, tim_teknis, rekonsiliasi, amendment, "
+            "monitoring, santunan, closing\n",
         ),
     ]
     for args, code, message in cases:

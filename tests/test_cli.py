@@ -50,14 +50,23 @@ def test_demo_walks_the_example_from_fgd_to_monitoring(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"Copied the example to {out / 'agreements'}"
     paths = [Path(line.strip()) for line in lines if line.startswith("  ") and line.strip().endswith(".docx")]
-    assert [p.name for p in paths] == [
+    names = [p.name for p in paths]
+    assert names == [
         "undangan-fgd-v1.docx",
         "daftar-hadir-fgd-v1.docx",
         "notulen-fgd-v1.docx",
+        "kak-v1.docx",
+        "surat-inisiasi-v1.docx",
+        "telaahan-tkksd-v1.docx",
+        "ba-rapat-tkksd-v1.docx",
+        "surat-penawaran-v1.docx",
         "rancangan-kb-v1.docx",
+        "lembar-paraf-kb-v1.docx",
         "rancangan-kb-v2.docx",
+        "lembar-paraf-kb-v2.docx",
         "pks-v1.docx",
         "surat-kuasa-v1.docx",
+        "lembar-paraf-pks-v1.docx",
         "sk-tim-teknis-v1.docx",
         "ba-rekonsiliasi-v1.docx",
         "ba-santunan-jkm-v1.docx",
@@ -68,11 +77,12 @@ def test_demo_walks_the_example_from_fgd_to_monitoring(tmp_path: Path) -> None:
     assert "State: implementation. KPIs at the end of 2025-Q3:" in lines
     assert "  paid Rp50.400.000,00 of Rp100.800.000,00" in lines
     archive_line = next(line for line in lines if line.startswith("archive: "))
-    assert archive_line.endswith("buton-bpjstk-2025-kb-e13.zip; mou verify: ok")
+    assert archive_line.endswith("buton-bpjstk-2025-kb-e16.zip; mou verify: ok")
     assert "  +NOMOR | : | [CONTOH] 000.8.3.3/001/KB/2025" in lines
-    assert "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)" in docx_text(paths[3])
-    assert "[NOMOR PIHAK KESATU]" in docx_text(paths[3])
-    assert "[CONTOH] 000.8.3.3/001/KB/2025" in docx_text(paths[4])
+    kb_v1, kb_v2 = paths[names.index("rancangan-kb-v1.docx")], paths[names.index("rancangan-kb-v2.docx")]
+    assert "Rp201.600.000,00 (dua ratus satu juta enam ratus ribu rupiah)" in docx_text(kb_v1)
+    assert "[NOMOR PIHAK KESATU]" in docx_text(kb_v1)
+    assert "[CONTOH] 000.8.3.3/001/KB/2025" in docx_text(kb_v2)
     assert tree_hash(EXAMPLE) == before
     again = CliRunner().invoke(cli.main, ["demo", "--out", str(out)])
     assert again.exit_code == 0  # an earlier demo is replaced, still v1 and v2

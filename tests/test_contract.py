@@ -327,7 +327,8 @@ def test_domain_errors_stay_exit_1_without_usage(root: Path, invoke: Callable[..
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: unknown stage 'signed'; known stages: "
-        "fgd, draft_kb, draft_pks, tim_teknis, rekonsiliasi, amendment, monitoring, santunan\n"
+        "fgd, preparation, tkksd, rejection, offer, draft_kb, dprd, draft_pks, tim_teknis, rekonsiliasi, amendment, "
+        "monitoring, santunan, closing\n"
     )
     refused = invoke("advance", SLUG, "approve_kb")
     assert refused.exit_code == 1

@@ -541,7 +541,7 @@ def test_diff_docx_and_html_are_written_recorded_and_verified(drafts: Path, root
     assert "Perbandingan rancangan-kb-v2 dan rancangan-kb-v3" in page and "<script" not in page
     assert "<del>1.000 (seribu) orang</del>" in page and "<ins>1.200 (seribu dua ratus) orang</ins>" in page
     assert " | " not in page and '<table class="grid">' in page
-    added = '<td class="n">32</td><td><ins>b.\tpenanganan pengaduan peserta;</ins>'
+    added = '<td class="n">34</td><td><ins>b.\tpenanganan pengaduan peserta;</ins>'
     assert f'<tr class="ins"><td class="n"></td><td></td>{added}' in page
 
 

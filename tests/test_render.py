@@ -98,7 +98,7 @@ def test_xml_special_characters_render_exactly(root: Path, yaml_file: Path, run:
     yaml_file.write_text(text, encoding="utf-8")
     result = run("render", SLUG, "--stage", "draft_kb")
     assert result.exit_code == 0, result.stderr
-    (path,) = (root / SLUG / "documents" / "draft_kb").glob("*.docx")
+    (path,) = (root / SLUG / "documents" / "draft_kb").glob("rancangan-kb-*.docx")
     with zipfile.ZipFile(path) as zf:
         etree.fromstring(zf.read("word/document.xml"))  # raises if the XML is broken
     assert "atas nama PT A & B <Persero>, berkedudukan" in docx_text(path)
@@ -120,11 +120,14 @@ def test_drafts_get_new_versions_and_never_overwrite(root: Path, run: Callable[.
     """Rendering twice writes v1 then v2; v1's bytes are untouched and v2 says it is draft 2."""
     first = run("render", SLUG, "--stage", "draft_kb")
     v1 = root / SLUG / "documents" / "draft_kb" / "rancangan-kb-v1.docx"
-    assert first.stdout == f"Rancangan Kesepakatan Bersama (v1): {v1}\n"
+    paraf = v1.with_name("lembar-paraf-kb-v1.docx")  # the paraf sheet of the review goes with every draft
+    assert first.stdout == (
+        f"Rancangan Kesepakatan Bersama (v1): {v1}\nLembar Paraf Koordinasi Rancangan Kesepakatan Bersama (v1): {paraf}\n"
+    )
     before = v1.read_bytes()
     second = run("render", SLUG, "--stage", "draft_kb")
     v2 = v1.with_name("rancangan-kb-v2.docx")
-    assert second.stdout == f"Rancangan Kesepakatan Bersama (v2): {v2}\n"
+    assert second.stdout.splitlines()[0] == f"Rancangan Kesepakatan Bersama (v2): {v2}"
     assert v1.read_bytes() == before
     assert docx_text(v2).startswith("[header] Rancangan v2 – bukan naskah final\n")
 

@@ -167,8 +167,8 @@ def test_error_at_the_end_of_a_file_without_final_newline_names_its_last_line(
 
 
 def test_render_all_skips_an_agreement_whose_state_has_no_documents(root: Path, run: Callable[..., Result]) -> None:
-    """An agreement in `preparation` (no documents) is reported as nothing to render; the others render; exit 0."""
-    from workflow.commands.demo import OPD
+    """An agreement in `cancelled` (no documents) is reported as nothing to render; the others render; exit 0."""
+    from workflow.commands.demo import OPD, TKKSD
     from workflow.commands.lifecycle import advance, record_render
     from workflow.records.store import Store
 
@@ -177,15 +177,15 @@ def test_render_all_skips_an_agreement_whose_state_has_no_documents(root: Path, 
     shutil.copy2(root / SLUG / "agreement.yaml", root / other / "agreement.yaml")
     store = Store(root)
     record_render(store, other, None, None, OPD)
-    for event in ("hold_fgd", "start_preparation"):
-        advance(store, other, event, OPD)
+    advance(store, other, "hold_fgd", OPD)
+    advance(store, other, "cancel", TKKSD)
     before = tree_hash(root / other)
     result = run("render", "--all")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.splitlines() == [
         f"{SLUG}: 3 documents (v1)",
-        f"{other}: nothing to render in state preparation",
+        f"{other}: nothing to render in state cancelled",
         "3 documents of 1 agreements rendered",
     ]
     assert tree_hash(root / other) == before

@@ -14,10 +14,10 @@ from build_templates import (
     L,
     R,
     Sig,
-    bottom_border,
     cell_text,
     grid,
     id_line,
+    kop,
     kv,
     new_document,
     page_break,
@@ -58,20 +58,6 @@ def pks_fact(path: str, label: str) -> str:
     return f"{{% if pks %}}{{{{ pks.{path} }}}}{{% else %}}[{label}]{{% endif %}}"
 
 
-def kop_jabatan(doc: DocxDocument) -> None:
-    """The letterhead of the Bupati's own naskah: his title, centred, over a rule (DOCUMENTS.md §1.3)."""
-    p = title(doc, "{{ parties.pemda.representative.position|upper }}", size=16, after=12)
-    bottom_border(p)
-
-
-def kop_instansi(doc: DocxDocument, unit: str) -> None:
-    """The letterhead of a unit: the Pemda, the unit in larger type, the address, a rule (DOCUMENTS.md §1.3)."""
-    title(doc, "{{ parties.pemda.name|upper }}", size=14)
-    title(doc, f"{{{{ {unit}|upper }}}}", size=16)
-    p = para(doc, "{{ parties.pemda.address }}", align=C, size=10, after=12)
-    bottom_border(p)
-
-
 # --------------------------------------------------------------------------------------------------
 # D7 Surat Kuasa
 
@@ -80,7 +66,7 @@ def surat_kuasa() -> DocxDocument:
     """Surat Kuasa of the Bupati to the official who signs the PKS: kop jabatan, nomor, both people, the act, signatures."""
     doc = new_document()
     page_number_footer(doc)
-    kop_jabatan(doc)
+    kop(doc, "jabatan")
     title(doc, "SURAT KUASA")
     title(doc, "Nomor: {{ pks.surat_kuasa if pks else '[NOMOR SURAT KUASA]' }}", after=18)
     para(doc, "Yang bertanda tangan di bawah ini:", keep=True)
@@ -207,7 +193,7 @@ def sk_tim_teknis() -> DocxDocument:
     """Keputusan Bupati forming the tim teknis: Menimbang, Mengingat, MEMUTUSKAN, KESATU to KELIMA, lampiran."""
     doc = new_document()
     page_number_footer(doc)
-    kop_jabatan(doc)
+    kop(doc, "jabatan")
     keputusan_title(doc)
     title(doc, "DENGAN RAHMAT TUHAN YANG MAHA ESA")
     title(doc, "{{ parties.pemda.representative.position|upper }},", after=12)
@@ -329,7 +315,7 @@ def ba_rekonsiliasi() -> DocxDocument:
     r = "reconciliation"
     doc = new_document(paper="A4")
     page_number_footer(doc)
-    kop_instansi(doc, f"{r}.unit")
+    kop(doc, "instansi", unit=f"{r}.unit")
     title(doc, "BERITA ACARA")
     title(doc, "REKONSILIASI DATA PESERTA DAN IURAN")
     title(doc, "JAMINAN SOSIAL KETENAGAKERJAAN BAGI {{ coverage.segment|upper }}")

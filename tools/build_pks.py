@@ -32,6 +32,7 @@ from build_templates import (
     id_line,
     komparisi,
     lettered,
+    logo_row,
     loop,
     new_document,
     page_break,
@@ -140,10 +141,7 @@ def tag_row(table: Table, tag: str) -> None:
 
 def title_block(doc: DocxDocument) -> None:
     """Both logos in party order, the title, the parties, the subject and both PKS nomor (PIHAK KESATU first)."""
-    t = grid(doc, 1, [5.0, 6.0, 5.0])
-    cell_text(t.rows[0].cells[0], "{{ pks.logos.pemda }}", align=L)
-    cell_text(t.rows[0].cells[2], "{{ pks.logos.partner }}", align=R)
-    para(doc, "", after=6)
+    logo_row(doc)
     title(doc, "PERJANJIAN KERJA SAMA")
     title(doc, "ANTARA")
     title(doc, "{{ parties.pemda.name|upper }}")

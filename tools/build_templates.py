@@ -340,6 +340,62 @@ def meterai(side: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
+# Logos and letterheads (DOCUMENTS.md §1.3): in the body, so on the first page only
+
+
+def logo_row(doc: DocxDocument) -> None:
+    """Both parties' logos in one row, in party order: PIHAK KESATU left, PIHAK KEDUA right (never the Garuda).
+    A render of a document whose catalogue needs list ``logos`` places the pictures (workflow/commands/render.py)."""
+    t = grid(doc, 1, [5.0, 6.0, 5.0])
+    cell_text(t.rows[0].cells[0], "{{ parties.pemda.logo_picture }}", align=L)
+    cell_text(t.rows[0].cells[2], "{{ parties.partner.logo_picture }}", align=R)
+    para(doc, "", after=6)
+
+
+def kop(doc: DocxDocument, kind: str, *, who: str = "{{ parties.pemda.representative.position|upper }}", unit: str = "") -> None:
+    """The letterhead at the top of the first page (DOCUMENTS.md §1.3).
+
+    ``kind`` "jabatan": the Bupati's letters (and the Sekda's a.n. Bupati): ``who`` ("BUPATI BUTON") centred over
+    a rule. DOCUMENTS.md puts the Garuda Pancasila in gold above it; the tool draws no Garuda and no logo daerah
+    there: the space above the title is left for the Pemda's printed letterhead paper or its own template.
+    ``kind`` "instansi": letters of the Sekda or a Kepala Dinas in their own name: the logo daerah on the left
+    (``parties.pemda.logo_picture``, the catalogue needs ``logos``), to its right the Pemda's name, the unit
+    (``unit``, a template expression) in larger bold type, the address and the contact line, then a rule.
+    """
+    if kind == "jabatan":
+        bottom_border(title(doc, who, size=16, after=12))
+        return
+    if kind != "instansi":
+        raise ValueError(f"kop kind {kind!r}, expected jabatan or instansi")
+    t = grid(doc, 1, [2.8, 13.2])
+    logo_cell, text_cell = t.rows[0].cells
+    for cell in (logo_cell, text_cell):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    cell_text(logo_cell, "{{ parties.pemda.logo_picture }}", align=L)
+    cell_text(text_cell, "{{ parties.pemda.name|upper }}", bold=True, align=C, size=14)
+    text_cell.add_paragraph()
+    cell_text_at(text_cell, 1, f"{{{{ {unit}|upper }}}}", bold=True, size=16)
+    text_cell.add_paragraph()
+    cell_text_at(text_cell, 2, "{{ parties.pemda.address }}", size=10)
+    for line in ("{%p if parties.pemda.contacts %}", "{{ parties.pemda.contacts }}", "{%p endif %}"):
+        text_cell.add_paragraph()
+        cell_text_at(text_cell, len(text_cell.paragraphs) - 1, line, size=10)
+    bottom_border(para(doc, "", after=12, size=4))
+
+
+def cell_text_at(cell: _Cell, index: int, text: str, *, bold: bool = False, size: float | None = None) -> Paragraph:
+    """Centred ``text`` in the cell's paragraph ``index`` (a kop's lines)."""
+    p = cell.paragraphs[index]
+    p.paragraph_format.alignment = C
+    p.paragraph_format.space_after = Pt(0)
+    run = p.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    return p
+
+
+# --------------------------------------------------------------------------------------------------
 # Surat Undangan FGD
 
 
@@ -347,10 +403,12 @@ def undangan_fgd() -> DocxDocument:
     """Invitation letter to the FGD, on the letterhead of the inviting unit."""
     doc = new_document()
     page_number_footer(doc)
-    title(doc, "{{ parties.pemda.name|upper }}", size=14)
-    title(doc, "{{ fgd.invitation.issuer|upper }}", size=16)
-    p = para(doc, "{{ parties.pemda.address }}", align=C, size=10, after=12)
-    bottom_border(p)
+    # the Bupati's letter (signed by him or by the Sekda a.n. Bupati): kop jabatan; else the issuing unit's kop instansi
+    para(doc, "{%p if fgd.invitation.kop_jabatan %}", after=0)
+    kop(doc, "jabatan", who="{{ fgd.invitation.kop_jabatan|upper }}")
+    para(doc, "{%p else %}", after=0)
+    kop(doc, "instansi", unit="fgd.invitation.issuer")
+    para(doc, "{%p endif %}", after=0)
     para(doc, "{{ signing.place }}, {{ fgd.invitation.date|tanggal }}", align=R, after=6)
     t = grid(doc, 4, [2.5, 0.5, 6.0, 7.0])
     rows = [
@@ -535,8 +593,13 @@ def notulen_fgd() -> DocxDocument:
 # Rancangan Kesepakatan Bersama (DOMAIN.md §4.1)
 
 
-def title_block(doc: DocxDocument, *, lead: tuple[str, ...] = (), nomor: str = "parties.{who}.nomor") -> None:
-    """Title (after the ``lead`` lines), both parties, subject and both nomor (``nomor`` names the paths)."""
+def title_block(
+    doc: DocxDocument, *, lead: tuple[str, ...] = (), nomor: str = "parties.{who}.nomor", logos: bool = False
+) -> None:
+    """Title (after the ``lead`` lines), both parties, subject and both nomor (``nomor`` names the paths); with
+    ``logos`` first both parties' logos in party order (``logo_row``)."""
+    if logos:
+        logo_row(doc)
     for line in lead:
         title(doc, line)
     title(doc, "{{ document.title }}")
@@ -599,7 +662,7 @@ def rancangan_kb() -> DocxDocument:
     doc = new_document()
     page_number_footer(doc)
     draft_header(doc, "{% if not final %}Rancangan v{{ version }} – bukan naskah final{% endif %}")
-    title_block(doc)
+    title_block(doc, logos=True)
     p = para(doc)
     runs(
         p,
@@ -879,7 +942,7 @@ def adendum() -> DocxDocument:
     doc = new_document()
     page_number_footer(doc)
     draft_header(doc, "{% if not final %}Rancangan adendum v{{ version }} – bukan naskah final{% endif %}")
-    title_block(doc, lead=("{{ adendum.title|upper }}", "ATAS"), nomor="adendum.nomor_{who}")
+    title_block(doc, lead=("{{ adendum.title|upper }}", "ATAS"), nomor="adendum.nomor_{who}", logos=True)
     para(
         doc,
         "Pada hari ini {{ adendum.date|tanggal_kata }}, bertempat di {{ signing.place }}, yang bertanda tangan di bawah ini:",

@@ -166,6 +166,9 @@ def demo(out: Path) -> DemoResult:
     store.create(EXAMPLE_SLUG, (shipped.examples() / EXAMPLE_SLUG / AGREEMENT_FILE).read_bytes())
     steps: list[Step] = []
 
+    def render(stage: str, actor: str) -> None:
+        steps.append(Step(f"render {stage} by {actor}", record_render(store, EXAMPLE_SLUG, [stage], None, actor)))
+
     def fire(event: str, actor: str, note: str = "") -> None:
         entry = advance(store, EXAMPLE_SLUG, event, actor, note, when=DEMO_DAY)
         docs = _rendered(store, entry["artifacts"])
@@ -174,8 +177,11 @@ def demo(out: Path) -> DemoResult:
     steps.append(Step(f"render fgd by {OPD}", record_render(store, EXAMPLE_SLUG, ["fgd"], None, OPD)))
     fire("hold_fgd", OPD)
     fire("start_preparation", OPD)
+    render("preparation", OPD)  # the KAK and the Surat Inisiasi to the Sekda
     fire("submit_to_tkksd", OPD)
+    render("tkksd", TKKSD)  # the Telaahan Staf and the BA Rapat TKKSD
     fire("tkksd_feasible", TKKSD)
+    render("offer", TKKSD)  # the Surat Penawaran to the partner
     fire("start_kb_draft", TKKSD)
     fire("request_kb_review", TKKSD)
     fire("request_kb_changes", HUKUM, REVIEW_NOTE)

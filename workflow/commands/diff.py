@@ -53,6 +53,11 @@ def _find(store: Store, slug: str, old: str, new: str, name: str | None) -> tupl
         if parsed is not None:
             found.setdefault(parsed[0], {})[int(parsed[1])] = rel
     both = sorted(stem for stem, versions in found.items() if a in versions and b in versions)
+    if name is None and len(both) > 1:  # a companion sheet (the lembar paraf) is compared only when named
+        from workflow.data.catalogue import load_catalogue
+
+        companions = {spec.name for _, spec in load_catalogue().documents() if spec.companion}
+        both = [stem for stem in both if stem not in companions] or both
     figures = {"slug": slug, "old": f"v{a}", "new": f"v{b}", "documents": both}
     if name is not None:
         if name not in both:

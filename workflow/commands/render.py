@@ -21,14 +21,15 @@ if TYPE_CHECKING:
     from workflow.documents.compiled import Session
 
 PKS_DOCUMENT = "pks"
-"""The catalogue document that is the Perjanjian Kerja Sama: a render adds its participants and logos."""
+"""The catalogue document that is the Perjanjian Kerja Sama (it requires a pks: section)."""
 LOGO_HEIGHT_MM = 22
 LOGOS = {
     "pemda": ("logo_pemda", "logo-pemda.png", "contoh-logo-pemda.png", "LOGO PIHAK KESATU"),
     "partner": ("logo_partner", "logo-mitra.png", "contoh-logo-mitra.png", "LOGO PIHAK KEDUA"),
 }
-"""Per side of the title block: the pks field naming the file in the agreement's folder, the file of a Pemda's own
-templates folder (MOU_TEMPLATES), the shipped placeholder marked CONTOH LOGO, and the visible text if none is found."""
+"""Per party: the older pks field naming its file (still read when ``parties.<side>.logo`` is left out), the file of
+a Pemda's own templates folder (MOU_TEMPLATES), the shipped placeholder marked CONTOH LOGO, and the visible text if
+none is found. Never the Garuda: it belongs to the Bupati's kop jabatan, not to a KB/PKS (DOCUMENTS.md §1.3)."""
 
 
 @dataclass(frozen=True)
@@ -107,52 +108,90 @@ def document_values(
 ) -> Callable[[Session], dict[str, Any]] | None:
     """What a render of ``spec`` adds to ``context`` beyond agreement.yaml, as ``render_bytes(values=...)`` takes it.
 
-    For the PKS: Lampiran I from the participant list in force (NIK masked unless ``pks.show_nik``) and the
-    parties' logos (``pks.logo_pemda``/``logo_partner`` in the agreement's folder, else the Pemda's templates folder,
-    else the shipped placeholders marked CONTOH LOGO). Every other document: None. A caller rendering the PKS's
-    final text (``mou sign``) passes it the same way, so the signed text is the text that was reviewed.
-    """
-    if spec.name != PKS_DOCUMENT or agreement.pks is None:
-        return None
-    from workflow.commands.participants import load_participants, mask
+    Decided by what the catalogue says the document needs (``RENDERED_NEEDS``):
 
+    - ``logos``: each party's logo as ``parties.<side>.logo_picture`` (and, for older templates, ``pks.logos.<side>``):
+      ``parties.<side>.logo`` in the agreement's folder or the templates folder, else the older ``pks.logo_<side>``
+      in the agreement's folder, else logo-pemda.png/logo-mitra.png of the Pemda's templates folder, else the
+      shipped placeholders marked CONTOH LOGO;
+    - ``participants`` (with a pks: section): Lampiran I of the PKS from the participant list in force (NIK
+      masked unless ``pks.show_nik``) as ``pks.peserta``.
+
+    Nothing needed: None. A caller rendering a final text (``mou sign``) passes it the same way, so the signed
+    text is the text that was reviewed.
+    """
+    wants_logos = "logos" in spec.needs
     pks = agreement.pks
-    rows = [
-        {
-            "nik": p.nik if pks.show_nik else mask(p.nik),
-            "nama": p.nama,
-            "desa": p.desa,
-            "kecamatan": p.kecamatan,
-            "pekerjaan": p.pekerjaan,
-            "mulai": p.mulai,
-        }
-        for p in load_participants(store, slug)
-    ]
-    pictures = {
-        side: _logo(store, slug, key, getattr(pks, key), own, placeholder) for side, (key, own, placeholder, _) in LOGOS.items()
-    }
+    rows: list[dict[str, Any]] | None = None
+    if "participants" in spec.needs and pks is not None:
+        from workflow.commands.participants import load_participants, mask
+
+        rows = [
+            {
+                "nik": p.nik if pks.show_nik else mask(p.nik),
+                "nama": p.nama,
+                "desa": p.desa,
+                "kecamatan": p.kecamatan,
+                "pekerjaan": p.pekerjaan,
+                "mulai": p.mulai,
+            }
+            for p in load_participants(store, slug)
+        ]
+    if not wants_logos and rows is None:
+        return None
+    pictures = {side: party_logo(store, slug, agreement, side) for side in LOGOS} if wants_logos else {}
 
     def values(tpl: Session) -> dict[str, Any]:
         from docx.shared import Mm
         from docxtpl import InlineImage
 
-        logos = {
-            side: Placeholder(LOGOS[side][3]) if data is None else InlineImage(tpl, io.BytesIO(data), height=Mm(LOGO_HEIGHT_MM))
-            for side, data in pictures.items()
-        }
-        return {"pks": {**context["pks"], "peserta": rows, "logos": logos}}
+        def picture(side: str, height: int) -> Any:
+            data = pictures[side]
+            return Placeholder(LOGOS[side][3]) if data is None else InlineImage(tpl, io.BytesIO(data), height=Mm(height))
+
+        out: dict[str, Any] = {}
+        if wants_logos:
+            parties = context["parties"]
+            out["parties"] = {
+                **parties,
+                **{side: {**parties[side], "logo_picture": picture(side, LOGO_HEIGHT_MM)} for side in LOGOS},
+            }
+        if isinstance(context.get("pks"), dict):
+            extra: dict[str, Any] = {}
+            if rows is not None:
+                extra["peserta"] = rows
+            if wants_logos:
+                extra["logos"] = {side: picture(side, LOGO_HEIGHT_MM) for side in LOGOS}
+            out["pks"] = {**context["pks"], **extra}
+        return out
 
     return values
 
 
-def _logo(store: Store, slug: str, key: str, rel: str | None, own: str, placeholder: str) -> bytes | None:
-    """The logo's bytes: the agreement's own file, else the Pemda's templates folder's, else the shipped placeholder."""
+def party_logo(store: Store, slug: str, agreement: Agreement, side: str) -> bytes | None:
+    """The bytes of one party's logo, or None when neither the data nor any templates folder give one."""
+    key, own, placeholder, _ = LOGOS[side]
+    rel: str | None = getattr(agreement.parties, side).logo
     if rel is not None:
         try:
             return store.read(slug, rel)
+        except (OSError, ValueError):
+            path = templates_dir() / rel
+            if ".." not in Path(rel).parts and path.is_file():
+                return path.read_bytes()
+            raise MouError(
+                f"parties.{side}.logo: cannot read {rel} in the agreement's folder nor in the templates folder "
+                f"{templates_dir()}, expected a PNG or JPEG file there",
+                field=f"parties.{side}.logo",
+                rule="logo",
+            ) from None
+    old = getattr(agreement.pks, key) if agreement.pks is not None else None
+    if old is not None:
+        try:
+            return store.read(slug, old)
         except (OSError, ValueError) as err:
             raise MouError(
-                f"pks.{key}: cannot read {rel} in the agreement's folder ({err}), expected a PNG or JPEG file there",
+                f"pks.{key}: cannot read {old} in the agreement's folder ({err}), expected a PNG or JPEG file there",
                 field=f"pks.{key}",
                 rule="logo",
             ) from err

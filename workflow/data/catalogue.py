@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from workflow import shipped
-from workflow.data.model import Agreement
+from workflow.data.model import RENDERED_NEEDS, Agreement
 from workflow.data.schema import Reader, field
 from workflow.data.yaml import load as load_yaml
 from workflow.errors import InvalidData, Problem, UnknownStage
@@ -37,7 +37,12 @@ class DocumentSpec:
     name: str = field("file name stem of the output, e.g. rancangan-kb")
     template: str = field("template file in templates/")
     title: str = field("title of the document, in Indonesian")
-    needs: list[str] = field("top-level sections of agreement.yaml the document uses")
+    needs: list[str] = field("top-level sections of agreement.yaml the document uses, and logos/participants a render adds")
+    companion: bool = field(
+        "a sheet that goes with the stage's main document (a lembar paraf): rendered with every draft, "
+        "left out when drafts are compared unless named",
+        default=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ class Catalogue:
     def problems(self) -> list[tuple[str, str]]:
         """Unique names, templates that exist, needs that are sections of the model."""
         out: list[tuple[str, str]] = []
-        sections = set(Agreement.__dataclass_fields__)
+        sections = set(Agreement.__dataclass_fields__) | set(RENDERED_NEEDS)
         seen: set[str] = set()
         for i, stage in enumerate(self.stages, 1):
             if stage.name in seen:

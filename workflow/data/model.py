@@ -24,6 +24,9 @@ _T = TypeVar("_T")
 """Cross-field problems of one record: (relative field path, message)."""
 
 TITLES = ("KESEPAKATAN BERSAMA", "NOTA KESEPAHAMAN", "NOTA KESEPAKATAN")
+Day = date
+"""``datetime.date`` under a second name, for a field declared after a field called ``date`` in the same class."""
+
 DEFAULT_PROCESS = "ksdpk"
 """The process an agreement follows when it names none."""
 MAX_TERM_YEARS = 5  # Permendagri 22/2020 via Yogya FAQ: "paling lama 5 (lima) tahun" (DOMAIN.md §2)
@@ -81,6 +84,35 @@ class Party:
         "basis of the representative's appointment, e.g. 'Keputusan Direksi BPJS Ketenagakerjaan Nomor ...'",
         label="DASAR PENGANGKATAN {owner}",
     )
+    logo: str | None = field(
+        "this party's logo (PNG or JPEG) in the title block of the KB, PKS and adendum, and the Pemda's in the kop "
+        "instansi of its units' letters: a path relative to the agreement's folder, else to the templates folder "
+        "(MOU_TEMPLATES); left out: logo-pemda.png / logo-mitra.png of the templates folder, else a placeholder "
+        "marked CONTOH LOGO. Never the Garuda (DOCUMENTS.md §1.3)",
+        default=None,
+    )
+    phone: str | None = field("telephone in the kop instansi, e.g. '(0402) 2821001'; left out: not printed", default=None)
+    email: str | None = field("e-mail address in the kop instansi; left out: not printed", default=None)
+    website: str | None = field("website in the kop instansi, e.g. 'butonkab.go.id'; left out: not printed", default=None)
+
+    @property
+    def logo_picture(self) -> str:
+        """The logo as a render places it in a document whose catalogue needs list ``logos``; the data alone give none."""
+        return ""
+
+    @property
+    def contacts(self) -> str:
+        """The kop instansi's contact line: 'Telepon ... Pos-el ... Laman ...' of what is given, else empty."""
+        parts = [f"{k} {v}" for k, v in (("Telepon", self.phone), ("Pos-el", self.email), ("Laman", self.website)) if v]
+        return "   ".join(parts)
+
+
+RENDERED_NEEDS = {
+    "logos": "the parties' logos, which a render places (parties.<side>.logo_picture) from parties.<side>.logo",
+    "participants": "the participant list in force (participants/), which a render of the PKS puts in Lampiran I",
+}
+"""What a catalogue document may list under ``needs`` besides sections of agreement.yaml: data a render adds
+(``workflow.commands.render.document_values``)."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +192,15 @@ class Invitation:
     date: date | None = field("letter date", label="TANGGAL SURAT")
     signer: Official = field("who signs the invitation")
     on_behalf_of: str | None = field("'a.n.' line above the signer, e.g. 'BUPATI BUTON'", default=None)
+
+    @property
+    def kop_jabatan(self) -> str:
+        """The letter is the Bupati's (signed by him, or a.n. him): the title its kop jabatan prints, e.g. 'BUPATI
+        BUTON'; else empty, and the issuing unit's kop instansi heads the letter (DOCUMENTS.md §1.3)."""
+        if self.on_behalf_of:
+            return self.on_behalf_of
+        position = self.signer.position or ""
+        return position if position.lower().startswith("bupati") else ""
 
 
 @dataclass(frozen=True)
@@ -768,6 +809,286 @@ class Reconciliation:
 
 
 @dataclass(frozen=True)
+class Initiation:
+    """The proposing unit's Surat Inisiasi to the Sekda as Ketua TKKSD, with the KAK as its lampiran (DOCUMENTS.md D2, D3).
+
+    The Kepala of the proposing unit (Kepala Dinas) signs both; the KAK carries the letter's date.
+    """
+
+    unit: str | None = field(
+        "the proposing perangkat daerah, for the letterhead and the text, e.g. 'Dinas Tenaga Kerja'",
+        label="PERANGKAT DAERAH PENGUSUL",
+    )
+    head_name: str | None = field(
+        "name of its head, who signs the KAK and the letter, with degrees as the person writes them",
+        label="NAMA KEPALA PERANGKAT DAERAH",
+    )
+    head_position: str | None = field(
+        "position of its head, e.g. 'Kepala Dinas Tenaga Kerja Kabupaten Buton'", label="JABATAN KEPALA PERANGKAT DAERAH"
+    )
+    head_rank: str | None = field(
+        "pangkat/golongan of its head, e.g. 'Pembina Utama Muda (IV/c)'", label="PANGKAT/GOLONGAN KEPALA PERANGKAT DAERAH"
+    )
+    head_nip: str | None = field("NIP of its head", label="NIP KEPALA PERANGKAT DAERAH")
+    nomor: str | None = field("number of the letter, from the unit's register", label="NOMOR SURAT INISIASI")
+    date: date | None = field("date of the letter (and of the KAK attached to it)", label="TANGGAL SURAT INISIASI")
+    sifat: str | None = field("sifat of the letter, e.g. 'Penting'", label="SIFAT SURAT")
+    attachments: list[str] = field(
+        "papers attached after the KAK, e.g. 'Studi Kelayakan', 'Keputusan Kepala Dinas tentang Penunjukan PPKSD'",
+        default_factory=list,
+    )
+
+
+@dataclass(frozen=True)
+class Kak:
+    """What the Kerangka Acuan Kerja adds to the agreement's data (DOCUMENTS.md D2); the rest comes from
+    purpose, scope, coverage, funding and term."""
+
+    budget_account: str | None = field(
+        "DPA and kode rekening the iuran is charged to, e.g. 'DPA Dinas Tenaga Kerja TA 2025, kode rekening ...'",
+        label="DPA DAN KODE REKENING",
+    )
+    locations: list[str] = field("kecamatan where the target workers live, one item each", default_factory=list)
+    legal_basis: list[str] = field(
+        "further regulations listed under Dasar Hukum after the national ones the template lists (e.g. a Perbup on "
+        "kerja sama daerah, the Perda on the APBD), in hierarchical then chronological order",
+        default_factory=list,
+    )
+
+
+TKKSD_VERDICTS = ("layak", "revisi", "tolak")
+"""What a TKKSD meeting concludes (DOMAIN.md §3 state 4): go on to the offer, back to preparation, or rejected."""
+
+
+@dataclass(frozen=True)
+class Tkksd:
+    """The TKKSD's assessment of the proposal: its Telaahan Staf to the Bupati and the Berita Acara of its meeting
+    (DOCUMENTS.md D4, D5). The chair (the Sekda) signs both; the secretary co-signs the Berita Acara."""
+
+    date: date | None = field("day of the TKKSD meeting; the Berita Acara is dated that day", label="TANGGAL RAPAT TKKSD")
+    time: str | None = field("start time as HH.MM, e.g. 09.00 (time zone: fgd.timezone)", label="PUKUL")
+    venue: str | None = field("room and building of the meeting", label="TEMPAT RAPAT TKKSD")
+    nomor: str | None = field("number of the Berita Acara", label="NOMOR BERITA ACARA RAPAT TKKSD")
+    verdict: Literal["layak", "revisi", "tolak"] | None = field(
+        "what the meeting concluded: layak (go on to the offer), revisi (back to the proposing unit), tolak (rejected)",
+        label="KESIMPULAN RAPAT TKKSD",
+    )
+    chair_name: str | None = field("name of the Ketua TKKSD (the Sekda), with degrees", label="NAMA KETUA TKKSD")
+    chair_position: str | None = field(
+        "position of the Ketua TKKSD, e.g. 'Sekretaris Daerah Kabupaten Buton'", label="JABATAN KETUA TKKSD"
+    )
+    secretary_name: str | None = field("name of the Sekretaris TKKSD, with degrees", label="NAMA SEKRETARIS TKKSD")
+    secretary_position: str | None = field(
+        "position of the Sekretaris TKKSD, e.g. 'Kepala Bagian Kerja Sama Sekretariat Daerah Kabupaten Buton'",
+        label="JABATAN SEKRETARIS TKKSD",
+    )
+    secretary_rank: str | None = field("pangkat/golongan of the Sekretaris TKKSD", label="PANGKAT/GOLONGAN SEKRETARIS TKKSD")
+    secretary_nip: str | None = field("NIP of the Sekretaris TKKSD", label="NIP SEKRETARIS TKKSD")
+    telaahan_nomor: str | None = field("number of the Telaahan Staf", label="NOMOR TELAAHAN STAF")
+    telaahan_date: Day | None = field("date of the Telaahan Staf", label="TANGGAL TELAAHAN STAF")
+    reasons: list[str] = field(
+        "why, for revisi (what to correct) or tolak (the reasons the rejection letter gives), one item each",
+        default_factory=list,
+    )
+    attendees: list[Attendee] = field(
+        "who attended the meeting; left out: 'sebagaimana daftar hadir terlampir'", default_factory=list
+    )
+    discussion: list[str] = field("pokok bahasan of the meeting, one item each", default_factory=list)
+    follow_ups: list[str] = field("follow-ups agreed and who owns them, one item each", default_factory=list)
+    assumptions: list[str] = field("praanggapan of the Telaahan Staf, one item each", default_factory=list)
+    analysis: list[str] = field(
+        "further points of the Telaahan's analysis after the ones the template derives (legal basis, cost, DPRD test)",
+        default_factory=list,
+    )
+
+    def problems(self) -> Check:
+        """Time format; a revisi or tolak names its reasons; the telaahan is not dated before the meeting."""
+        out: Check = []
+        if self.time is not None and not _is_time(self.time):
+            out.append(("time", f"{self.time!r} is not a time, expected HH.MM such as 09.00"))
+        if self.verdict in ("revisi", "tolak") and not self.reasons:
+            out.append(("reasons", f"is empty for the verdict {self.verdict}, expected at least one reason"))
+        if self.date is not None and self.telaahan_date is not None and self.telaahan_date < self.date:
+            out.append(
+                ("telaahan_date", f"{self.telaahan_date} is before the meeting on {self.date}, expected that day or later")
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """The Bupati's letter telling the partner the plan does not go on, with the TKKSD's reasons (tkksd.reasons)."""
+
+    nomor: str | None = field("number of the letter, from the Setda's central register", label="NOMOR SURAT PENOLAKAN")
+    date: date | None = field("date of the letter; on or after the TKKSD meeting", label="TANGGAL SURAT PENOLAKAN")
+    sifat: str | None = field("sifat of the letter, e.g. 'Penting'", label="SIFAT SURAT")
+    copies_to: list[str] = field("tembusan, one office each (e.g. 'Sekretaris Daerah Kabupaten Buton')", default_factory=list)
+
+
+@dataclass(frozen=True)
+class LetterReference:
+    """A letter another one answers or cites, exactly as it was written."""
+
+    nomor: str | None = field("its number, exactly as written on it", label="NOMOR SURAT YANG DITANGGAPI")
+    date: date | None = field("its date", label="TANGGAL SURAT YANG DITANGGAPI")
+    subject: str | None = field("its hal, as written on it", default=None)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The Bupati's Surat Penawaran to the partner, or his Surat Tanggapan to the partner's own offer (DOCUMENTS.md D6)."""
+
+    nomor: str | None = field("number of the letter, from the Setda's central register", label="NOMOR SURAT PENAWARAN")
+    date: date | None = field("date of the letter; after the TKKSD found the plan layak", label="TANGGAL SURAT PENAWARAN")
+    sifat: str | None = field("sifat of the letter, e.g. 'Penting'", label="SIFAT SURAT")
+    contact: str | None = field(
+        "whom the partner contacts about the offer: name, position and telephone, as one line", label="NARAHUBUNG"
+    )
+    reply_to: LetterReference | None = field(
+        "the partner's letter this one answers (then it is a Surat Tanggapan citing it exactly); left out: the Pemda offers",
+        default=None,
+    )
+    attachments: list[str] = field("papers attached, e.g. 'Kerangka Acuan Kerja', one item each", default_factory=list)
+    copies_to: list[str] = field("tembusan, one office each (e.g. 'Gubernur Sulawesi Tenggara')", default_factory=list)
+
+
+@dataclass(frozen=True)
+class DprdLetter:
+    """The Bupati's letter to the DPRD (DOCUMENTS.md D8): a permohonan persetujuan when ``dprd.required``, else a
+    pemberitahuan; the variant follows the same test as the process's guards, never a hand choice."""
+
+    nomor: str | None = field("number of the letter, from the Setda's central register", label="NOMOR SURAT KEPADA DPRD")
+    date: date | None = field("date of the letter; after the Kesepakatan Bersama is signed", label="TANGGAL SURAT KEPADA DPRD")
+    sifat: str | None = field("sifat of the letter, e.g. 'Penting'", label="SIFAT SURAT")
+    copies_to: list[str] = field("tembusan, one office each (DOCUMENTS.md D8: the Gubernur, the Sekda)", default_factory=list)
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One payment of iuran over the term, as the ledger records it (the SP2D)."""
+
+    reference: str = field("SP2D or transfer reference")
+    date: date = field("date paid")
+    amount: int = field("rupiah paid", lo=0, hi=10_000_000_000_000)
+
+
+RECOMMENDATIONS = ("Dilanjutkan", "Diperluas", "Dihentikan")
+"""What a final evaluation recommends for the cooperation (DOCUMENTS.md D11, SIKERJA monev)."""
+
+
+@dataclass(frozen=True)
+class FinalReport:
+    """The Laporan Akhir at the end of the term (DOCUMENTS.md D11), signed by the chair of the tim teknis.
+
+    Its figures are what only the ledger, the participant list and BPJS's statements know: copy them here from
+    `mou report`, `mou participants list` and the monthly Berita Acara Rekonsiliasi before rendering. Unknown
+    figures stay visible placeholders.
+    """
+
+    date: date | None = field("date of the report", label="TANGGAL LAPORAN AKHIR")
+    registered: int | None = field(
+        "participants BPJS registered at the end of the term",
+        label="PESERTA TERDAFTAR PADA AKHIR KERJA SAMA",
+        lo=0,
+        hi=10_000_000,
+    )
+    active: int | None = field(
+        "registered participants whose iuran for the last month is paid",
+        label="PESERTA AKTIF PADA AKHIR KERJA SAMA",
+        lo=0,
+        hi=10_000_000,
+    )
+    reconciliations: int | None = field(
+        "Berita Acara Rekonsiliasi signed over the term", label="JUMLAH BERITA ACARA REKONSILIASI", lo=0, hi=1000
+    )
+    paid: int | None = field(
+        "iuran paid over the term, in rupiah: the sum of the monthly Berita Acara Rekonsiliasi (and of payments)",
+        label="REALISASI IURAN",
+        lo=0,
+        hi=10_000_000_000_000,
+    )
+    recommendation: Literal["Dilanjutkan", "Diperluas", "Dihentikan"] | None = field(
+        "what the evaluation recommends for the cooperation", label="REKOMENDASI"
+    )
+    jkk_claims: int | None = field("JKK claims paid over the term", label="JUMLAH KLAIM JKK", lo=0, hi=10_000_000)
+    jkk_paid: int | None = field("JKK benefits paid, in rupiah", label="MANFAAT JKK DIBAYAR", lo=0, hi=10_000_000_000_000)
+    jkm_claims: int | None = field("JKM claims paid over the term", label="JUMLAH KLAIM JKM", lo=0, hi=10_000_000)
+    jkm_paid: int | None = field("JKM benefits paid, in rupiah", label="MANFAAT JKM DIBAYAR", lo=0, hi=10_000_000_000_000)
+    payments: list[Payment] = field("the SP2D of the term, in order; when given they add up to paid", default_factory=list)
+    activities: list[str] = field("sosialisasi and other activities held, one item each", default_factory=list)
+    obstacles: list[str] = field("kendala met, one item each", default_factory=list)
+    solutions: list[str] = field("how each was solved or is to be solved, one item each", default_factory=list)
+    conclusions: list[str] = field("kesimpulan, one item each", default_factory=list)
+
+    def problems(self) -> Check:
+        """Active participants are registered ones; the payments add up to what was paid."""
+        out: Check = []
+        if self.active is not None and self.registered is not None and self.active > self.registered:
+            out.append(("active", f"{self.active} is more than the {self.registered} registered, expected at most that"))
+        total = sum(p.amount for p in self.payments)
+        if self.payments and self.paid is not None and total != self.paid:
+            out.append(("payments", f"add up to {total}, not the {self.paid} paid, expected the same sum"))
+        return out
+
+
+@dataclass(frozen=True)
+class MinisterReport:
+    """The Bupati's report on the cooperation to the Minister through the Governor (DOCUMENTS.md D12)."""
+
+    nomor: str | None = field("number of the letter, from the Setda's central register", label="NOMOR SURAT LAPORAN")
+    date: date | None = field("date of the letter", label="TANGGAL SURAT LAPORAN")
+    sifat: str | None = field("sifat of the letter, e.g. 'Penting'", label="SIFAT SURAT")
+    via: str | None = field("the Governor it goes through, e.g. 'Gubernur Sulawesi Tenggara'", label="GUBERNUR")
+    addressee: str = field(
+        "to whom (DOCUMENTS.md D12, to confirm against the official text)",
+        default="Menteri Dalam Negeri c.q. Direktur Jenderal Bina Administrasi Kewilayahan",
+    )
+    copies_to: list[str] = field("tembusan, one office each (e.g. the province's Biro Pemerintahan)", default_factory=list)
+
+
+def _coordination() -> list[str]:
+    """The default paraf koordinasi of DOCUMENTS.md D13 (to confirm against the Pemda's Perbup on tata naskah dinas)."""
+    return [
+        "Kepala Bagian Hukum Sekretariat Daerah",
+        "Kepala Bagian Kerja Sama Sekretariat Daerah",
+        "Kepala Badan Keuangan dan Aset Daerah",
+        "Kepala Badan Perencanaan Pembangunan Daerah",
+        "Asisten Pemerintahan dan Kesejahteraan Rakyat Sekretariat Daerah",
+    ]
+
+
+MAX_PARAF_HIERARKI = 3  # Permendagri 54/2009 Lampiran C: at most three officials, one level after another (DOCUMENTS.md §1.4)
+
+
+@dataclass(frozen=True)
+class ParafSheet:
+    """Who initials a draft before it is signed (lembar paraf, DOCUMENTS.md §1.4, D13), each list in the order they initial."""
+
+    coordination: list[str] = field(
+        "paraf koordinasi: the drafting unit, the related units and the legal section, by position; left out: DOCUMENTS.md D13",
+        default_factory=_coordination,
+    )
+    hierarchy: list[str] = field(
+        "paraf hierarki: at most three positions from the konseptor upward, never the signer (e.g. Kepala Dinas, "
+        "Asisten, Sekretaris Daerah)",
+        default_factory=list,
+    )
+
+    def problems(self) -> Check:
+        """At most three hierarchical paraf; each position once."""
+        out: Check = []
+        if len(self.hierarchy) > MAX_PARAF_HIERARKI:
+            out.append(("hierarchy", f"lists {len(self.hierarchy)} positions, expected at most {MAX_PARAF_HIERARKI}"))
+        for name in ("coordination", "hierarchy"):
+            seen: set[str] = set()
+            for i, position in enumerate(getattr(self, name), 1):
+                if position in seen:
+                    out.append((f"{name}[{i}]", f"{position} is listed twice, expected each position once"))
+                seen.add(position)
+        return out
+
+
+@dataclass(frozen=True)
 class Agreement:
     """One agreement: everything its documents say, as written in ``agreement.yaml``."""
 
@@ -809,6 +1130,42 @@ class Agreement:
     reconciliation: Reconciliation = field(
         "the month's Berita Acara Rekonsiliasi Data Peserta dan Iuran; may be left out while unknown",
         default_factory=lambda: _unknown(Reconciliation),
+    )
+    initiation: Initiation = field(
+        "the proposing unit's Surat Inisiasi to the Ketua TKKSD and its signer, who also signs the KAK; may be left out "
+        "while unknown",
+        default_factory=lambda: _unknown(Initiation),
+    )
+    kak: Kak = field(
+        "what the Kerangka Acuan Kerja adds (locations, local legal basis, DPA)", default_factory=lambda: _unknown(Kak)
+    )
+    tkksd: Tkksd = field(
+        "the TKKSD's Telaahan Staf and the Berita Acara of its meeting, with the verdict; may be left out while unknown",
+        default_factory=lambda: _unknown(Tkksd),
+    )
+    rejection: Rejection = field(
+        "the Bupati's letter to the partner when the TKKSD rejects the plan; may be left out while unknown",
+        default_factory=lambda: _unknown(Rejection),
+    )
+    offer: Offer = field(
+        "the Bupati's Surat Penawaran (or Surat Tanggapan) to the partner; may be left out while unknown",
+        default_factory=lambda: _unknown(Offer),
+    )
+    dprd_letter: DprdLetter = field(
+        "the Bupati's letter to the DPRD (persetujuan or pemberitahuan, by dprd); may be left out while unknown",
+        default_factory=lambda: _unknown(DprdLetter),
+    )
+    final_report: FinalReport = field(
+        "the Laporan Akhir's figures at the end of the term; may be left out while unknown",
+        default_factory=lambda: _unknown(FinalReport),
+    )
+    minister_report: MinisterReport = field(
+        "the Bupati's report to the Minister through the Governor; may be left out while unknown",
+        default_factory=lambda: _unknown(MinisterReport),
+    )
+    paraf: ParafSheet = field(
+        "who initials the drafts of the KB, the PKS and an adendum (lembar paraf); may be left out for DOCUMENTS.md D13's",
+        default_factory=ParafSheet,
     )
 
     def problems(self) -> Check:
