@@ -111,7 +111,7 @@ def test_changed_zip_is_caught(archived: Path) -> None:
     zipped.write_bytes(bytes(data))
     result = _run(archived, "verify", SLUG)
     assert result.exit_code == 1
-    assert f"{zipped}: does not match the SHA-256 recorded in entry 14" in result.stderr
+    assert f"{zipped}: does not match the SHA-256 recorded in entry 17" in result.stderr
 
 
 def test_frozen_field_and_history_changes_are_caught_but_monitoring_data_is_free(archived: Path) -> None:
@@ -126,7 +126,7 @@ def test_frozen_field_and_history_changes_are_caught_but_monitoring_data_is_free
     yaml_file.write_text(text.replace("  copies: 2", "  copies: 3"), encoding="utf-8")
     result = _run(archived, "verify", SLUG)
     assert result.exit_code == 1
-    assert "document.copies: signed as 2 in entry 13, now 3" in result.stderr
+    assert "document.copies: signed as 2 in entry 16, now 3" in result.stderr
     yaml_file.write_text(text, encoding="utf-8")
     log = archived / SLUG / "history.jsonl"
     log.write_bytes(log.read_bytes().replace(b'"note":""', b'"note":" "', 1))

@@ -120,7 +120,9 @@ def _texts(data: bytes) -> list[str]:
     from workflow.documents.textdiff import document_lines
 
     data = _without_field_results(data)
-    lines = list(document_lines(data))
+    # an empty paragraph that only carries a section break (the landscape lampiran of the report to the
+    # Minister) is merged into the next section by LibreOffice: empty lines are layout, not text
+    lines = [line for line in document_lines(data) if line.strip()]
     for section in Document(io.BytesIO(data)).sections:
         lines += [f"[footer] {p.text}" for p in section.footer.paragraphs if p.text.strip()]
     with zipfile.ZipFile(io.BytesIO(data)) as zf:

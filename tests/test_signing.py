@@ -79,7 +79,7 @@ def test_sign_records_final_text_pdfa_scan_and_frozen_fields(ready: Path, root: 
     assert (details["signed_on"], details["place"], details["meterai"]) == ("2025-06-24", "Pasarwajo", True)
     verified = run("verify", SLUG)
     assert verified.exit_code == 0, verified.stderr
-    assert verified.stdout == f"{SLUG}: ok - 10 entries, state kb_signed, 11 documents match\n"
+    assert verified.stdout == f"{SLUG}: ok - 10 entries, state kb_signed, 12 documents match\n"
 
 
 def test_a_frozen_field_changed_after_signature_is_reported(ready: Path, yaml_file: Path, run: Callable[..., Result]) -> None:
