@@ -17,7 +17,7 @@ from workflow.data.agreements import Loaded
 from workflow.data.model import Agreement
 from workflow.errors import HistoryBroken, MouError
 from workflow.process.definition import Process, load_process
-from workflow.process.machine import ARCHIVE_EVENT, LOG_PREFIX, is_monitoring, replay
+from workflow.process.machine import ARCHIVE_EVENT, LOG_PREFIX, REPORT_EVENT, replay
 from workflow.records.store import Store, slashed
 
 
@@ -106,32 +106,36 @@ def rule_problems(store: Store, loaded: Loaded, process: Process, entries: list[
             holders[sha] = {p.name: p.roles for p in then.people} if then is not None else None
         return holders[sha]
 
+    shown = str(path)
+    signatures = {trigger for trigger, ev in events.items() if ev.is_signature}
+    milestone_roles = process.milestone_roles
     previous = ""
-    for n, e in enumerate(entries, 1):
-        where = f"{path}:{n}: entry {n}"
-        if e["ts"] < previous:
-            out.append(f"{where}: time order: recorded at {e['ts']}, before entry {n - 1} at {previous}")
-        previous = max(previous, e["ts"])
-        event = events.get(e["event"])
+    for n, e in enumerate(entries, 1):  # the hot loop of `verify`: work is done only for what needs it
+        name, ts = e["event"], e["ts"]
+        if ts < previous:
+            out.append(f"{shown}:{n}: entry {n}: time order: recorded at {ts}, before entry {n - 1} at {previous}")
+        elif ts > previous:
+            previous = ts
+        event = events.get(name)
         if event is not None:
-            allowed, what = event.roles, e["event"]
-        elif is_monitoring(e["event"]):
-            allowed, what = process.milestone_roles, e["event"]
+            allowed, what = event.roles, name
+        elif name.startswith(LOG_PREFIX) or name == REPORT_EVENT:  # monitoring work (data/entries.is_monitoring)
+            allowed, what = milestone_roles, name
         else:
             allowed, what = [], ""  # render, redline, archive: no role needed
         role = e.get("role")
         if what and role not in allowed:
-            out.append(f"{where}: role: {e['event']} recorded under role {role}, but it needs {' or '.join(allowed)}")
+            out.append(f"{shown}:{n}: entry {n}: role: {name} recorded under role {role}, but it needs {' or '.join(allowed)}")
         if role is not None:
             people = roles_then(e["data_sha256"])
             held = people.get(e["actor"]) if people is not None else None
             if people is not None and (held is None or role not in held):
                 had = ", ".join(held) if held else "no role (not among the people)"
-                out.append(f"{where}: role: {e['actor']} did not hold {role} when it was recorded (held {had})")
-        if event is not None and event.is_signature:
+                out.append(f"{shown}:{n}: entry {n}: role: {e['actor']} did not hold {role} when it was recorded (held {had})")
+        if name in signatures:
             paths = [a["path"] for a in e["artifacts"]]
             if not any(p.endswith("/signature.json") for p in paths) or not any("/ttd-" in p for p in paths):
-                out.append(f"{where}: signature: {e['event']} recorded without its signed file and signature.json")
+                out.append(f"{shown}:{n}: entry {n}: signature: {name} recorded without its signed file and signature.json")
     out += _ledger_problems(store, loaded, process, entries, people_of)
     return out
 
