@@ -172,8 +172,8 @@ def _agreements(folder: Path, count: int, *, history_of: Path | None = None) -> 
 
 
 def case_batch(rows: list[Row], work: Path) -> None:
-    from workflow.commands.batch import render_all
     from workflow.commands.agreements import load_file
+    from workflow.commands.batch import render_all
     from workflow.data.catalogue import load_catalogue, templates_dir
     from workflow.documents import compiled, render
     from workflow.documents.context import build_context
