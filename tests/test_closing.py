@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import Result
 
 from tests.conftest import EXAMPLE, SLUG
-from tests.test_letters import _in_order, _render
+from tests.test_letters import _render, assert_in_order
 from workflow.data.catalogue import load_catalogue
 from workflow.process.definition import load_process
 
@@ -57,7 +57,7 @@ def _text(extra: str = EXTRA) -> str:
 def test_surat_penawaran_has_its_parts_in_order(tmp_path: Path) -> None:
     """Kop, date, nomor/sifat/lampiran/hal, the offer's points, the Bupati's signature, tembusan."""
     text = _render(tmp_path, "surat-penawaran", _text())
-    _in_order(
+    assert_in_order(
         text,
         "BUPATI BUTON\n",
         "Pasarwajo, 2 Juni 2025\n",
@@ -88,7 +88,7 @@ def test_surat_tanggapan_cites_the_partner_letter(tmp_path: Path) -> None:
 def test_dprd_letter_pemberitahuan_and_persetujuan(tmp_path: Path) -> None:
     """Budgeted and not burdening: pemberitahuan; not budgeted: permohonan persetujuan (the guard's own test)."""
     text = _render(tmp_path, "surat-dprd", _text())
-    _in_order(
+    assert_in_order(
         text,
         "BUPATI BUTON\n",
         "Nomor | : | 500.15/140/2025",
@@ -102,7 +102,7 @@ def test_dprd_letter_pemberitahuan_and_persetujuan(tmp_path: Path) -> None:
     )
     assert "persetujuan" not in text.lower().split("hal |")[1].split("\n")[0]
     text = _render(tmp_path, "surat-dprd", _text().replace("  budgeted: true", "  budgeted: false"))
-    _in_order(
+    assert_in_order(
         text,
         "Hal | : | Permohonan Persetujuan Rencana Kerja Sama Daerah",
         "belum tersedia dalam APBD tahun anggaran berjalan;",
@@ -113,7 +113,7 @@ def test_dprd_letter_pemberitahuan_and_persetujuan(tmp_path: Path) -> None:
 def test_laporan_akhir_and_report_to_the_minister(tmp_path: Path) -> None:
     """The final report's chapters and figures; the Minister's letter through the Governor with its lampiran."""
     text = _render(tmp_path, "laporan-akhir", _text())
-    _in_order(
+    assert_in_order(
         text,
         "LAPORAN AKHIR\n",
         "BAB I\nPENDAHULUAN\n",
@@ -126,7 +126,7 @@ def test_laporan_akhir_and_report_to_the_minister(tmp_path: Path) -> None:
         "Pasarwajo, 15 Juli 2027\nKETUA TIM TEKNIS,",
     )
     text = _render(tmp_path, "laporan-menteri", _text())
-    _in_order(
+    assert_in_order(
         text,
         "BUPATI BUTON\n",
         "Nomor | : | 500.15/300/2027",
@@ -143,7 +143,7 @@ def test_laporan_akhir_and_report_to_the_minister(tmp_path: Path) -> None:
 def test_lembar_paraf_lists_the_officials_in_order(tmp_path: Path) -> None:
     """Koordinasi then hierarki, each in the order written, with the draft's name and version."""
     text = _render(tmp_path, "lembar-paraf-kb", _text())
-    _in_order(
+    assert_in_order(
         text,
         "LEMBAR PARAF KOORDINASI\n",
         "Jenis naskah | : | Kesepakatan Bersama",

@@ -78,7 +78,7 @@ def _render(tmp_path: Path, name: str, text: str) -> str:
     return docx_text(out)
 
 
-def _in_order(text: str, *lines: str) -> None:
+def assert_in_order(text: str, *lines: str) -> None:
     """Each of ``lines`` is in ``text``, after the one before it."""
     at = 0
     for line in lines:
@@ -90,7 +90,7 @@ def _in_order(text: str, *lines: str) -> None:
 def test_surat_kuasa_has_its_parts_in_order(tmp_path: Path) -> None:
     """Kop, title and nomor, grantor, grantee with NIP and pangkat, the act naming this PKS, date, both signatures."""
     text = _render(tmp_path, "surat-kuasa", _agreement_text(bupati="Drs. Alvin Bupati, M.Si."))
-    _in_order(
+    assert_in_order(
         text,
         "BUPATI BUTON\n",
         "SURAT KUASA\nNomor: 180/015/SK/2025\n",
@@ -126,7 +126,7 @@ def test_keputusan_tim_teknis_has_its_parts_in_order(tmp_path: Path) -> None:
         "PEMBENTUKAN TIM TEKNIS KERJA SAMA PERLINDUNGAN JAMINAN SOSIAL KETENAGAKERJAAN BAGI PEKERJA RENTAN MISKIN "
         "DI KABUPATEN BUTON"
     )
-    _in_order(
+    assert_in_order(
         text,
         "BUPATI BUTON\nKEPUTUSAN BUPATI BUTON\nNOMOR 12 TAHUN 2025\nTENTANG\n" + subject + "\n",
         "DENGAN RAHMAT TUHAN YANG MAHA ESA\nBUPATI BUTON,\n",
@@ -164,7 +164,7 @@ def test_keputusan_tim_teknis_has_its_parts_in_order(tmp_path: Path) -> None:
 def test_ba_rekonsiliasi_has_its_parts_and_exact_arithmetic(tmp_path: Path) -> None:
     """Kop, title and both nomor, the parties, participant counts, iuran owed and paid, follow-ups, both signatures."""
     text = _render(tmp_path, "ba-rekonsiliasi", _agreement_text())
-    _in_order(
+    assert_in_order(
         text,
         "PEMERINTAH KABUPATEN BUTON\nDINAS TENAGA KERJA\n[ALAMAT PIHAK KESATU]\n",
         "BERITA ACARA\nREKONSILIASI DATA PESERTA DAN IURAN\n"

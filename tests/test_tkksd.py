@@ -9,7 +9,7 @@ import pytest
 from click.testing import Result
 
 from tests.conftest import EXAMPLE, SLUG
-from tests.test_letters import _in_order, _render
+from tests.test_letters import _render, assert_in_order
 from workflow.data.catalogue import load_catalogue
 from workflow.process.definition import load_process
 
@@ -77,7 +77,7 @@ PLAN = (
 def test_kak_has_its_parts_in_order(tmp_path: Path) -> None:
     """Lampiran line, title, the eleven parts with figures from the data, the Kepala Dinas's signature."""
     text = _render(tmp_path, "kak", _text())
-    _in_order(
+    assert_in_order(
         text,
         "Lampiran Surat Kepala Dinas Tenaga Kerja Kabupaten Buton\nNomor\t: 560/045/DISNAKER/2025\nTanggal\t: 2 Juni 2025\n",
         "KERANGKA ACUAN KERJA\nRENCANA KERJA SAMA DAERAH DENGAN PIHAK KETIGA\n",
@@ -109,7 +109,7 @@ def test_kak_has_its_parts_in_order(tmp_path: Path) -> None:
 def test_surat_inisiasi_has_its_parts_in_order(tmp_path: Path) -> None:
     """Kop of the Dinas, date, Nomor/Sifat/Lampiran/Hal beside the Sekda as Ketua TKKSD, the plan, the lampiran, signer."""
     text = _render(tmp_path, "surat-inisiasi", _text())
-    _in_order(
+    assert_in_order(
         text,
         "PEMERINTAH KABUPATEN BUTON\nDINAS TENAGA KERJA\n",
         "Pasarwajo, 2 Juni 2025\n",
@@ -130,7 +130,7 @@ def test_surat_inisiasi_has_its_parts_in_order(tmp_path: Path) -> None:
 def test_telaahan_has_its_parts_in_order(tmp_path: Path) -> None:
     """Kop, title, Kepada to Hal, the six parts, the Sekda's signature without NIP (Pasal 44)."""
     text = _render(tmp_path, "telaahan-tkksd", _text())
-    _in_order(
+    assert_in_order(
         text,
         "SEKRETARIAT DAERAH\n",
         "TELAAHAN STAF\nKepada | : | Yth. Bupati Buton\nDari | : | Sekretaris Daerah Kabupaten Buton selaku Ketua TKKSD\n"
@@ -151,7 +151,7 @@ def test_telaahan_has_its_parts_in_order(tmp_path: Path) -> None:
 def test_ba_rapat_has_its_parts_in_order(tmp_path: Path) -> None:
     """Kop, title with nomor, opening, peserta, pokok bahasan, hasil, both signatures."""
     text = _render(tmp_path, "ba-rapat-tkksd", _text())
-    _in_order(
+    assert_in_order(
         text,
         "SEKRETARIAT DAERAH\n",
         "BERITA ACARA\nNomor : 000.8.3/012/TKKSD/2025\nRAPAT TIM KOORDINASI KERJA SAMA DAERAH\n",
@@ -178,17 +178,17 @@ def test_ba_rapat_has_its_parts_in_order(tmp_path: Path) -> None:
 def test_verdict_sentence(tmp_path: Path, verdict: str, sentence: str, advice: str) -> None:
     """Each verdict has its sentence in the BA and the Telaahan; revisi and tolak list the reasons; the saran follows."""
     ba = _render(tmp_path, "ba-rapat-tkksd", _text(verdict))
-    _in_order(ba, "III.\tHASIL RAPAT\nRapat menyimpulkan bahwa " + PLAN + " " + sentence)
+    assert_in_order(ba, "III.\tHASIL RAPAT\nRapat menyimpulkan bahwa " + PLAN + " " + sentence)
     reason = "1.\tData P3KE belum diverifikasi oleh Dinas Sosial."
     assert (reason in ba) == (verdict != "layak")
     telaahan = _render(tmp_path, "telaahan-tkksd", _text(verdict))
-    _in_order(telaahan, "5.\tKESIMPULAN\n", sentence, "6.\tSARAN\n", advice)
+    assert_in_order(telaahan, "5.\tKESIMPULAN\n", sentence, "6.\tSARAN\n", advice)
 
 
 def test_surat_penolakan_has_its_parts_in_order(tmp_path: Path) -> None:
     """Kop jabatan, head, the BA cited, the reasons, the Bupati without NIP, tembusan."""
     text = _render(tmp_path, "surat-penolakan", _text("tolak"))
-    _in_order(
+    assert_in_order(
         text,
         "BUPATI BUTON\n",
         "Pasarwajo, 16 Juni 2025\n",
