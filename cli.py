@@ -200,12 +200,19 @@ def _write_file(path: Path, data: bytes) -> None:
 @click.group(cls=MouGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(workflow.__version__, prog_name="mou")
 @click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    help="Where agreements live: a folder, sqlite:///path/mou.db or postgresql://user@host/db "
+    "(default: MOU_STORE, else the --root folder).",
+)
+@click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder holding one sub-folder per agreement (default: MOU_ROOT, else ./agreements).",
 )
 @click.pass_context
-def main(ctx: click.Context, root: Path | None) -> None:
+def main(ctx: click.Context, store_url: str | None, root: Path | None) -> None:
     """Draft, render and check Memoranda of Understanding (Kesepakatan Bersama) of a Pemda.
 
     \b
@@ -215,10 +222,16 @@ def main(ctx: click.Context, root: Path | None) -> None:
         mou render buton-bpjstk-2025 --stage draft_kb
     """
     settings = workflow.Settings.from_environment()  # the environment, read once for the whole command
+    if root is not None and store_url is not None:
+        raise click.UsageError("give --store or --root, not both (--root FOLDER is --store FOLDER)")
     if root is not None:
-        settings = settings.but(root=root)
+        settings = settings.but(root=root, store=None)
+    elif store_url is not None:
+        settings = settings.but(store=store_url)
     ctx.with_resource(workflow.use_settings(settings))  # in force until the command ends
-    ctx.obj = Invocation(settings, workflow.Store(settings.root))
+    store = workflow.open_store(settings.store_location())
+    ctx.call_on_close(store.close)
+    ctx.obj = Invocation(settings, store)
 
 
 @main.command()
@@ -269,9 +282,14 @@ def new(ctx: click.Context, slug: str, from_slug: str | None, extends: str | Non
         mou new buteng-bpjstk-2026 --from buton-bpjstk-2025
         mou new buton-bpjstk-2027 --extends buton-bpjstk-2025
     """
-    path = workflow.new(_store(ctx), slug, from_slug, extends)
-    click.echo(f"Created {path}")
-    click.echo(f"Next: edit it, then run `mou check {slug}`.")
+    store = _store(ctx)
+    path = workflow.new(store, slug, from_slug, extends)
+    if isinstance(store, workflow.FolderStore):
+        click.echo(f"Created {path}")
+        click.echo(f"Next: edit it, then run `mou check {slug}`.")
+    else:  # in a database the data is edited through the tool, each change recorded
+        click.echo(f"Created {slug} in {store.url}")
+        click.echo(f"Next: `mou data get {slug} > agreement.yaml`, edit it, then `mou data put {slug} agreement.yaml`.")
 
 
 @main.command()
@@ -901,6 +919,93 @@ def schema() -> None:
         mou schema > docs/schema.md
     """
     click.echo(workflow.schema_reference(), nl=False)
+
+
+@main.group(name="store")
+def store_group() -> None:
+    """Move agreements between stores: a folder, SQLite, PostgreSQL.
+
+    \b
+    Example:
+        mou store copy --to postgresql://mou@db.buton.go.id/mou
+        mou --store postgresql://mou@db.buton.go.id/mou store copy --to arsip-2025/ buton-bpjstk-2025
+    """
+
+
+@store_group.command(name="copy")
+@click.option(
+    "--to", "target", required=True, metavar="URL", help="The store to copy into (a folder, sqlite:..., postgresql://...)."
+)
+@click.argument("slugs", nargs=-1)
+@click.option("--quiet", is_flag=True, help="No line per agreement.")
+@click.pass_context
+def store_copy(ctx: click.Context, target: str, slugs: tuple[str, ...], quiet: bool) -> None:
+    """Copy agreements (all, or the SLUGS named) with their whole history and every file into another store.
+
+    Each history is checked before it leaves and compared byte for byte when it arrives; an agreement
+    the target already holds is refused before anything is copied.
+
+    \b
+    Example:
+        mou store copy --to sqlite:///srv/mou/mou.db
+        mou store copy --to postgresql://mou@localhost/mou buton-bpjstk-2025
+    """
+    source = _store(ctx)
+    with workflow.open_store(target) as into:
+        show = None if quiet else (lambda c: click.echo(f"{c.slug}: {c.entries} entries, {c.files} files -> {into.url}"))
+        done = workflow.copy_agreements(source, into, list(slugs), progress=show)
+    click.echo(f"{len(done)} agreements copied from {source.url} to {into.url}")
+
+
+@main.group(name="data")
+def data_group() -> None:
+    """Read and replace an agreement's data (agreement.yaml) in any store, each change recorded.
+
+    \b
+    Example:
+        mou data get buton-bpjstk-2025 > agreement.yaml
+        mou data put buton-bpjstk-2025 agreement.yaml --as "Kepala Bagian Hukum"
+    """
+
+
+@data_group.command(name="get")
+@click.argument("slug")
+@click.pass_context
+def data_get(ctx: click.Context, slug: str) -> None:
+    """Print the agreement's current agreement.yaml, byte for byte.
+
+    \b
+    Example:
+        mou data get buton-bpjstk-2025 > agreement.yaml
+    """
+    sys.stdout.buffer.write(workflow.data_get(_store(ctx, slug), slug))
+    sys.stdout.flush()
+
+
+@data_group.command(name="put")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
+@actor_option("changes the data")
+@note_option("the change")
+@click.pass_context
+def data_put(ctx: click.Context, slug: str, file: Path, actor: str | None, note: str) -> None:
+    """Replace the agreement's data with FILE (- for standard input), validated as `mou check` does.
+
+    A file with a problem is refused, naming each line; nothing changes. The change is recorded in the
+    history with the fields it changed.
+
+    \b
+    Example:
+        mou data put buton-bpjstk-2025 agreement.yaml --as "Kepala Bagian Hukum" --note "nomor PKS"
+    """
+    store = _store(ctx, slug)
+    raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    change = workflow.data_put(store, slug, raw, actor, note, name=Path("<stdin>") if str(file) == "-" else file)
+    if change.entry is None:
+        click.echo(f"{slug}: no change (the file is the current data)")
+    else:
+        shown = ", ".join(change.fields[:8]) + (f" and {len(change.fields) - 8} more" if len(change.fields) > 8 else "")
+        click.echo(f"{slug}: data replaced, entry {change.entry['seq']}: {shown}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,7 @@
     python -m bench                       # every case, table on stdout
     python -m bench --out docs/benchmarks.md
     python -m bench --only render,startup # some cases (render, batch, startup, list, verify,
-                                          # participants, memory, pdf, redline)
+                                          # append, participants, memory, pdf, redline)
 
 Medians of several runs with their min-max; these machines are noisy, so only the ratios within one
 run mean much. No test asserts a time: the targets are printed beside the figures.
@@ -177,7 +177,7 @@ def case_batch(rows: list[Row], work: Path) -> None:
     from workflow.data.catalogue import load_catalogue, templates_dir
     from workflow.documents import compiled, render
     from workflow.documents.context import build_context
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
     count, stages = 200, ["fgd", "draft_kb"]
     specs = [spec for stage in load_catalogue().stages if stage.name in stages for spec in stage.documents]
@@ -199,8 +199,8 @@ def case_batch(rows: list[Row], work: Path) -> None:
     results = {}
     for name, fn in (
         ("stock", stock),
-        ("ours1", lambda: render_all(Store(fresh), sorted(p.name for p in fresh.iterdir()), stages, "bench", workers=1)),
-        ("ours2", lambda: render_all(Store(fresh), sorted(p.name for p in fresh.iterdir()), stages, "bench", workers=2)),
+        ("ours1", lambda: render_all(FolderStore(fresh), sorted(p.name for p in fresh.iterdir()), stages, "bench", workers=1)),
+        ("ours2", lambda: render_all(FolderStore(fresh), sorted(p.name for p in fresh.iterdir()), stages, "bench", workers=2)),
     ):
         progress(f"batch of {count} agreements, {name}")
         results[name] = timed(fn, 3, setup)
@@ -336,6 +336,83 @@ def case_verify(rows: list[Row], work: Path) -> None:
     rows.append(Row("mou verify, 100.000 history entries", times, None, "", "<= 1 s", statistics.median(times) <= 1))
 
 
+def synthetic_history(folder: Path, count: int) -> list[dict[str, Any]]:
+    """``folder/history.jsonl`` and ``history.head`` of ``count`` chained milestones, written at once; the entries."""
+    from workflow.records import history
+
+    folder.mkdir(parents=True, exist_ok=True)
+    entries, lines, prev = [], [], history.GENESIS
+    for seq in range(1, count + 1):
+        entry = {
+            "seq": seq,
+            "ts": "2025-07-01T08:00:00Z",
+            "actor": "Dinas Tenaga Kerja Kabupaten Buton",
+            "role": "tim_teknis",
+            "event": "log:note",
+            "from": "implementation",
+            "to": "implementation",
+            "note": f"Catatan pemantauan ke-{seq}",
+            "stage": None,
+            "data": {"date": "2025-07-01"},
+            "data_sha256": "0" * 64,
+            "artifacts": [],
+            "prev": prev,
+        }
+        entry["hash"] = prev = history.entry_hash(entry)
+        entries.append(entry)
+        lines.append(history.canonical(entry) + "\n")
+    (folder / history.HISTORY_FILE).write_text("".join(lines), encoding="utf-8")
+    (folder / history.HEAD_FILE).write_text(history.canonical({"seq": count, "hash": prev}) + "\n", encoding="utf-8")
+    return entries
+
+
+def rewrite_append(folder: Path, entries: list[dict[str, Any]], entry: dict[str, Any]) -> dict[str, Any]:
+    """The append before issue 17: the whole file read and rewritten through a temporary file and a rename."""
+    from workflow.records import history
+    from workflow.records.files import write_atomic
+
+    entry = {**entry, "seq": len(entries) + 1, "prev": entries[-1]["hash"] if entries else history.GENESIS}
+    entry["hash"] = history.entry_hash(entry)
+    path = folder / history.HISTORY_FILE
+    write_atomic(path, path.read_bytes() + (history.canonical(entry) + "\n").encode("utf-8"))
+    write_atomic(folder / history.HEAD_FILE, (history.canonical({"seq": entry["seq"], "hash": entry["hash"]}) + "\n").encode())
+    return entry
+
+
+def case_append(rows: list[Row], work: Path) -> None:
+    """One history entry appended to a 100.000-entry history: in place (ours) and by a whole rewrite (before)."""
+    from workflow.records import history
+
+    count, repeat = 100_000, 50
+    size = f"{count:,}".replace(",", ".")
+    progress(f"history append to {size} entries (building it)")
+    ours_dir, old_dir = work / "append" / "ours", work / "append" / "rewrite"
+    ours = synthetic_history(ours_dir, count)
+    shutil.copytree(ours_dir, old_dir)
+    old = list(ours)  # append never changes an entry it is given
+    new = {k: v for k, v in ours[-1].items() if k not in ("seq", "prev", "hash")}
+    progress(f"history append, {repeat} appends each way")
+    t_ours, t_old = interleaved(
+        [
+            lambda: ours.append(history.append(ours_dir, ours, {**new, "note": f"baru {len(ours)}"})),
+            lambda: old.append(rewrite_append(old_dir, old, {**new, "note": f"baru {len(old)}"})),
+        ],
+        repeat,
+    )
+    if history.check_chain(ours_dir) != ours:
+        raise SystemExit("bench: the history appended in place does not check")
+    rows.append(
+        Row(
+            f"history append, {size} entries",
+            t_ours,
+            t_old,
+            "whole-file rewrite (before)",
+            "<= 5 ms",
+            statistics.median(t_ours) <= 0.005,
+        )
+    )
+
+
 # ---------------------------------------------------------------- participants, memory
 
 
@@ -427,7 +504,7 @@ def case_redline(rows: list[Row], work: Path) -> None:
     rows.append(Row("redline, MoU with 1.000 rows", [seconds], None, "", "< 1 s", seconds < 1))
 
 
-CASES = ("render", "batch", "startup", "list", "verify", "participants", "memory", "pdf", "redline")
+CASES = ("render", "batch", "startup", "list", "verify", "append", "participants", "memory", "pdf", "redline")
 
 
 def main() -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, MutableMapping
@@ -139,9 +140,9 @@ def walk_to_review(root: Path, *, approve: bool, **kw: Any) -> None:
     ready to sign, when ``approve``; otherwise sent back for changes)."""
     from workflow.commands.demo import HUKUM, OPD, TKKSD
     from workflow.commands.lifecycle import advance, record_render
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
-    store = Store(root)
+    store = FolderStore(root)
     record_render(store, SLUG, None, None, OPD)
     steps = [("hold_fgd", OPD), ("start_preparation", OPD), ("submit_to_tkksd", OPD), ("tkksd_feasible", TKKSD)]
     steps += [("start_kb_draft", TKKSD), ("request_kb_review", TKKSD)]
@@ -162,3 +163,33 @@ def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner().invoke(cli.main, ["demo", "--out", str(out)], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    """The session's throwaway PostgreSQL cluster (tests/pgcluster.py), started once (about 2 s).
+
+    Without PostgreSQL server binaries the tests using it skip; under MOU_REQUIRE_TOOLS (CI) they fail.
+    """
+    from tests import pgcluster
+
+    try:
+        cluster = pgcluster.session_cluster()
+    except pgcluster.PostgresUnavailable as e:
+        if os.environ.get("MOU_REQUIRE_TOOLS"):
+            pytest.fail(f"MOU_REQUIRE_TOOLS is set but {e}", pytrace=False)
+        pytest.skip(str(e))
+    yield cluster
+    pgcluster.end_session()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Any) -> Iterator[str]:
+    """The URL (postgresql://mou:PASSWORD@127.0.0.1:PORT/NAME) of a brand-new empty database, dropped after the test."""
+    from tests import pgcluster
+
+    cluster = pgcluster.session_cluster()  # started again if an earlier test stopped it
+    name = f"test_{secrets.token_hex(6)}"
+    url = cluster.create_database(name)
+    yield url
+    pgcluster.session_cluster().drop_database(name)

@@ -160,8 +160,9 @@ def test_any_bytes_as_history_give_a_located_error_or_a_history(tmp_path: Path, 
     except HistoryBroken as err:
         assert_history_refusal_is_located(err, path, data)
     else:
-        # random bytes hold a valid chain only when there is nothing to chain
-        assert data == b"" and entries == []
+        # random bytes hold a valid chain only when there is nothing to chain; with no head, bytes without
+        # a newline are the first append in flight (or killed mid-line): ignored
+        assert b"\n" not in data and entries == []
     assert tree_hash(folder) == before
 
 
@@ -257,6 +258,9 @@ def test_any_change_to_a_valid_history_is_refused_at_a_line(valid_history: Path,
     path = folder / history.HISTORY_FILE
     path.write_bytes(changed)
     before = tree_hash(folder)
+    if changed.startswith(original) and b"\n" not in changed[len(original) :]:  # an append in flight: ignored
+        assert history.check_chain(folder) == history.check_chain(valid_history)
+        return
     with pytest.raises(HistoryBroken) as caught:
         history.check_chain(folder)
     assert_history_refusal_is_located(caught.value, path, changed)

@@ -25,13 +25,13 @@ from workflow.commands.verify import verify
 from workflow.errors import MouError
 from workflow.process.definition import load_process
 from workflow.records import history
-from workflow.records.store import Store
+from workflow.records.store import FolderStore
 
 
 @pytest.fixture
 def walked(root: Path) -> Path:
     """The example walked to legal review with two drafts; returns its history file."""
-    store = Store(root)
+    store = FolderStore(root)
     walk_to_review(root, approve=False, note="catatan ñ & <ok>")
     record_render(store, SLUG, None, None, TKKSD)
     advance(store, SLUG, "request_kb_review", TKKSD)
@@ -173,7 +173,7 @@ def test_svg_diagram_opens(root: Path, run: Callable[..., Result]) -> None:
 
 def test_concurrent_advances_apply_exactly_once(root: Path) -> None:
     """Two processes firing the same event at once: one succeeds, the other is refused; the chain holds."""
-    store = Store(root)
+    store = FolderStore(root)
     record_render(store, SLUG, None, None, OPD)
     cmd = [sys.executable, "-m", "cli", "--root", str(root), "advance", SLUG, "hold_fgd", "--as", OPD]
     procs = [subprocess.Popen(cmd, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
@@ -189,8 +189,8 @@ KILLER = """
 import sys
 from pathlib import Path
 from workflow.commands.lifecycle import advance, record_render
-from workflow.records.store import Store
-store = Store(Path(sys.argv[1]))
+from workflow.records.store import FolderStore, Store
+store = FolderStore(Path(sys.argv[1]))
 while True:
     for event in ("approve_kb", "request_kb_changes", "request_kb_review"):
         try:
@@ -222,10 +222,10 @@ def test_processes_killed_mid_write_never_break_the_history(walked: Path) -> Non
         for p in procs:
             p.send_signal(signal.SIGKILL)
             p.wait()
-        checked = verify(Store(root), SLUG)
+        checked = verify(FolderStore(root), SLUG)
         assert checked.problem is None or "is not recorded in the history" in checked.problem, checked.problem
         assert walked.read_bytes().endswith(b"\n")
-    assert verify(Store(root), SLUG).entries > 11
+    assert verify(FolderStore(root), SLUG).entries > 11
 
 
 class LifecycleMachine(RuleBasedStateMachine):
@@ -241,7 +241,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.tmp = Path(tempfile.mkdtemp(prefix="mou-hyp-"))
         (self.tmp / SLUG).mkdir()
         shutil.copy(EXAMPLE / "agreement.yaml", self.tmp / SLUG / "agreement.yaml")
-        self.store = Store(self.tmp)
+        self.store = FolderStore(self.tmp)
         self.state = self.process.initial
 
     @rule(

@@ -273,7 +273,7 @@ def test_only_records_touch_the_agreements_folder(tmp_path: Path, monkeypatch: p
     guard = FolderGuard(out / "agreements")
     guard.install(monkeypatch)
     result = workflow.demo(out)
-    store = workflow.Store(out / "agreements")
+    store = workflow.FolderStore(out / "agreements")
     slug = result.slug
     assert workflow.verify(store, slug).problem is None
     workflow.status(store, slug)

@@ -29,7 +29,7 @@ from workflow.commands.session import reader
 from workflow.data import ledger
 from workflow.data.kpis import kpis_of
 from workflow.data.participants import Participant, mask, synthetic
-from workflow.records.store import Store
+from workflow.records.store import FolderStore
 
 ACTOR = "Dinas Tenaga Kerja Kabupaten Buton"
 FORTY_CSV = synthetic(40, date(2025, 7, 1))
@@ -86,7 +86,7 @@ def _pay(period: str, workers: int, amount: int, reference: str) -> list[str]:
 def _entries(root: Path) -> list[dict[str, Any]]:
     from workflow.commands.lifecycle import entries
 
-    return entries(Store(root), SLUG)
+    return entries(FolderStore(root), SLUG)
 
 
 def _seq(root: Path, event: str, **data: Any) -> int:
@@ -125,7 +125,7 @@ def test_second_payment_for_a_month_with_the_same_sp2d_is_refused(forty: Path) -
         [f"cannot log payment: reference sp2d-2026-03 is already used by entry {seqs[2]} (payment for 2026-03)"],
         today,
     )
-    k = kpis(Store(forty), SLUG, date(2026, 3, 31))
+    k = kpis(FolderStore(forty), SLUG, date(2026, 3, 31))
     assert k.paid_by_year == {2025: 3 * 1000 * RATE, 2026: 3 * 40 * RATE}
     assert k.paid_by_year[2026] == 2_016_000  # not Rp2.044.000
 
@@ -250,7 +250,7 @@ def test_corrections_and_voids_change_what_counts(forty: Path) -> None:
     today = "2025-11-05"
 
     def paid() -> tuple[int, int, dict[int, int]]:
-        k = kpis(Store(forty), SLUG, date(2025, 11, 5))
+        k = kpis(FolderStore(forty), SLUG, date(2025, 11, 5))
         return k.paid, k.active, k.paid_by_year
 
     quarter = 3 * 1000 * RATE
@@ -346,7 +346,7 @@ def test_a_jkm_claim_is_voided_after_its_santunan(forty: Path) -> None:
     """The claim a santunan follows keeps its person while the santunan counts; KPIs follow the voids."""
     claim = _log(forty, "claim", "--programme", "JKM", "--cases", "1", "--amount", str(JKM), "--nik", NIKS[1])
     handed = _log(forty, "santunan", "--heir", "Wa Ode Contoh", "--amount", str(JKM), "--nik", NIKS[1])
-    k = kpis(Store(forty), SLUG, date(2025, 10, 1))
+    k = kpis(FolderStore(forty), SLUG, date(2025, 10, 1))
     assert (k.claims, k.santunan) == ({"JKM": (2, 2 * JKM)}, 2 * JKM)
     follows = f"santunan entry {handed} follows the JKM claim in entry {claim}; void or correct entry {handed} first"
     assert_refused(forty, ["void", "--corrects", str(claim), "--reason", "salah orang"], [f"cannot log void: {follows}"])
@@ -356,11 +356,11 @@ def test_a_jkm_claim_is_voided_after_its_santunan(forty: Path) -> None:
         [f"cannot log correction: {follows}"],
     )
     _log(forty, "correction", "--corrects", str(claim), "--reason", "biaya pemakaman", "--amount", "41000000")
-    k = kpis(Store(forty), SLUG, date(2025, 10, 1))
+    k = kpis(FolderStore(forty), SLUG, date(2025, 10, 1))
     assert (k.claims, k.santunan) == ({"JKM": (2, JKM + 41_000_000)}, 2 * JKM)
     _log(forty, "void", "--corrects", str(handed), "--reason", "salah orang")
     _log(forty, "void", "--corrects", str(claim), "--reason", "salah orang")
-    k = kpis(Store(forty), SLUG, date(2025, 10, 1))
+    k = kpis(FolderStore(forty), SLUG, date(2025, 10, 1))
     assert (k.claims, k.santunan) == ({"JKM": (1, JKM)}, JKM)
 
 
@@ -416,7 +416,7 @@ def test_replay_finds_nothing_in_a_history_the_rules_made(forty: Path) -> None:
     """The demo history and later entries pass; a payment logged before the 40-worker list stays valid."""
     _log(forty, *_pay("2025-10", 40, 672_000, "SP2D-10"))
     entries = _entries(forty)
-    roster = ledger.roster_of(reader(Store(forty), SLUG), entries)
+    roster = ledger.roster_of(reader(FolderStore(forty), SLUG), entries)
     agreement = load_file(forty / SLUG / "agreement.yaml")
     assert ledger.replay(entries, agreement, roster, date(2025, 10, 1)) == []
 
@@ -424,7 +424,7 @@ def test_replay_finds_nothing_in_a_history_the_rules_made(forty: Path) -> None:
 def test_replay_catches_a_rewritten_history(forty: Path) -> None:
     """An amount changed, a payment repeated, a santunan's amount lowered after the fact: each is named."""
     entries = _entries(forty)
-    roster = ledger.roster_of(reader(Store(forty), SLUG), entries)
+    roster = ledger.roster_of(reader(FolderStore(forty), SLUG), entries)
     agreement = load_file(forty / SLUG / "agreement.yaml")
     july = _seq(forty, "log:payment", period="2025-07")
     handed = _seq(forty, "log:santunan")

@@ -19,7 +19,7 @@ from workflow.commands.lifecycle import advance, record_render, status
 from workflow.commands.signing import sign
 from workflow.errors import InvalidData, Refused, TransitionNotAllowed
 from workflow.process.definition import Process, load_process, load_process_file
-from workflow.records.store import Store
+from workflow.records.store import FolderStore, Store
 
 
 @pytest.fixture(autouse=True)
@@ -69,7 +69,7 @@ def ready_agreement(root: Path, *, dprd_required: bool = False) -> Store:
     if dprd_required:
         text = text.replace("  budgeted: true ", "  budgeted: false ")
     path.write_text(text, encoding="utf-8")
-    return Store(root)
+    return FolderStore(root)
 
 
 def day_for(store: Store, event: str) -> date:
@@ -193,7 +193,7 @@ def test_every_final_state_is_reached_by_some_walk() -> None:
 
 def test_refusal_lists_every_reason_and_changes_nothing(root: Path, run: Callable[..., Result]) -> None:
     """`ready_to_sign` with unknown nomor, NPK and date says all of it at once, exit 1, no file touched."""
-    store = Store(root)
+    store = FolderStore(root)
     for step in path_to(KSDPK, "kb_legal_review"):
         fire(store, KSDPK, step)
     advance(store, SLUG, "approve_kb", HUKUM)
@@ -228,7 +228,7 @@ def test_review_must_approve_the_current_data(root: Path) -> None:
 
 def test_role_is_checked(root: Path, run: Callable[..., Result]) -> None:
     """The Bupati cannot fire an event reserved for the OPD; an unknown name is refused too."""
-    record_render(Store(root), SLUG, None, None, OPD)
+    record_render(FolderStore(root), SLUG, None, None, OPD)
     result = run("advance", SLUG, "hold_fgd", "--as", "Alvin")
     assert result.exit_code == 1
     assert result.stderr == "Error: cannot move to fgd_held: Alvin holds bupati, but hold_fgd needs opd_teknis or tkksd\n"
@@ -255,7 +255,7 @@ def test_events_not_allowed_now_name_what_is(run: Callable[..., Result]) -> None
 
 def test_final_states_allow_nothing(root: Path, run: Callable[..., Result]) -> None:
     """After cancel, every event is refused and status says so."""
-    advance(Store(root), SLUG, "cancel", TKKSD)
+    advance(FolderStore(root), SLUG, "cancel", TKKSD)
     result = run("advance", SLUG, "hold_fgd", "--as", OPD)
     assert (
         result.stderr == f"Error: {SLUG}: event 'hold_fgd' is not allowed in state cancelled; allowed now: none (a final state)\n"
@@ -306,7 +306,7 @@ def test_a_new_process_needs_no_code(tmp_path: Path, root: Path, monkeypatch: py
     for role in ("opd_teknis, tim_teknis", "bag_hukum", "bpkad", "bupati", "dprd", "bpjs_kc"):
         text = text.replace(f"roles: [{role}]", "roles: [tkksd]")
     path.write_text(text, encoding="utf-8")
-    store = Store(root)
+    store = FolderStore(root)
     with pytest.raises(Refused, match="no draft rendered since entering open"):
         advance(store, SLUG, "finish", TKKSD)
     record_render(store, SLUG, None, None, TKKSD)

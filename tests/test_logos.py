@@ -18,7 +18,7 @@ from workflow.data.catalogue import load_catalogue
 from workflow.documents.context import build_context
 from workflow.documents.render import render_bytes
 from workflow.errors import MouError
-from workflow.records.store import Store
+from workflow.records.store import FolderStore, Store
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PEMDA, MITRA = (TEMPLATES / "contoh-logo-pemda.png").read_bytes(), (TEMPLATES / "contoh-logo-mitra.png").read_bytes()
@@ -40,7 +40,7 @@ def _edit(root: Path, *pairs: tuple[str, str]) -> Store:
         assert old in text, old
         text = text.replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
-    return Store(root)
+    return FolderStore(root)
 
 
 def _render(store: Store, stage: str, name: str) -> Path:
@@ -70,7 +70,7 @@ def _first_table_pictures(path: Path) -> list[int]:
 
 def test_kb_title_block_has_both_logos_in_party_order_and_never_the_garuda(root: Path) -> None:
     """Two pictures, both in the first table (the logo row above the title): PIHAK KESATU's left, PIHAK KEDUA's right."""
-    path = _render(Store(root), "draft_kb", "rancangan-kb")
+    path = _render(FolderStore(root), "draft_kb", "rancangan-kb")
     assert _first_table_pictures(path) == [1, 0, 1]
     pictures = _pictures(path)
     assert [blob for _, blob in pictures] == [PEMDA, MITRA]  # drawing order = party order; targets are the logo files
@@ -142,7 +142,7 @@ def test_a_kepala_dinas_letter_has_the_kop_instansi_with_the_logo_on_the_left(ro
 
 def test_the_bupati_s_letters_have_the_kop_jabatan_without_any_picture(root: Path) -> None:
     """The undangan a.n. Bupati and the Surat Kuasa: 'BUPATI BUTON' over a rule; the tool draws no Garuda, no logo."""
-    path = _render(Store(root), "fgd", "undangan-fgd")
+    path = _render(FolderStore(root), "fgd", "undangan-fgd")
     assert docx_text(path).startswith("BUPATI BUTON\n")
     assert _pictures(path) == []
     from tests.test_pks import BUPATI, _agreement
@@ -155,7 +155,7 @@ def test_the_bupati_s_letters_have_the_kop_jabatan_without_any_picture(root: Pat
 def test_the_final_text_for_signature_carries_the_logos(root: Path) -> None:
     """`mou sign` renders the final text with ``document_values`` as the draft was: the same two pictures."""
     fill_examples(root / SLUG / "agreement.yaml")
-    store = Store(root)
+    store = FolderStore(root)
     path = root / SLUG / "agreement.yaml"
     agreement = parse(path, path.read_bytes())
     (spec,) = [d for _, d in load_catalogue().documents() if d.name == "rancangan-kb"]

@@ -168,16 +168,16 @@ def test_payments_wait_for_implementation(root: Path) -> None:
 def test_kpis_match_the_hand_computed_quarter(implementing: Path) -> None:
     """1.000 active workers x Rp16.800 x 3 months = Rp50.400.000; one JKM case of Rp42.000.000."""
     from workflow.commands.monitoring import kpis
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
-    k = kpis(Store(implementing), SLUG, date(2025, 9, 30))
+    k = kpis(FolderStore(implementing), SLUG, date(2025, 9, 30))
     assert (k.quota, k.enrolled, k.active) == (1000, 1000, 1000)
     assert k.paid == 1000 * 16_800 * 3 == 50_400_000
     assert k.allocation == 1000 * 16_800 * 6
     assert k.claims == {"JKM": (1, 42_000_000)}
     assert k.santunan == 42_000_000
     assert k.trend == [("2025-07", 1000, 1000), ("2025-08", 1000, 1000), ("2025-09", 1000, 1000)]
-    early = kpis(Store(implementing), SLUG, date(2025, 7, 31))
+    early = kpis(FolderStore(implementing), SLUG, date(2025, 7, 31))
     assert (early.paid, early.claims) == (16_800_000, {})
 
 
@@ -225,10 +225,10 @@ def _handover(root: Path, monkeypatch: pytest.MonkeyPatch, **particulars: Any) -
     """A JKM claim for Peserta Contoh 0011 and its santunan with ``particulars``, logged through the library."""
     from workflow.commands.monitoring import log
     from workflow.commands.participants import load_participants
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
     monkeypatch.setenv("MOU_TODAY", "2025-10-01")
-    store = Store(root)
+    store = FolderStore(root)
     nik = load_participants(store, SLUG)[10].nik
     log(store, SLUG, "claim", actor=ACTOR, when=date(2025, 9, 20), programme="JKM", cases=1, amount=42_000_000, nik=nik)
     return log(
@@ -330,11 +330,11 @@ def test_particulars_belong_to_a_santunan(implementing: Path, monkeypatch: pytes
     """A payment given a KPJ number is refused: the particulars are facts of a santunan's Berita Acara."""
     from workflow.commands.monitoring import log
     from workflow.errors import Refusal
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
     monkeypatch.setenv("MOU_TODAY", "2025-10-01")
     with pytest.raises(Refusal) as caught:
-        log(Store(implementing), SLUG, "note", actor=ACTOR, kpj="123456")
+        log(FolderStore(implementing), SLUG, "note", actor=ACTOR, kpj="123456")
     assert str(caught.value) == "cannot log note: kpj: facts of a santunan's Berita Acara, not of note"
     assert caught.value.rule == "santunan.particulars"
 
@@ -422,12 +422,12 @@ def test_recommendations_follow_from_the_figures(changes: dict[str, object], exp
 def test_kpis_give_the_plan_and_the_unpaid_months(implementing: Path) -> None:
     """Plan: the quota x Rp16.800 x the funded months ended by the date; unpaid: those without a payment."""
     from workflow.commands.monitoring import kpis
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
-    k = kpis(Store(implementing), SLUG, date(2025, 10, 31))
+    k = kpis(FolderStore(implementing), SLUG, date(2025, 10, 31))
     assert (k.planned, k.due_months, k.unpaid) == (4 * 16_800_000, ["2025-07", "2025-08", "2025-09", "2025-10"], ["2025-10"])
     assert (k.santunan_cases, k.pending_jkm) == (1, 0)
-    mid = kpis(Store(implementing), SLUG, date(2025, 10, 15))  # October's iuran is not yet due
+    mid = kpis(FolderStore(implementing), SLUG, date(2025, 10, 15))  # October's iuran is not yet due
     assert (mid.planned, mid.unpaid) == (3 * 16_800_000, [])
 
 
@@ -538,10 +538,10 @@ def test_replacement_is_checked_and_recorded_with_masked_nik(implementing: Path)
 def test_the_command_line_gives_the_santunan_its_particulars(implementing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`mou log … santunan --nomor --relationship --kpj --died --witness` reach the Berita Acara."""
     from workflow.commands.participants import load_participants
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
     monkeypatch.setenv("MOU_TODAY", "2025-10-01")
-    nik = load_participants(Store(implementing), SLUG)[10].nik
+    nik = load_participants(FolderStore(implementing), SLUG)[10].nik
     claim = _run(implementing, "log", SLUG, "claim", "--programme", "JKM", "--cases", "1", "--amount", "42000000",
                  "--nik", nik, "--date", "2025-09-20")  # fmt: skip
     assert claim.exit_code == 0, claim.stderr

@@ -21,7 +21,7 @@ from workflow.commands.lifecycle import advance, record_render
 from workflow.commands.participants import import_participants, synthetic
 from workflow.data.formatting import rupiah
 from workflow.errors import Refused
-from workflow.records.store import Store
+from workflow.records.store import FolderStore, Store
 
 BUPATI = """
 pks:
@@ -81,7 +81,7 @@ def _agreement(root: Path, pks: str, *, filled: bool = True, replace: tuple[str,
         assert replace[0] in text
         text = text.replace(*replace)
     path.write_text(text, encoding="utf-8")
-    return Store(root)
+    return FolderStore(root)
 
 
 def _import(store: Store, root: Path, count: int) -> None:
@@ -203,7 +203,7 @@ def _kadis_without_kuasa(root: Path) -> Store:
     text = path.read_text(encoding="utf-8")
     text = text.replace("  surat_kuasa: 180/12/SK/2025\n", "  surat_kuasa:\n").replace("  date: 2025-06-20\n", "  date:\n")
     path.write_text(text, encoding="utf-8")
-    return Store(root)
+    return FolderStore(root)
 
 
 def test_lampiran_i_lists_every_participant_with_nik_masked_unless_the_data_choose(root: Path) -> None:

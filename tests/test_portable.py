@@ -25,7 +25,7 @@ import pytest
 from tests.conftest import PROJECT, SLUG, tree_hash
 from workflow.errors import AgreementBusy
 from workflow.records import locking
-from workflow.records.store import Store, recover
+from workflow.records.store import FolderStore, recover
 
 UNIX_ONLY = ("fcntl", "grp", "pwd", "resource", "termios")
 
@@ -242,12 +242,12 @@ def test_store_lock_reports_a_busy_agreement_as_before(root: Path) -> None:
     before = tree_hash(folder)
     with _holder(folder):
         started = time.monotonic()
-        with pytest.raises(AgreementBusy) as busy, Store(root).lock(SLUG, timeout=0.4):
+        with pytest.raises(AgreementBusy) as busy, FolderStore(root).lock(SLUG, timeout=0.4):
             pass
         assert time.monotonic() - started >= 0.4
         assert str(busy.value) == f"agreement '{SLUG}' is busy: another mou command held its lock for 0 s; try again"
     # the lock excludes a second holder even in the same process
-    with Store(root).lock(SLUG, timeout=5), pytest.raises(AgreementBusy), Store(root).lock(SLUG, timeout=0.1):
+    with FolderStore(root).lock(SLUG, timeout=5), pytest.raises(AgreementBusy), FolderStore(root).lock(SLUG, timeout=0.1):
         pass
     if sys.platform != "win32":
         assert tree_hash(folder) == before  # POSIX: the lock wrote nothing into the folder
@@ -262,7 +262,7 @@ def test_the_windows_lock_file_is_not_taken_for_a_leftover(root: Path) -> None:
     from workflow.commands.lifecycle import advance, record_render
     from workflow.commands.verify import verify
 
-    store = Store(root)
+    store = FolderStore(root)
     record_render(store, SLUG, None, None, OPD)
     advance(store, SLUG, "hold_fgd", OPD)
     folder = root / SLUG

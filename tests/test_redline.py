@@ -150,11 +150,11 @@ def drafts(root: Path, yaml_file: Path) -> Path:
     """The example with three KB drafts: v1, v2 (examples filled in after review), v3 (BPJS's comments); returns the folder."""
     from workflow.commands.demo import TKKSD, fill_examples
     from workflow.commands.lifecycle import record_render
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
     walk_to_review(root, approve=False)
     fill_examples(yaml_file)
-    record_render(Store(root), SLUG, ["draft_kb"], None, TKKSD)
+    record_render(FolderStore(root), SLUG, ["draft_kb"], None, TKKSD)
     _edit(
         yaml_file,
         ("  workers: 1000", "  workers: 1200"),
@@ -162,7 +162,7 @@ def drafts(root: Path, yaml_file: Path) -> Path:
         ("  - pendaftaran peserta program", "  - penanganan pengaduan peserta\n  - pendaftaran peserta program"),
         ("sebagai pedoman bagi PARA PIHAK dalam melaksanakan", "sebagai pedoman bersama bagi PARA PIHAK untuk melaksanakan"),
     )
-    record_render(Store(root), SLUG, ["draft_kb"], None, TKKSD)
+    record_render(FolderStore(root), SLUG, ["draft_kb"], None, TKKSD)
     return root / SLUG / "documents" / "draft_kb"
 
 

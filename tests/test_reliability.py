@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import EXAMPLE, PROJECT, SLUG, walk_to_review
 from workflow.commands.demo import DEMO_DAY, OPD, TKKSD, fill_examples, stand_in_pdf
 from workflow.commands.verify import verify
-from workflow.records.store import Store
+from workflow.records.store import FolderStore
 
 pytestmark = pytest.mark.slow
 ENV = {**os.environ, "PYTHONPATH": str(PROJECT), "MOU_ACTOR": OPD}
@@ -90,14 +90,14 @@ def test_two_hundred_kills_never_break_an_agreement(demo_root: Path, tmp_path: P
         else:
             finished_first += 1
         proc.wait()
-        if name == "sign" and verify(Store(ready), SLUG).state == "kb_signed":
+        if name == "sign" and verify(FolderStore(ready), SLUG).state == "kb_signed":
             shutil.rmtree(ready)
             shutil.copytree(pristine, ready)
         started = time.monotonic()
         rerun = _mou(where, *args, env=env)
         assert rerun.wait(timeout=120) == 0 or name == "archive", (rounds, name)
         duration[name] = time.monotonic() - started
-        checked = verify(Store(where), SLUG)
+        checked = verify(FolderStore(where), SLUG)
         assert checked.problem is None, (rounds, name, checked.problem)
         assert _leftovers(where / SLUG) == [], (rounds, name)
         if name == "sign" and checked.state == "kb_signed":
@@ -111,8 +111,8 @@ WRITER = """
 import sys
 from pathlib import Path
 from workflow.commands.monitoring import log
-from workflow.records.store import Store
-store = Store(Path(sys.argv[1]))
+from workflow.records.store import FolderStore, Store
+store = FolderStore(Path(sys.argv[1]))
 for i in range(int(sys.argv[3])):
     log(store, "buton-bpjstk-2025", "note", actor="Dinas Tenaga Kerja Kabupaten Buton", note=f"{sys.argv[2]}-{i}")
 """
@@ -121,15 +121,15 @@ for i in range(int(sys.argv[3])):
 def test_eight_writers_log_two_thousand_milestones(demo_root: Path, tmp_path: Path) -> None:
     """8 processes each log 250 milestones at once: all 2.000 are recorded, in one valid chain."""
     root = _copy(demo_root, tmp_path)
-    before = verify(Store(root), SLUG).entries
+    before = verify(FolderStore(root), SLUG).entries
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(root), f"w{w}", "250"], cwd=PROJECT, env=ENV) for w in range(8)]
     assert [p.wait(timeout=900) for p in procs] == [0] * 8
-    checked = verify(Store(root), SLUG)
+    checked = verify(FolderStore(root), SLUG)
     assert checked.problem is None
     assert checked.entries == before + 2000
     from workflow.commands.lifecycle import entries
 
-    notes = {e["note"] for e in entries(Store(root), SLUG) if e["event"] == "log:note"}
+    notes = {e["note"] for e in entries(FolderStore(root), SLUG) if e["event"] == "log:note"}
     assert notes == {f"w{w}-{i}" for w in range(8) for i in range(250)}
 
 
@@ -154,14 +154,14 @@ def test_four_racing_advances_apply_once(demo_root: Path, tmp_path: Path) -> Non
         if code:
             allowed = "record_monitoring, amend, complete, extend"
             assert err == f"Error: {SLUG}: event 'near_expiry' is not allowed in state expiring; allowed now: {allowed}\n"
-    assert verify(Store(root), SLUG).problem is None
+    assert verify(FolderStore(root), SLUG).problem is None
 
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from workflow.records.store import Store
-with Store(Path(sys.argv[1])).lock(sys.argv[2]):
+from workflow.records.store import FolderStore, Store
+with FolderStore(Path(sys.argv[1])).lock(sys.argv[2]):
     print("locked", flush=True)
     time.sleep(float(sys.argv[3]))
 """
@@ -199,7 +199,7 @@ def test_a_thousand_random_byte_changes_are_all_detected(demo_root: Path, tmp_pa
         data[pos] = (data[pos] + rng.randrange(1, 256)) % 256
         target.write_bytes(bytes(data))
         try:
-            checked = verify(Store(root), SLUG)
+            checked = verify(FolderStore(root), SLUG)
             problems = [p for p in [checked.problem, *checked.frozen] if p]
             assert problems, (target, pos)
             named = target.name in problems[0] or "entry " in problems[0] or target.parent.name in problems[0]
@@ -209,4 +209,4 @@ def test_a_thousand_random_byte_changes_are_all_detected(demo_root: Path, tmp_pa
             target.write_bytes(original)
     print(f"\ntamperings detected: {detected} of 1000 across {len(targets)} files")
     assert detected == 1000
-    assert verify(Store(root), SLUG).problem is None
+    assert verify(FolderStore(root), SLUG).problem is None

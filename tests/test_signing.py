@@ -14,7 +14,7 @@ from tests.conftest import SLUG, docx_text, tree_hash, walk_to_review
 from tests.test_pdf import needs_soffice
 from workflow.commands.demo import DEMO_DAY, HUKUM, OPD, SIGN_DAY, TKKSD, fill_examples, stand_in_pdf
 from workflow.commands.lifecycle import advance
-from workflow.records.store import Store
+from workflow.records.store import FolderStore
 
 pytestmark = [pytest.mark.slow, needs_soffice]
 
@@ -161,7 +161,7 @@ def test_adendum_is_drafted_reviewed_signed_and_changes_the_terms_in_force(
     kb_before = tree_hash(root / SLUG / "signed" / "kb-e10")
     yaml_file = root / SLUG / "agreement.yaml"
     yaml_file.write_text(yaml_file.read_text(encoding="utf-8") + PKS, encoding="utf-8")  # not a signed field
-    store = Store(root)
+    store = FolderStore(root)
     from workflow.commands.participants import import_participants, synthetic
 
     listing = root.parent / "peserta.csv"  # Lampiran I of the PKS lists them

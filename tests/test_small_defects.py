@@ -170,12 +170,12 @@ def test_render_all_skips_an_agreement_whose_state_has_no_documents(root: Path, 
     """An agreement in `cancelled` (no documents) is reported as nothing to render; the others render; exit 0."""
     from workflow.commands.demo import OPD, TKKSD
     from workflow.commands.lifecycle import advance, record_render
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
     other = "kab-muna-2025"
     (root / other).mkdir()
     shutil.copy2(root / SLUG / "agreement.yaml", root / other / "agreement.yaml")
-    store = Store(root)
+    store = FolderStore(root)
     record_render(store, other, None, None, OPD)
     advance(store, other, "hold_fgd", OPD)
     advance(store, other, "cancel", TKKSD)

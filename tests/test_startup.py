@@ -76,7 +76,7 @@ def test_a_repeated_view_comes_from_memory_until_an_input_changes(
     text; a new entry, another day or an edited agreement makes it compute again."""
     from workflow.commands.demo import OPD
     from workflow.commands.lifecycle import record_render
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
     monkeypatch.setenv("MOU_CACHE", str(tmp_path / "cache"))
     for args in (["status", SLUG], ["list"], ["status", SLUG, "--json"]):
@@ -84,7 +84,7 @@ def test_a_repeated_view_comes_from_memory_until_an_input_changes(
         assert _modules(args, root, MODEL) == []  # remembered
     first = _status(root, "status", SLUG).stdout
     assert first.startswith(f"{SLUG}: fgd_scheduled (FGD dijadwalkan)") and _status(root, "status", SLUG).stdout == first
-    record_render(Store(root), SLUG, None, None, OPD)  # a new history entry
+    record_render(FolderStore(root), SLUG, None, None, OPD)  # a new history entry
     assert _modules(["status", SLUG], root, MODEL) != []
     assert "Documents of this stage:\n  documents/fgd/daftar-hadir-fgd-v1.docx" in _status(root, "status", SLUG).stdout
     assert _modules(["status", SLUG], root, MODEL) == []
@@ -107,10 +107,10 @@ def test_a_history_tampered_after_a_remembered_view_is_still_refused(
 
     from workflow.commands.demo import OPD
     from workflow.commands.lifecycle import record_render
-    from workflow.records.store import Store
+    from workflow.records.store import FolderStore
 
     monkeypatch.setenv("MOU_CACHE", str(tmp_path / "cache"))
-    record_render(Store(root), SLUG, None, None, OPD)
+    record_render(FolderStore(root), SLUG, None, None, OPD)
     assert _status(root, "status", SLUG).returncode == 0
     log = root / SLUG / "history.jsonl"
     stat = log.stat()

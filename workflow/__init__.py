@@ -6,7 +6,7 @@ handles, the error classes and the formatting helpers a front end prints with::
 
     import workflow
 
-    store = workflow.Store(Path("agreements"))
+    store = workflow.open_store("agreements")  # or sqlite:///srv/mou.db, postgresql://...
     with workflow.use_settings(workflow.Settings.from_environment()):
         entry = workflow.advance(store, "buton-bpjstk-2025", "hold_fgd", "Dinas Tenaga Kerja Kabupaten Buton")
 
@@ -57,9 +57,15 @@ _WHERE = {
     "report": "workflow.commands.report",
     "write_dashboard": "workflow.commands.dashboard",
     "demo": "workflow.commands.demo",
+    # stores
+    "copy_agreements": "workflow.commands.stores",
+    "data_get": "workflow.commands.stores",
+    "data_put": "workflow.commands.stores",
     # what the use cases stand on
     "session": "workflow.commands.session",
     "Store": "workflow.records.store",
+    "FolderStore": "workflow.records.store",
+    "open_store": "workflow.records.stores",
     "Artifact": "workflow.records.store",
     "Agreement": "workflow.data.model",
     "Settings": "workflow.config",
@@ -75,6 +81,7 @@ _WHERE = {
     "AgreementNotFound": "workflow.errors",
     "AgreementExists": "workflow.errors",
     "AgreementBusy": "workflow.errors",
+    "StoreUnavailable": "workflow.errors",
     "InvalidSlug": "workflow.errors",
     "UnknownStage": "workflow.errors",
     "UnknownProcess": "workflow.errors",
@@ -104,6 +111,7 @@ __all__ = [
     "AgreementNotFound",
     "Artifact",
     "ConversionFailed",
+    "FolderStore",
     "HistoryBroken",
     "InvalidData",
     "InvalidSlug",
@@ -120,6 +128,7 @@ __all__ = [
     "Settings",
     "SignatureNeedsFiles",
     "Store",
+    "StoreUnavailable",
     "TemplateCheckFailed",
     "TemplateProblem",
     "TransitionNotAllowed",
@@ -133,6 +142,9 @@ __all__ = [
     "archive",
     "check_project",
     "compare",
+    "copy_agreements",
+    "data_get",
+    "data_put",
     "demo",
     "diagram",
     "due",
@@ -149,6 +161,7 @@ __all__ = [
     "log",
     "mask",
     "new",
+    "open_store",
     "remembered",
     "render",
     "render_all",
@@ -209,6 +222,7 @@ if TYPE_CHECKING:  # the same names for type checkers and editors; never importe
         Refused,
         RenderRefused,
         SignatureNeedsFiles,
+        StoreUnavailable,
         TemplateCheckFailed,
         TemplateProblem,
         TransitionNotAllowed,
@@ -216,7 +230,8 @@ if TYPE_CHECKING:  # the same names for type checkers and editors; never importe
         UnknownProcess,
         UnknownStage,
     )
-    from workflow.records.store import Artifact, Store
+    from workflow.records.store import Artifact, FolderStore, Store
+    from workflow.records.stores import open_store
 
 
 def __getattr__(name: str) -> Any:

@@ -10,6 +10,7 @@ Variables (all optional):
 
 ==================  =====================================================================
 ``MOU_ROOT``        the agreements folder (default ``./agreements``)
+``MOU_STORE``       the store instead: a folder, ``sqlite:///path/mou.db`` or ``postgresql://...``
 ``MOU_TEMPLATES``   a Pemda's own templates folder (default: the shipped templates)
 ``MOU_PROCESSES``   a folder of extra process definitions, looked up before the shipped ones
 ``MOU_TODAY``       the day to act as of, ``YYYY-MM-DD`` (to ask "what if", and in tests)
@@ -42,6 +43,8 @@ class Settings:
     """Everything a command needs to know about where and when it runs."""
 
     root: Path = Path("agreements")
+    store: str | None = None
+    """Where agreements live when not the ``root`` folder: ``sqlite:///path/mou.db`` or ``postgresql://...``."""
     templates: Path | None = None
     """A Pemda's own templates folder; None: the shipped templates."""
     processes: Path | None = None
@@ -54,6 +57,10 @@ class Settings:
     """The parse cache folder; None: no cache."""
     review_days: int = REVIEW_WAIT_DAYS
     language: str = "id"
+
+    def store_location(self) -> str:
+        """The store to open: ``store`` when set, else the ``root`` folder."""
+        return self.store or str(self.root)
 
     def day(self) -> date:
         """Today, or the day the settings act as of."""
@@ -87,6 +94,7 @@ class Settings:
             raise MouError(f"MOU_REVIEW_DAYS={days!r} is not a number of days (1 to 3650)", field="MOU_REVIEW_DAYS")
         return cls(
             root=Path(env.get("MOU_ROOT") or "agreements"),
+            store=env.get("MOU_STORE") or None,
             templates=Path(env["MOU_TEMPLATES"]) if env.get("MOU_TEMPLATES") else None,
             processes=Path(env["MOU_PROCESSES"]) if env.get("MOU_PROCESSES") else None,
             today=day,

@@ -74,11 +74,11 @@ class AgreementNotFound(MouError):
 
     LISTED = 10  # more known agreements than this: name the closest few and point to `mou list`
 
-    def __init__(self, slug: str, root: Path, known: Sequence[str]) -> None:
+    def __init__(self, slug: str, root: Path | str, known: Sequence[str]) -> None:
         self.slug, self.root = slug, root
         self.known = sorted(known)
         # A folder without its agreement.yaml (misnamed, or not yet written) is worth naming.
-        bare = f" ({root / slug} has no agreement.yaml)" if (root / slug).is_dir() else ""
+        bare = f" ({root / slug} has no agreement.yaml)" if isinstance(root, Path) and (root / slug).is_dir() else ""
         super().__init__(f"no agreement '{slug}' in {root}{bare}; {_known_agreements(slug, self.known, self.LISTED)}")
 
 
@@ -97,7 +97,7 @@ def _known_agreements(slug: str, known: list[str], limit: int) -> str:
 class AgreementExists(MouError):
     """Raised when `new` would overwrite an existing agreement."""
 
-    def __init__(self, slug: str, root: Path) -> None:
+    def __init__(self, slug: str, root: Path | str) -> None:
         self.slug, self.root = slug, root
         super().__init__(f"agreement '{slug}' already exists in {root}; choose another slug")
 
@@ -272,3 +272,7 @@ class OutputRefused(MouError):
         self.rule = rule
         self.figures = {"format": kind, "path": str(path)}
         super().__init__(f"{path}: {reason}")
+
+
+class StoreUnavailable(MouError):
+    """Raised when a store cannot be opened or reached: a bad URL, a database that refuses the connection."""

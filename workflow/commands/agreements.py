@@ -70,7 +70,7 @@ def new(store: Store, slug: str, from_slug: str | None = None, extends: str | No
     """
     check_slug(slug)
     if store.exists(slug, AGREEMENT_FILE):
-        raise AgreementExists(slug, store.root)
+        raise AgreementExists(slug, store.url)  # the cache folder of a database store means nothing to a user
     source = from_slug or extends
     if source is not None:
         store.agreement_file(source)  # an unknown source is named with the agreements there are

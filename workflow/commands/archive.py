@@ -107,8 +107,8 @@ def _stage(snap: Snapshot, sig: dict[str, Any], staging: Path) -> None:
                 dst = staging / a["path"]
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 dst.write_bytes(store.read(slug, a["path"]))
-    lines = store.read(slug, HISTORY_FILE).splitlines(keepends=True)[: sig["seq"]]
-    (staging / "history.jsonl").write_bytes(b"".join(lines))
+    lines = store.history_bytes(slug).split(b"\n")[: sig["seq"]]
+    (staging / HISTORY_FILE).write_bytes(b"".join(line + b"\n" for line in lines))
     reviews = [
         {k: e[k] for k in ("seq", "ts", "actor", "role", "event", "from", "to", "note", "data_sha256")}
         for e in upto
@@ -191,7 +191,7 @@ def verify_archives(store: Store, slug: str, entries: list[dict[str, Any]]) -> l
                 problems.append(f"{store.path(slug, payload)}: differs from {rel} as recorded in the history")
         copied = f"{payload_dir}history.jsonl"
         if store.exists(slug, copied):
-            current = store.read(slug, HISTORY_FILE)
+            current = store.history_bytes(slug)
             if not current.startswith(store.read(slug, copied)):
                 problems.append(f"{store.path(slug, copied)}: is not the beginning of the agreement's history")
     return problems

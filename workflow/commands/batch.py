@@ -12,7 +12,6 @@ import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from workflow.errors import MouError
 from workflow.records.store import Store
@@ -44,13 +43,25 @@ def warm(stages: list[str] | None) -> None:
                     compiled(path, environment())
 
 
-def _one(root: str, slug: str, stages: list[str] | None, actor: str | None) -> Outcome:
+_OPEN: dict[str, Store] = {}
+"""The store each worker process opened, by location: one connection per worker, not one per agreement."""
+
+
+def _one(location: str, slug: str, stages: list[str] | None, actor: str | None) -> Outcome:
+    """One agreement in a worker process, on the store the worker opened once."""
+    from workflow.records.stores import open_store
+
+    store = _OPEN.get(location) or _OPEN.setdefault(location, open_store(location))
+    return _render_one(store, slug, stages, actor)
+
+
+def _render_one(store: Store, slug: str, stages: list[str] | None, actor: str | None) -> Outcome:
     from workflow.commands.lifecycle import record_render
 
     try:
-        docs = record_render(Store(Path(root)), slug, stages, None, actor)
+        docs = record_render(store, slug, stages, None, actor)
     except MouError as err:
-        state = None if stages else _state_without_documents(Store(Path(root)), slug)
+        state = None if stages else _state_without_documents(store, slug)
         if state is not None:
             return Outcome(slug, [], skipped=state)
         return Outcome(slug, [], str(err).splitlines()[0])
@@ -92,18 +103,19 @@ def render_all(
             load_catalogue().stage(stage)  # an unknown stage is refused before anything is written
     warm(stages)
     outcomes: list[Outcome] = []
-    for outcome in _run(str(store.root), slugs, stages, actor, min(workers, max(len(slugs), 1))):
+    for outcome in _run(store, slugs, stages, actor, min(workers, max(len(slugs), 1))):
         outcomes.append(outcome)
         if progress is not None:
             progress(outcome)
     return sorted(outcomes, key=lambda o: o.slug)
 
 
-def _run(root: str, slugs: list[str], stages: list[str] | None, actor: str | None, workers: int) -> Iterator[Outcome]:
+def _run(store: Store, slugs: list[str], stages: list[str] | None, actor: str | None, workers: int) -> Iterator[Outcome]:
     if workers == 1:
         for slug in slugs:
-            yield _one(root, slug, stages, actor)
+            yield _render_one(store, slug, stages, actor)
         return
+    root = store.location
     # fork keeps the compiled templates of the parent; where fork does not exist the workers compile their own
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)

@@ -22,7 +22,7 @@ from workflow import shipped
 from workflow.commands.lifecycle import advance, record_render
 from workflow.commands.render import Rendered
 from workflow.errors import MouError
-from workflow.records.store import AGREEMENT_FILE, Store
+from workflow.records.store import AGREEMENT_FILE, FolderStore, Store
 
 EXAMPLE_SLUG = "buton-bpjstk-2025"
 MARKER = ".mou-demo"
@@ -162,7 +162,7 @@ def demo(out: Path) -> DemoResult:
         shutil.rmtree(out)  # an earlier demo: the user's folder, agreements and all
     out.mkdir(parents=True)
     (out / MARKER).write_text("made by mou demo; safe to delete\n", encoding="utf-8")
-    store = Store(out / "agreements")
+    store = FolderStore(out / "agreements")
     store.create(EXAMPLE_SLUG, (shipped.examples() / EXAMPLE_SLUG / AGREEMENT_FILE).read_bytes())
     steps: list[Step] = []
 
@@ -303,7 +303,7 @@ def fill_examples(path: Path) -> None:
     ``ROOT/SLUG/agreement.yaml``, changed through the store of ``ROOT``."""
     if path.name != AGREEMENT_FILE:
         raise MouError(f"{path} is not an {AGREEMENT_FILE}", rule="demo.examples", figures={"path": str(path)})
-    fill_example_facts(Store(path.parent.parent), path.parent.name)
+    fill_example_facts(FolderStore(path.parent.parent), path.parent.name)
 
 
 def fill_example_facts(store: Store, slug: str) -> None:

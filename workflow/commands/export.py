@@ -10,7 +10,7 @@ from typing import Any
 
 from workflow.commands.archive import signature_entries
 from workflow.commands.session import snapshot
-from workflow.records.store import Store, write_atomic
+from workflow.records.store import FolderStore, Store, write_atomic
 
 JDIH_FIELDS = (
     "jenis",
@@ -68,6 +68,8 @@ def export_jdih(store: Store, slug: str, out: Path | None = None) -> list[Path]:
         "jdih.json": (json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         "jdih.csv": buf.getvalue().encode("utf-8"),
     }
+    if out is None and not isinstance(store, FolderStore):
+        out = store.path(slug)  # a database keeps records only (written once): the agreement's local folder
     if out is None:  # a listing derived from the records, not one of them: replaced at each export
         for name, data in files.items():
             store.replace(slug, name, data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +59,13 @@ def sha256_file(path: Path) -> str:
 
 
 def read(folder: Path) -> list[dict[str, Any]]:
-    """Every entry of ``folder/history.jsonl``, each checked to be whole JSON (empty if none yet)."""
+    """Every entry of ``folder/history.jsonl``, each checked to be whole JSON (empty if none yet); an
+    incomplete last line (an append in flight) is left out."""
     path = folder / HISTORY_FILE
     if not path.exists():
         return []
-    return _parse(path, path.read_bytes())[0]
+    raw = path.read_bytes()
+    return _parse(path, raw[: raw.rfind(b"\n") + 1])[0]
 
 
 def _loads(data: bytes) -> Any:
@@ -80,9 +83,8 @@ def _loads(data: bytes) -> Any:
 
 
 def _parse(path: Path, raw: bytes) -> tuple[list[dict[str, Any]], list[bytes]]:
-    """(entries, raw lines) of a history file's bytes; one JSON parse for the whole file when it is sound."""
-    if raw and not raw.endswith(b"\n"):
-        raise HistoryBroken(path, raw.count(b"\n") + 1, "last line is incomplete (no newline)")
+    """(entries, raw lines) of whole lines (``raw`` empty or ending in a newline); one JSON parse for the
+    whole file when it is sound."""
     lines = raw.split(b"\n")[:-1] if raw else []
     try:  # one parse of the whole file is several times faster than a parse per line
         entries = _loads(b"[" + b",".join(lines) + b"]") if lines else []
@@ -102,26 +104,144 @@ def _parse(path: Path, raw: bytes) -> tuple[list[dict[str, Any]], list[bytes]]:
     return entries, lines
 
 
-def append(folder: Path, entries: list[dict[str, Any]], entry: dict[str, Any]) -> dict[str, Any]:
-    """Chain ``entry`` after ``entries`` and write history and head atomically; return the entry.
+_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
-    Call under the agreement's lock. The whole file is rewritten through a temporary file and a
-    rename, so a crash leaves the old history or the new one, never half a line.
+
+def _seek_read(fd: int, count: int, offset: int) -> bytes:
+    """``os.pread`` for Windows, which lacks it."""
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, count)
+
+
+_pread = getattr(os, "pread", _seek_read)
+
+
+def append(folder: Path, entries: list[dict[str, Any]], entry: dict[str, Any]) -> dict[str, Any]:
+    """Chain ``entry`` after ``entries``, append its line in place and move the head; return the entry.
+
+    Call under the agreement's lock, after ``repair_tail``. The line goes to the end of the file in one
+    ``write`` and is fsynced before ``history.head`` is replaced atomically to name it: the cost does not
+    grow with the history. A writer killed mid-line leaves an incomplete last line that the head does not
+    name: readers ignore it and the next writer's ``repair_tail`` cuts it off; killed between the line and
+    the head, it leaves the head one entry behind, which ``check_lines`` accepts and this append moves on.
     """
     prev = entries[-1]["hash"] if entries else GENESIS
     entry = {**entry, "seq": len(entries) + 1, "prev": prev}
     entry["hash"] = entry_hash(entry)
+    line = (canonical(entry) + "\n").encode("utf-8")
     path = folder / HISTORY_FILE
-    old = path.read_bytes() if path.exists() else b""
-    write_atomic(path, old + (canonical(entry) + "\n").encode("utf-8"))
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _BINARY, 0o600)
+    try:
+        size = os.fstat(fd).st_size
+        if size and _pread(fd, 1, size - 1) != b"\n":  # never glue a line onto one a killed writer left
+            raise HistoryBroken(path, len(entries) + 1, "last line is incomplete (no newline)")
+        done = os.write(fd, line)
+        while done < len(line):  # a short write (a full disk) is not expected, yet never leaves a line unfinished
+            done += os.write(fd, line[done:])
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    # write_atomic fsyncs the folder too, which makes a newly created history.jsonl durable as well
     write_atomic(folder / HEAD_FILE, (canonical({"seq": entry["seq"], "hash": entry["hash"]}) + "\n").encode())
     return entry
 
 
-def check_chain(folder: Path) -> list[dict[str, Any]]:
-    """Read the history and check every hash, the chain, the order and the head; raise on the first break."""
+def parse_head(text: str | bytes) -> tuple[int, str]:
+    """(seq, hash) of the text of ``history.head``; ValueError (or KeyError, TypeError) if it is not one."""
+    head = json.loads(text)
+    return int(head["seq"]), str(head["hash"])
+
+
+def _read_head(folder: Path) -> tuple[int, str] | None:
+    """The head of ``folder``, None when there is no head file; raises if it is there but unreadable."""
+    try:
+        text = (folder / HEAD_FILE).read_bytes()
+    except FileNotFoundError:
+        return None
+    return parse_head(text)
+
+
+def repair_tail(folder: Path) -> bool:
+    """Cut off an incomplete last line left by a writer killed mid-append; return whether it did.
+
+    Call under the agreement's lock, before any write. The bytes after the last newline are removed only
+    when ``history.head`` names the complete part (its last entry, or the one before when the head lags):
+    then that line was never acknowledged. Anything else is left for ``verify`` to report. Reads only the
+    end of the file and the head.
+    """
     path = folder / HISTORY_FILE
-    entries, raw_lines = _parse(path, path.read_bytes()) if path.exists() else ([], [])
+    try:
+        fd = os.open(path, os.O_RDWR | _BINARY)
+    except FileNotFoundError:
+        return False
+    try:
+        size = os.fstat(fd).st_size
+        if not size or _pread(fd, 1, size - 1) == b"\n":
+            return False
+        end, last = _last_line(fd, size)
+        try:
+            head = _read_head(folder)
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        if last is None:  # no complete line: only a first append was cut short
+            named = head is None
+        else:
+            try:
+                entry = json.loads(last)
+                seq, own, prev = entry["seq"], entry["hash"], entry["prev"]
+            except (ValueError, KeyError, TypeError):
+                return False
+            named = head is not None and (head == (seq, own) or (head[0] >= 1 and head[0] + 1 == seq and head[1] == prev))
+        if not named:
+            return False
+        os.ftruncate(fd, end)
+        os.fsync(fd)
+        return True
+    finally:
+        os.close(fd)
+
+
+def _last_line(fd: int, size: int) -> tuple[int, bytes | None]:
+    """(offset just after the last newline, the last complete line or None), reading back from the end."""
+    chunk, buf, pos = 1 << 16, b"", size
+    while pos > 0:  # gather bytes from the end until the last two newlines (or the start) are in hand
+        step = min(chunk, pos)
+        pos -= step
+        buf = _pread(fd, step, pos) + buf
+        last = buf.rfind(b"\n")
+        if last >= 0 and (buf.rfind(b"\n", 0, last) >= 0 or pos == 0):
+            start = buf.rfind(b"\n", 0, last) + 1
+            return pos + last + 1, buf[start:last]
+    return 0, None
+
+
+def check_chain(folder: Path) -> list[dict[str, Any]]:
+    """Read the history and check every hash, the chain, the order and the head; raise on the first break.
+
+    The head is read before the history: it is replaced only after the line it names is written, so
+    the history read next holds at least the entries it names.
+    """
+    path = folder / HISTORY_FILE
+    try:
+        head = _read_head(folder)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        entries = check_lines(path, path.read_bytes() if path.exists() else b"", None)
+        raise HistoryBroken(path, len(entries) or 1, f"{HEAD_FILE} is missing or unreadable") from err
+    return check_lines(path, path.read_bytes() if path.exists() else b"", head)
+
+
+def check_lines(name: Path, raw: bytes, head: tuple[int, str] | None) -> list[dict[str, Any]]:
+    """Check a whole history given as bytes against its head: every hash, the chain, the order; the entries.
+
+    ``name`` is the history's name in messages; ``head`` is (seq, hash) of the last acknowledged entry,
+    None when there is none (no head file). An incomplete last line (no newline) that the head does not
+    name is an append in flight, or one killed before ``repair_tail`` ran: it is ignored. Raises
+    HistoryBroken on the first break.
+    """
+    end = raw.rfind(b"\n") + 1
+    entries, raw_lines = _parse(name, raw[:end])
+    if end < len(raw) and head is not None and head[0] > len(entries):  # the head names the incomplete line
+        raise HistoryBroken(name, len(entries) + 1, "last line is incomplete (no newline)")
     prev = GENESIS
     sha256 = hashlib.sha256
     for n, (entry, line) in enumerate(zip(entries, raw_lines, strict=True), 1):
@@ -138,29 +258,26 @@ def check_chain(folder: Path) -> list[dict[str, Any]]:
             fast = False
         if not fast:
             if line.decode("utf-8") != canonical(entry):
-                raise HistoryBroken(path, n, "not in canonical form (the line was edited)")
+                raise HistoryBroken(name, n, "not in canonical form (the line was edited)")
             if entry_hash(entry) != stored:
-                raise HistoryBroken(path, n, "hash does not match its content (the entry was altered)")
+                raise HistoryBroken(name, n, "hash does not match its content (the entry was altered)")
         if entry["seq"] != n:
-            raise HistoryBroken(path, n, f"sequence number {entry['seq']}, expected {n} (a line was removed, added or moved)")
+            raise HistoryBroken(name, n, f"sequence number {entry['seq']}, expected {n} (a line was removed, added or moved)")
         if entry["prev"] != prev:
             raise HistoryBroken(
-                path, n, "previous-entry hash does not match entry " + str(n - 1) if n > 1 else "does not start the chain"
+                name, n, "previous-entry hash does not match entry " + str(n - 1) if n > 1 else "does not start the chain"
             )
         prev = stored
-    head_path = folder / HEAD_FILE
-    if entries or head_path.exists():
-        try:
-            head = json.loads(head_path.read_text(encoding="utf-8"))
-            head_seq, head_hash = int(head["seq"]), str(head["hash"])
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            raise HistoryBroken(path, len(entries), f"{HEAD_FILE} is missing or unreadable") from err
-        # the history is renamed into place before the head, so a crash between the two renames
-        # leaves the head one entry behind; the next append rewrites it
+    if entries or head is not None:
+        if head is None:
+            raise HistoryBroken(name, len(entries), f"{HEAD_FILE} is missing or unreadable")
+        head_seq, head_hash = head
+        # a line is written before the head that names it, so a writer killed between the two leaves
+        # the head one entry behind; the next append moves it on
         lagging = head_seq == len(entries) - 1 and head_seq >= 1 and head_hash == entries[-2]["hash"]
         if not lagging and (head_seq != len(entries) or (entries and head_hash != entries[-1]["hash"])):
             raise HistoryBroken(
-                path,
+                name,
                 min(head_seq, len(entries)) or 1,
                 f"history ends at entry {len(entries)} but {HEAD_FILE} names entry {head_seq}",
             )

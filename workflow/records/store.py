@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -21,6 +22,9 @@ from workflow.records.files import write_atomic as write_atomic  # re-exported: 
 from workflow.records.files import write_new as write_new
 
 AGREEMENT_FILE = "agreement.yaml"
+_NOT_FILES = frozenset({"history.jsonl", "history.head", ".lock"})
+"""Kept by the store itself, not files of the agreement (the history is read through ``history_bytes``)."""
+_TEMPORARY = re.compile(r"^\..+\.tmp$")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
@@ -55,16 +59,143 @@ def _relative(rel: str) -> PurePosixPath:
     return pure
 
 
-class Store:
+class Store(ABC):
+    """Where agreements live: the seam every command reads and writes through.
+
+    ``FolderStore`` (the default: one folder per agreement) and the database stores (``SqliteStore``,
+    ``PostgresStore`` in ``workflow.records``) implement the same methods, so commands never know which
+    one they hold. ``open_store(url)`` (``workflow.records.stores``) picks one from what the user wrote.
+
+    ``root`` is always a local folder: the folder store's own, or where a database store puts a copy of
+    a file that an external program (LibreOffice) or a message needs as a path.
+    """
+
+    url: str
+    """How the user names the store (a folder path or a URL without its password): for messages."""
+    location: str
+    """What ``open_store`` opens it again from, password included (a worker process of `render --all`)."""
+    root: Path
+
+    @abstractmethod
+    def slugs(self) -> Iterator[str]:
+        """Slugs of every agreement, sorted."""
+
+    def agreement_file(self, slug: str) -> Path:
+        """``agreement.yaml`` of an existing agreement, as a local path; AgreementNotFound if there is none."""
+        if not self.exists(slug, AGREEMENT_FILE):
+            raise AgreementNotFound(slug, self.where, list(self.slugs()))
+        return self.path(slug, AGREEMENT_FILE)
+
+    @property
+    def where(self) -> Path:
+        """What messages name as the store's place (the folder, or the URL as a path-like name)."""
+        return self.root
+
+    def folder(self, slug: str) -> Path:
+        """The local folder of one agreement (the slug checked)."""
+        return self.root / check_slug(slug)
+
+    def documents_dir(self, slug: str, stage: str) -> Path:
+        """Where the documents of one stage go by default."""
+        return self.folder(slug) / "documents" / stage
+
+    @abstractmethod
+    def lock(self, slug: str, *, timeout: float = 30.0) -> AbstractContextManager[None]:
+        """Hold the agreement's lock: one writer at a time, across processes and machines."""
+
+    @abstractmethod
+    def writing(self, slug: str) -> AbstractContextManager[None]:
+        """Hold the lock for a whole command: what it writes is kept whole or not at all."""
+
+    @abstractmethod
+    def path(self, slug: str, rel: str = "") -> Path:
+        """A local path of one file: for messages and for external programs that read it."""
+
+    @abstractmethod
+    def read(self, slug: str, rel: str) -> bytes:
+        """The bytes of one file of the agreement."""
+
+    @abstractmethod
+    def exists(self, slug: str, rel: str) -> bool:
+        """Whether the agreement has this file."""
+
+    @abstractmethod
+    def size(self, slug: str, rel: str) -> int:
+        """The size of one file in bytes."""
+
+    @abstractmethod
+    def files(self, slug: str, under: str = "") -> list[str]:
+        """Every file under one sub-folder of the agreement (all when ``under`` is empty), sorted, with ``/``."""
+
+    def sha256(self, slug: str, rel: str) -> str:
+        """SHA-256 of one file's bytes."""
+        import hashlib
+
+        return hashlib.sha256(self.read(slug, rel)).hexdigest()
+
+    @abstractmethod
+    def write(self, slug: str, rel: str, data: bytes) -> Artifact:
+        """Create one file; raise FileExistsError rather than replace an earlier version."""
+
+    @abstractmethod
+    def replace(self, slug: str, rel: str, data: bytes) -> Artifact:
+        """Replace one file at once (readers see the old bytes or the new): ``agreement.yaml`` only."""
+
+    @abstractmethod
+    def create(self, slug: str, data: bytes) -> Path:
+        """Create a new agreement with ``data`` as its ``agreement.yaml``; AgreementExists if it is taken."""
+
+    @abstractmethod
+    def publish(self, slug: str, source: Path, rel: str) -> list[Artifact]:
+        """Put a finished local folder at ``rel`` inside the agreement, all at once; never over an existing one."""
+
+    @abstractmethod
+    def inputs(self, slug: str | None = None) -> bytes:
+        """What a read-only view depends on, cheaply (a memo key, never a proof)."""
+
+    @abstractmethod
+    def history(self, slug: str) -> list[dict[str, Any]]:
+        """The agreement's history, every hash, the chain and the head checked."""
+
+    @abstractmethod
+    def history_bytes(self, slug: str) -> bytes:
+        """The history exactly as stored: one canonical JSON line per entry, each ending in a newline."""
+
+    def history_path(self, slug: str) -> Path:
+        """The history as messages name it (``FILE:N: entry N: ...``)."""
+        return self.folder(slug) / "history.jsonl"
+
+    @abstractmethod
+    def append(self, slug: str, entries: list[dict[str, Any]], entry: dict[str, Any]) -> dict[str, Any]:
+        """Chain ``entry`` after ``entries``; call while ``writing``."""
+
+    @abstractmethod
+    def import_agreement(self, slug: str, files: Mapping[str, bytes], history: bytes) -> None:
+        """Put a whole agreement (its files and its history's bytes, kept verbatim) at once; AgreementExists if taken."""
+
+    def close(self) -> None:  # noqa: B027 - a folder holds nothing open; database stores close connections
+        """Let go of connections (database stores)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r})"
+
+
+class FolderStore(Store):
     """A folder of agreements: ``ROOT/<slug>/agreement.yaml`` plus what the tool writes beside it.
 
     The one place that opens, writes, renames, lists or locks anything under the root: commands and
-    documents go through these methods (``read``, ``write``, ``files``, ``append`` ...), so a database
-    store can take the folder's place behind the same methods.
+    documents go through these methods (``read``, ``write``, ``files``, ``append`` ...).
     """
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = Path(root)
+        self.url = self.location = str(root)
 
     def folder(self, slug: str) -> Path:
         """The folder of one agreement (the slug is checked, and a symlink may not lead out of the root)."""
@@ -112,10 +243,6 @@ class Store:
             recover(self.folder(slug))
             yield
 
-    def documents_dir(self, slug: str, stage: str) -> Path:
-        """Where the documents of one stage go by default."""
-        return self.folder(slug) / "documents" / stage
-
     # Files of one agreement, by their path inside its folder ("documents/fgd/x-v1.docx").
 
     def path(self, slug: str, rel: str = "") -> Path:
@@ -140,7 +267,8 @@ class Store:
         base = folder / _relative(under) if under else folder
         if not base.is_dir():
             return []
-        return sorted(p.relative_to(folder).as_posix() for p in base.rglob("*") if p.is_file())
+        found = (p.relative_to(folder).as_posix() for p in base.rglob("*") if p.is_file())
+        return sorted(rel for rel in found if rel not in _NOT_FILES and not _TEMPORARY.match(rel.rsplit("/", 1)[-1]))
 
     def sha256(self, slug: str, rel: str) -> str:
         """SHA-256 of one file's bytes, read in chunks."""
@@ -252,6 +380,44 @@ class Store:
         from workflow.records import history
 
         return history.append(self.folder(slug), entries, entry)
+
+    def history_bytes(self, slug: str) -> bytes:
+        """``history.jsonl`` as it is (empty before the first entry)."""
+        from workflow.records.history import HISTORY_FILE
+
+        path = self.folder(slug) / HISTORY_FILE
+        return path.read_bytes() if path.is_file() else b""
+
+    def import_agreement(self, slug: str, files: Mapping[str, bytes], history: bytes) -> None:
+        """Build the agreement's folder in a staging folder under the root and rename it into place."""
+        import json
+        import shutil
+        import tempfile
+
+        from workflow.errors import AgreementExists
+        from workflow.records.history import HEAD_FILE, HISTORY_FILE, canonical
+
+        target = self.folder(slug)
+        if target.exists():
+            raise AgreementExists(slug, self.root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".mou-import-{slug}-", dir=self.root))
+        try:
+            for rel, data in files.items():
+                write_new(staging / _relative(rel), data)
+            if history:
+                write_new(staging / HISTORY_FILE, history)
+                last = json.loads(history.rstrip(b"\n").rsplit(b"\n", 1)[-1])
+                head = canonical({"seq": last["seq"], "hash": last["hash"]}) + "\n"
+                write_new(staging / HEAD_FILE, head.encode())
+            try:
+                os.rename(staging, target)  # fails if the folder appeared meanwhile: nothing is merged
+            except OSError as err:
+                raise AgreementExists(slug, self.root) from err
+            fsync_dir(self.root)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
 
 RECOVERED = ".recovered"
