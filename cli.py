@@ -623,7 +623,7 @@ def _list_text(store: workflow.Store, slug: str | None, as_json: bool) -> str:
     if as_json:
         return _json_text(rows)
     if not rows:
-        return f"No agreements in {store.root}.\n"
+        return f"No agreements in {store.url}.\n"
     out = []
     for r in rows:
         if r.problem:

@@ -83,3 +83,31 @@ def test_cli_results_are_the_same_with_and_without_the_cache(run: Callable[..., 
     off = run("status", SLUG, env={"MOU_CACHE": "off"})
     assert cold.exit_code == warm.exit_code == off.exit_code == 0
     assert cold.stdout == warm.stdout == off.stdout
+
+
+def test_list_rows_are_remembered_per_agreement_and_rebuilt_when_one_changes(
+    run: Callable[..., Result], root: Path, private: Path
+) -> None:
+    """`mou list` keeps one row per agreement; after one advances only its row changes, and the table file
+    left by the first run is read (a damaged one is a miss, never an error)."""
+    import shutil
+
+    shutil.copytree(root / SLUG, root / "kedua-2025")
+    first = run("list")
+    assert first.exit_code == 0, first.output
+    tables = list(private.glob("list-rows-*.json"))
+    assert len(tables) == 1
+    other = next(line for line in first.stdout.splitlines() if line.startswith("kedua-2025"))
+    mine = next(line for line in first.stdout.splitlines() if line.startswith(SLUG))
+    assert "fgd_scheduled" in mine
+    assert run("render", SLUG).exit_code == 0
+    moved = run("advance", SLUG, "hold_fgd", "--as", "Dinas Tenaga Kerja Kabupaten Buton")
+    assert moved.exit_code == 0, moved.output
+    second = run("list", env={"MOU_TODAY": "2025-05-29"})  # another day: the whole-text memo misses too
+    assert next(line for line in second.stdout.splitlines() if line.startswith("kedua-2025")).split()[1] == "fgd_scheduled"
+    assert next(line for line in second.stdout.splitlines() if line.startswith(SLUG)).split()[1] == "fgd_held"
+    for table in private.glob("list-rows-*.json"):
+        table.write_bytes(b"{not json")
+    third = run("list", env={"MOU_TODAY": "2025-05-29"})
+    assert third.exit_code == 0 and third.stdout == second.stdout
+    assert other.split()[1] == "fgd_scheduled"

@@ -168,26 +168,58 @@ class Row:
     next_deadline: Due | None
     problem: str | None = None
 
+    def plain(self) -> dict[str, Any]:
+        """The row as JSON values (dates as ISO text)."""
+        due = self.next_deadline
+        return {
+            "slug": self.slug,
+            "state": self.state,
+            "partner": self.partner,
+            "term_end": self.term_end.isoformat() if self.term_end else None,
+            "due": [due.slug, due.when.isoformat(), due.what, due.overdue] if due else None,
+            "problem": self.problem,
+        }
+
+    @classmethod
+    def from_plain(cls, d: dict[str, Any]) -> Row:
+        """The row ``plain`` gave."""
+        due = d["due"]
+        return cls(
+            d["slug"],
+            d["state"],
+            d["partner"],
+            date.fromisoformat(d["term_end"]) if d["term_end"] else None,
+            Due(due[0], date.fromisoformat(due[1]), due[2], due[3]) if due else None,
+            d["problem"],
+        )
+
 
 def list_agreements(store: Store, *, when: date | None = None) -> list[Row]:
-    """Every agreement under the root: state, partner, end of term, next deadline."""
+    """Every agreement of the store: state, partner, end of term, next deadline.
+
+    Each row is remembered while its agreement's data and history stay the same (``remembered_rows``).
+    """
+    import json
+
+    from workflow.commands.views import remembered_rows
+
+    day = when or config.current().day()
+    texts = remembered_rows("list-rows", store, [day.isoformat()], lambda slug: json.dumps(_row(store, slug, day).plain()))
+    return [Row.from_plain(json.loads(text)) for text in texts.values()]
+
+
+def _row(store: Store, slug: str, when: date) -> Row:
     from workflow.errors import InvalidData
 
-    when = when or config.current().day()
-    rows: list[Row] = []
-    for slug in store.slugs():
-        try:
-            snap = snapshot(store, slug)
-        except InvalidData as err:
-            rows.append(Row(slug, "invalid", "", None, None, str(err.problems[0])))
-            continue
-        except MouError as err:
-            rows.append(Row(slug, "broken", "", None, None, str(err)))
-            continue
-        terms = snap.terms  # the end of term in force, after any signed adendum
-        dues = due_of(snap, when)
-        rows.append(Row(slug, snap.state, terms.parties.partner.short_name, terms.term.end, dues[0] if dues else None))
-    return rows
+    try:
+        snap = snapshot(store, slug)
+    except InvalidData as err:
+        return Row(slug, "invalid", "", None, None, str(err.problems[0]))
+    except MouError as err:
+        return Row(slug, "broken", "", None, None, str(err))
+    terms = snap.terms  # the end of term in force, after any signed adendum
+    dues = due_of(snap, when)
+    return Row(slug, snap.state, terms.parties.partner.short_name, terms.term.end, dues[0] if dues else None)
 
 
 def mermaid(process: Process, current: str | None = None) -> str:

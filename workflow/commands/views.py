@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from workflow import config, shipped
-from workflow.data.cache import code_fingerprint, memo
+from workflow.data.cache import code_fingerprint, memo, memo_rows
 from workflow.records.store import Store
 
 
@@ -28,16 +28,21 @@ def remembered(
     ``variant``: whatever else the text depends on (the output format); ``code``: files of the front
     end whose code makes the text (the CLI module), added to the package's own.
     """
+    key = b"\0".join([_setting(code), store.inputs(slug), "\0".join([slug or "", *variant]).encode()])
+    return memo(kind, key, lambda: build().encode("utf-8")).decode("utf-8")
+
+
+def remembered_rows(kind: str, store: Store, variant: Sequence[str], build: Callable[[str], str]) -> dict[str, str]:
+    """Per agreement of ``store``: the text ``build(slug)`` gave before while its data and history stayed the
+    same (``Store.heads``), else built now: after one change, a view of 10.000 agreements builds one row."""
+    key = b"\0".join([_setting(()), store.location.encode(), "\0".join(variant).encode()])
+    return memo_rows(kind, key, store.heads(), build)
+
+
+def _setting(code: Sequence[Path]) -> bytes:
+    """The code, process definitions, templates and settings (the day among them) a view is made with."""
     settings = config.current()
     folders = [shipped.processes(), settings.templates or shipped.templates()]
     if settings.processes is not None:
         folders.append(settings.processes)
-    key = b"\0".join(
-        [
-            code_fingerprint((*code, *folders)),
-            repr(settings.but(today=settings.day(), actor=None)).encode(),
-            store.inputs(slug),
-            "\0".join([slug or "", *variant]).encode(),
-        ]
-    )
-    return memo(kind, key, lambda: build().encode("utf-8")).decode("utf-8")
+    return code_fingerprint((*code, *folders)) + b"\0" + repr(settings.but(today=settings.day(), actor=None)).encode()

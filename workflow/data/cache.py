@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -111,6 +111,41 @@ def memo(kind: str, key: bytes, build: Callable[[], bytes]) -> bytes:
     value = build()
     _store(path, value)
     return value
+
+
+def memo_rows(kind: str, key: bytes, heads: Mapping[str, str], build: Callable[[str], str]) -> dict[str, str]:
+    """Per name of ``heads``: the text ``build(name)`` gave before for the same head (and ``key``), else now.
+
+    One file per ``kind`` and ``key`` holds every name's head and text, so a view over 10.000 agreements
+    after one of them changed builds one row, not 10.000. Rewritten only when a row was built.
+    """
+    import json
+
+    where = folder()
+    if where is None or not _private(where):
+        return {name: build(name) for name in heads}
+    digest = hashlib.sha256(kind.encode() + b"\0" + key).hexdigest()
+    path = where / f"{kind}-{digest}.json"
+    try:
+        before = json.loads(path.read_bytes())
+        if not isinstance(before, dict):
+            before = {}
+    except (OSError, ValueError):
+        before = {}
+    out: dict[str, str] = {}
+    kept: dict[str, list[str]] = {}
+    built = False
+    for name, head in heads.items():
+        got = before.get(name)
+        if isinstance(got, list) and len(got) == 2 and got[0] == head and isinstance(got[1], str):
+            out[name] = got[1]
+        else:
+            out[name] = build(name)
+            built = True
+        kept[name] = [head, out[name]]
+    if built or len(before) != len(kept):
+        _store(path, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return out
 
 
 def code_fingerprint(extra: tuple[Path, ...] = ()) -> bytes:

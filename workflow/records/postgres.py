@@ -87,10 +87,17 @@ class PostgresStore(DatabaseStore):
     def __init__(self, conninfo: str) -> None:
         super().__init__(redacted(conninfo), conninfo)
         self._db: Any = None
+        self._open = False  # a transaction (a command's, or one write's) is open on the connection
+        self._gone = False  # the connection was lost inside it: no new connection until it ends
 
     def _connection(self) -> Any:
         if self._db is None:
             import psycopg
+
+            if self._gone:  # a fresh connection would write outside the lost transaction, unlocked
+                raise StoreUnavailable(
+                    f"lost the connection to the store {self.url} during the command; nothing of it was recorded"
+                )
 
             try:
                 db = psycopg.connect(self.location, autocommit=True, connect_timeout=10)
@@ -121,6 +128,8 @@ class PostgresStore(DatabaseStore):
             raise MouError(f"{self.url}: the database refused the change: {_reason(err)}") from err
         except psycopg.errors.LockNotAvailable as err:
             raise AgreementBusy(self._writing or "the store", 30.0) from err
+        except psycopg.errors.IntegrityError as err:  # e.g. two writers adding the same file outside a command
+            raise MouError(f"{self.url}: the database refused the change: {_reason(err)}") from err
         except (psycopg.OperationalError, psycopg.InterfaceError) as err:
             self._lost()
             raise StoreUnavailable(f"lost the connection to the store {self.url}: {_reason(err)}") from err
@@ -133,11 +142,16 @@ class PostgresStore(DatabaseStore):
 
     def _lost(self) -> None:
         db, self._db, self._writing = self._db, None, None
+        self._gone = self._open
         if db is not None:
             db.close()
 
-    def _begin_writing(self, slug: str) -> None:
+    def _begin_unit(self) -> None:
         self._run("BEGIN")
+        self._open = True
+
+    def _begin_writing(self, slug: str) -> None:
+        self._begin_unit()
         try:
             self._run("SET LOCAL lock_timeout = '30s'")
             self._run("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (slug,))
@@ -149,9 +163,30 @@ class PostgresStore(DatabaseStore):
             raise
 
     def _commit(self) -> None:
-        self._run("COMMIT")
+        """COMMIT, told apart: a connection lost now leaves the outcome unknown; an aborted transaction is refused."""
+        import psycopg
+
+        try:
+            db = self._connection()  # StoreUnavailable when the connection was lost earlier in the command
+            try:
+                status = db.execute("COMMIT").statusmessage
+            except (psycopg.OperationalError, psycopg.InterfaceError) as err:
+                self._lost()
+                raise StoreUnavailable(
+                    f"lost the connection to the store {self.url} while committing ({_reason(err)}): the change may"
+                    " have been recorded or not; look at the agreement's history once the store is back"
+                ) from err
+            except psycopg.Error as err:  # refused at commit (a deferred check, a serialization failure)
+                raise MouError(f"{self.url}: the database refused the change: {_reason(err)}") from err
+            if status != "COMMIT":  # PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an error
+                raise MouError(
+                    f"{self.url}: the command's transaction had failed and was rolled back; nothing of it was recorded"
+                )
+        finally:
+            self._open = self._gone = False
 
     def _rollback(self) -> None:
+        self._open = self._gone = False
         if self._db is None:
             return
         import psycopg

@@ -154,6 +154,10 @@ class Store(ABC):
         """What a read-only view depends on, cheaply (a memo key, never a proof)."""
 
     @abstractmethod
+    def heads(self) -> dict[str, str]:
+        """Per agreement, a short text that changes whenever its data or history does (a memo key, never a proof)."""
+
+    @abstractmethod
     def history(self, slug: str) -> list[dict[str, Any]]:
         """The agreement's history, every hash, the chain and the head checked."""
 
@@ -350,16 +354,23 @@ class FolderStore(Store):
         """
         if slug is not None:
             self.agreement_file(slug)
-        lines = [str(self.root.resolve())]
+        heads = self.heads()
+        return "\n".join([str(self.root.resolve()), *(f"{name} {head}" for name, head in heads.items())]).encode()
+
+    def heads(self) -> dict[str, str]:
+        """Size, modification and change times and inode of each agreement's three files (no file is read)."""
+        out = {}
         for name in self.slugs():
             folder = self.root / name
+            parts = []
             for file in (AGREEMENT_FILE, "history.jsonl", "history.head"):
                 try:
                     st = (folder / file).stat()
-                    lines.append(f"{name}/{file} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} {st.st_ino}")
+                    parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")
                 except OSError:
-                    lines.append(f"{name}/{file} -")
-        return "\n".join(lines).encode()
+                    parts.append("-")
+            out[name] = " ".join(parts)
+        return out
 
     # The history: append-only, hash-chained (``workflow.records.history``).
 
