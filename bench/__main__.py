@@ -3,7 +3,8 @@
     python -m bench                       # every case, table on stdout
     python -m bench --out docs/benchmarks.md
     python -m bench --only render,startup # some cases (render, batch, startup, list, verify,
-                                          # append, participants, memory, pdf, redline)
+                                          # append, participants, memory, pdf, redline,
+                                          # stores_race, stores_list)
 
 Medians of several runs with their min-max; these machines are noisy, so only the ratios within one
 run mean much. No test asserts a time: the targets are printed beside the figures.
@@ -504,7 +505,25 @@ def case_redline(rows: list[Row], work: Path) -> None:
     rows.append(Row("redline, MoU with 1.000 rows", [seconds], None, "", "< 1 s", seconds < 1))
 
 
-CASES = ("render", "batch", "startup", "list", "verify", "append", "participants", "memory", "pdf", "redline")
+# ---------------------------------------------------------------- stores (issue 17): bench/stores_case.py
+
+
+def case_stores_race(rows: list[Row], work: Path) -> None:
+    from bench.stores_case import stores_race
+
+    rows.extend(Row(**r) for r in stores_race(demo_agreement(work), work, progress))
+
+
+def case_stores_list(rows: list[Row], work: Path) -> None:
+    from bench.stores_case import stores_list
+
+    rows.extend(Row(**r) for r in stores_list(demo_agreement(work), work, progress))
+
+
+CASES = (
+    *("render", "batch", "startup", "list", "verify", "append", "participants", "memory", "pdf", "redline"),
+    *("stores_race", "stores_list"),
+)
 
 
 def main() -> int:

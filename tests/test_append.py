@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import Result
 
 from workflow.errors import HistoryBroken
 from workflow.records import history
@@ -173,3 +175,20 @@ def test_repair_tail_reads_back_past_long_lines(tmp_path: Path) -> None:
     assert history.repair_tail(tmp_path) is True
     assert (tmp_path / history.HISTORY_FILE).read_bytes() == whole
     assert os.path.getsize(tmp_path / history.HISTORY_FILE) == len(whole)
+
+
+def test_a_command_after_a_killed_append_repairs_and_chains(root: Path, run: Callable[..., Result]) -> None:
+    """Half a line left by a killed writer: the next real command cuts it off under the lock and chains after it."""
+    from tests.conftest import SLUG
+    from workflow.commands.demo import OPD
+
+    assert run("render", SLUG, "--stage", "fgd", "--as", OPD).exit_code == 0
+    folder = root / SLUG
+    entries = history.check_chain(folder)
+    _half_line(folder, entries)
+    assert run("verify", SLUG).exit_code == 0  # readers ignore the half line
+    advanced = run("advance", SLUG, "hold_fgd", "--as", OPD)
+    assert advanced.exit_code == 0, advanced.stderr
+    assert history.check_chain(folder)[-1]["seq"] == len(entries) + 1
+    assert (folder / history.HISTORY_FILE).read_bytes().endswith(b"\n")
+    assert run("verify", SLUG).exit_code == 0

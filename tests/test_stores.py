@@ -138,8 +138,8 @@ def sha(data: bytes) -> str:
 def test_a_new_agreement_reads_back_as_written(any_store: Store) -> None:
     """create, then exists/read/size/sha256/files: the bytes given, and a local path holding them."""
     data = example_yaml()
-    path = any_store.create(SLUG, data)
-    assert path.read_bytes() == data
+    named = any_store.create(SLUG, data)
+    assert named.parts[-2:] == (SLUG, AGREEMENT_FILE)  # a database store gives a name for messages, not a copy
     assert list(any_store.slugs()) == [SLUG]
     assert any_store.exists(SLUG, AGREEMENT_FILE) and not any_store.exists(SLUG, DOC)
     assert any_store.read(SLUG, AGREEMENT_FILE) == data
@@ -147,7 +147,8 @@ def test_a_new_agreement_reads_back_as_written(any_store: Store) -> None:
     assert any_store.sha256(SLUG, AGREEMENT_FILE) == sha(data)
     assert any_store.files(SLUG) == [AGREEMENT_FILE]
     assert any_store.files(SLUG, "documents") == []
-    assert any_store.agreement_file(SLUG).read_bytes() == data
+    assert any_store.agreement_file(SLUG) == named
+    assert any_store.path(SLUG, AGREEMENT_FILE).read_bytes() == data  # a local copy for external programs
     assert any_store.history(SLUG) == []
     assert any_store.history_bytes(SLUG) == b""
 
@@ -167,7 +168,7 @@ def test_a_file_is_written_once(any_store: Store) -> None:
     any_store.write(SLUG, "signed/kb/ttd-kb.pdf", every_byte)
     any_store.write(SLUG, "documents/kb/rancangan-kb-v1.docx", b"draft")
     assert any_store.read(SLUG, "signed/kb/ttd-kb.pdf") == every_byte
-    assert any_store.files(SLUG) == [AGREEMENT_FILE, "documents/fgd/undangan-fgd-v1.docx", "documents/kb/rancangan-kb-v1.docx", "signed/kb/ttd-kb.pdf"]
+    assert any_store.files(SLUG) == [AGREEMENT_FILE, DOC, "documents/kb/rancangan-kb-v1.docx", "signed/kb/ttd-kb.pdf"]
     assert any_store.files(SLUG, "documents") == [DOC, "documents/kb/rancangan-kb-v1.docx"]
     assert any_store.files(SLUG, "documents/fgd") == [DOC]
     assert any_store.files(SLUG, "doc") == []  # a folder, not a prefix of names
@@ -179,19 +180,19 @@ def test_only_agreement_yaml_is_replaced(any_store: Store, kind: str) -> None:
     """replace gives the new bytes at once (the local copy too); a database store refuses any other file."""
     old = example_yaml()
     any_store.create(SLUG, old)
-    local = any_store.agreement_file(SLUG)
+    local = any_store.path(SLUG, AGREEMENT_FILE)
     new = old.replace(b"venue: Ruang VVIP Kantor Bupati Buton", b"venue: Aula Kantor Bupati Buton")
     assert new != old
     replaced = any_store.replace(SLUG, AGREEMENT_FILE, new)
     assert (replaced.path, replaced.sha256) == (AGREEMENT_FILE, sha(new))
     assert any_store.read(SLUG, AGREEMENT_FILE) == new
     assert any_store.size(SLUG, AGREEMENT_FILE) == len(new)
-    assert any_store.agreement_file(SLUG) == local and local.read_bytes() == new
+    assert any_store.path(SLUG, AGREEMENT_FILE) == local and local.read_bytes() == new  # the local copy follows
     assert any_store.files(SLUG) == [AGREEMENT_FILE]
 
     any_store.write(SLUG, DOC, b"first")
     if kind != "folder":  # the folder store replaces any file it is asked to; only commands decide which
-        with pytest.raises(MouError, match="only agreement.yaml is ever replaced"):
+        with pytest.raises(MouError, match=r"only agreement\.yaml is ever replaced"):
             any_store.replace(SLUG, DOC, b"second")
         assert any_store.read(SLUG, DOC) == b"first"
 
@@ -297,6 +298,21 @@ def test_an_imported_agreement_keeps_its_history_verbatim(any_store: Store, tmp_
     assert more[-1]["seq"] == len(NOTES) + 1 and more[-1]["prev"] == entries[-1]["hash"]
 
 
+def test_the_memo_key_follows_every_change(any_store: Store) -> None:
+    """inputs() (what read-only views are remembered by) is stable while nothing changes, new after an entry
+    or a new agreement.yaml, and refuses an unknown agreement."""
+    any_store.create(SLUG, example_yaml())
+    first = any_store.inputs(SLUG)
+    assert any_store.inputs(SLUG) == first
+    append(any_store, SLUG, "satu")
+    second = any_store.inputs(SLUG)
+    assert second != first
+    any_store.replace(SLUG, AGREEMENT_FILE, example_yaml() + b"# diubah\n")
+    assert any_store.inputs(SLUG) not in {first, second}
+    with pytest.raises(AgreementNotFound):
+        any_store.inputs("tidak-ada-2025")
+
+
 # --- 2. one command, all or nothing --------------------------------------------------------------------
 
 
@@ -343,7 +359,7 @@ class Raw:
 
     def __init__(self, store: Store) -> None:
         if store.location.startswith("sqlite:"):
-            self.db: Any = sqlite3.connect(store.file, isolation_level=None)  # type: ignore[attr-defined]
+            self.db: Any = sqlite3.connect(store.location.removeprefix("sqlite://"), isolation_level=None)
             self.refused: type[Exception] = sqlite3.IntegrityError
             self.postgres = False
         else:
@@ -455,6 +471,7 @@ def tamper_document(location: str, rel: str) -> None:
         import psycopg
 
         with psycopg.connect(location, autocommit=True) as pg:
+            pg.execute("SET session_replication_role = replica")  # as a superuser would, past the triggers
             pg.execute("UPDATE blobs SET data = overlay(data placing '\\x00'::bytea from 100) WHERE sha256 = %s", (digest,))
         return
     else:
@@ -475,6 +492,7 @@ def test_verify_names_an_altered_history_entry(demo_store: str) -> None:
     tamper_history(demo_store, 3)
     error = one_error(mou("--store", demo_store, "verify"))
     assert error == f"Error: {history_name(demo_store)}:3: entry 3: hash does not match its content (the entry was altered)\n"
+    assert f"{SLUG}/history.jsonl:3: entry 3: " in error
 
 
 def test_verify_names_an_altered_document(demo_store: str) -> None:
@@ -499,8 +517,9 @@ def ok(result: Result) -> str:
 
 
 def verified(location: str) -> None:
+    """`mou verify` of every agreement of the store passes."""
     out = ok(mou("--store", location, "verify"))
-    assert out.startswith(f"{SLUG}: ok - ") and out.count("\n") == 1, out
+    assert out.startswith(f"{SLUG}: ok - ") and all(": ok - " in line for line in out.splitlines()), out
 
 
 def log_meeting(location: str, note: str) -> None:
@@ -574,10 +593,27 @@ def test_mou_store_names_the_store_and_root_cannot_join_it(demo_agreements: Path
     ok(mou("--root", str(demo_agreements), "store", "copy", "--to", url))
     out = ok(mou("verify", env={"MOU_STORE": url}))
     assert out.startswith(f"{SLUG}: ok - ")
-    ok(mou("--root", str(tmp_path / "empty"), "list", env={"MOU_STORE": url}))
+    empty = tmp_path / "empty"
+    assert ok(mou("--root", str(empty), "list", env={"MOU_STORE": url})) == f"No agreements in {empty}.\n"
     both = mou("--store", url, "--root", str(demo_agreements), "verify")
     assert both.exit_code == 2
     assert "give --store or --root, not both" in both.stderr
+
+
+def test_new_and_export_on_every_store(demo_store: str) -> None:
+    """`mou new` names the store when the slug is taken and creates one from another; `mou export --jdih`
+    without --out writes its listing beside the agreement (a database store: its local folder)."""
+    with open_store(demo_store) as store:
+        shown = store.url
+    error = one_error(mou("--store", demo_store, "new", SLUG))
+    assert error == f"Error: agreement '{SLUG}' already exists in {shown}; choose another slug\n"
+    ok(mou("--store", demo_store, "new", OTHER, "--from", SLUG))
+    assert mou("--store", demo_store, "data", "get", OTHER).stdout_bytes == contents(demo_store)[1][AGREEMENT_FILE]
+
+    paths = [Path(line) for line in ok(mou("--store", demo_store, "export", SLUG, "--jdih")).splitlines()]
+    assert [p.name for p in paths] == ["jdih.json", "jdih.csv"]
+    assert json.loads(paths[0].read_text(encoding="utf-8"))[0]["status"]
+    verified(demo_store)
 
 
 # --- 6. mou data get / put ----------------------------------------------------------------------------------
@@ -634,9 +670,9 @@ def test_data_put_refuses_a_broken_file(any_store: Store, tmp_path: Path, proble
     file = tmp_path / "agreement.yaml"
     file.write_bytes(edited(data, old, new))
     error = one_error(mou("--store", where, "data", "put", SLUG, str(file), "--as", HUKUM))
-    line = data.decode().splitlines().index(old.rstrip()) + 1 if problem == "schema" else None
     assert says in error
-    assert "agreement.yaml (new):" in error and (line is None or f"agreement.yaml (new):{line}: " in error), error
+    line = next(n for n, text in enumerate(data.decode().splitlines(), 1) if text.startswith(old))
+    assert error.startswith(f"Error: {file}:{line}: "), error  # the file given, at the line changed
     assert mou("--store", where, "data", "get", SLUG).stdout_bytes == data
     assert history_json(where) == []
     assert any_store.files(SLUG) == [AGREEMENT_FILE]
@@ -652,6 +688,7 @@ def _free_port() -> int:
 
 
 UNREACHABLE: dict[str, tuple[Callable[[Any, Path], str], str]] = {
+    # the URL (from the cluster, None for a case without PostgreSQL, and the test's folder), what the error says
     "wrong password": (
         lambda c, _: f"postgresql://mou:WRONG-{c.password}@127.0.0.1:{c.port}/postgres",
         'password authentication failed for user "mou"',
@@ -663,29 +700,20 @@ UNREACHABLE: dict[str, tuple[Callable[[Any, Path], str], str]] = {
     "no such database": (lambda c, _: c.url("tidak_ada"), 'database "tidak_ada" does not exist'),
     "nothing listens": (lambda c, _: f"postgresql://mou:{c.password}@127.0.0.1:{_free_port()}/postgres", "Connection refused"),
     "unknown scheme": (lambda c, _: "nosuch://x", "nosuch://x: unknown kind of store 'nosuch'"),
-    "no such folder": (lambda c, tmp: f"sqlite://{tmp / 'tidak-ada' / 'x.db'}", "does not exist"),
+    "no such folder": (lambda c, tmp: f"sqlite://{tmp / 'tidak-ada' / 'x.db'}", "tidak-ada does not exist"),
 }
+NEEDS_POSTGRES = {"wrong password", "password in the query", "no such database", "nothing listens"}
 
 
 @pytest.mark.parametrize("case", list(UNREACHABLE))
 def test_a_store_that_cannot_be_opened_is_one_line(case: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     make, says = UNREACHABLE[case]
-    cluster = request.getfixturevalue("pg_cluster") if "postgres" in make(_Fake(), tmp_path) else None
-    url = make(cluster, tmp_path)
-    error = one_error(mou("--store", url, "verify"))
+    cluster = request.getfixturevalue("pg_cluster") if case in NEEDS_POSTGRES else None
+    error = one_error(mou("--store", make(cluster, tmp_path), "verify"))
     assert says in error
     if cluster is not None:
         assert cluster.password not in error
         assert error.startswith("Error: cannot connect to the store postgresql://mou")
-
-
-class _Fake:
-    """Stands in for the cluster to learn a case's kind of URL without starting PostgreSQL."""
-
-    password, port = "x", 1
-
-    def url(self, name: str) -> str:
-        return f"postgresql://mou:x@127.0.0.1:1/{name}"
 
 
 def test_the_program_itself_prints_one_line_without_the_password(pg_cluster: Any) -> None:

@@ -43,9 +43,6 @@ def verify(store: Store, slug: str) -> Verified:
         state = replay(process, found, path)
     except HistoryBroken as err:
         return Verified(slug, 0, "?", str(err))
-    broken = rule_problems(store, loaded, process, found)
-    if broken:
-        return Verified(slug, len(found), state, broken[0])
     recorded: dict[str, str] = {}
     for n, e in enumerate(found, 1):
         for a in e["artifacts"]:
@@ -59,6 +56,9 @@ def verify(store: Store, slug: str) -> Verified:
                     slug, len(found), state, f"{path}:{n}: entry {n}: {a['path']} does not match its recorded SHA-256"
                 )
             recorded[rel] = a["sha256"]
+    broken = rule_problems(store, loaded, process, found)  # after the files: a changed file is named, not what it then breaks
+    if broken:
+        return Verified(slug, len(found), state, broken[0])
     unrecorded = [
         rel for sub in ("documents", "signed", "reviews", "participants") for rel in store.files(slug, sub) if rel not in recorded
     ]

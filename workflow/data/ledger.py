@@ -181,15 +181,18 @@ def roster_of(read: Callable[[str], bytes | None], entries: Sequence[Mapping[str
     """The roster from the list versions the history records (imports and replacements), in order.
 
     ``read(path)`` gives the bytes of a recorded file of the agreement, None when it is missing; a
-    missing version is left out (``mou verify`` reports the missing file itself).
+    missing version, or one whose bytes are not those recorded, is left out (``mou verify`` reports
+    the missing or changed file itself).
     """
+    import hashlib
+
     versions = []
     for e in entries:
         if e["event"] not in (IMPORT_EVENT, REPLACE_EVENT):
             continue
         for artifact in e["artifacts"]:
             raw = read(artifact["path"])
-            if raw is None:
+            if raw is None or hashlib.sha256(raw).hexdigest() != artifact["sha256"]:
                 continue
             people = tuple(from_csv(raw.decode("utf-8")))
             versions.append(ListVersion(e["seq"], _on(e), artifact["path"], people, e["event"] == REPLACE_EVENT))

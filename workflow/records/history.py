@@ -65,7 +65,8 @@ def read(folder: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     raw = path.read_bytes()
-    return _parse(path, raw[: raw.rfind(b"\n") + 1])[0]
+    end = raw.rfind(b"\n") + 1
+    return _parse(path, raw if end == len(raw) else raw[:end])[0]
 
 
 def _loads(data: bytes) -> Any:
@@ -239,7 +240,7 @@ def check_lines(name: Path, raw: bytes, head: tuple[int, str] | None) -> list[di
     HistoryBroken on the first break.
     """
     end = raw.rfind(b"\n") + 1
-    entries, raw_lines = _parse(name, raw[:end])
+    entries, raw_lines = _parse(name, raw if end == len(raw) else raw[:end])
     if end < len(raw) and head is not None and head[0] > len(entries):  # the head names the incomplete line
         raise HistoryBroken(name, len(entries) + 1, "last line is incomplete (no newline)")
     prev = GENESIS

@@ -75,6 +75,8 @@ CREATE OR REPLACE TRIGGER files_written_once BEFORE UPDATE ON files
     FOR EACH ROW WHEN (OLD.path <> 'agreement.yaml') EXECUTE FUNCTION mou_refuse('files are written once');
 CREATE OR REPLACE TRIGGER files_never_removed BEFORE DELETE ON files
     FOR EACH ROW EXECUTE FUNCTION mou_refuse('files are never removed');
+CREATE OR REPLACE TRIGGER blobs_never_changed BEFORE UPDATE OR DELETE ON blobs
+    FOR EACH ROW EXECUTE FUNCTION mou_refuse('stored documents are never changed or removed');
 """
 _SCHEMA_LOCK = 0x6D6F75  # "mou": two first connections do not both create the tables
 
@@ -215,7 +217,7 @@ class PostgresStore(DatabaseStore):
 
 def _reason(err: Exception) -> str:
     """The driver's message in one line, without libpq's 'connection to server at ... failed:' preamble."""
-    text = " ".join(part.strip() for part in str(err).splitlines() if part.strip())
+    text = "; ".join(part.strip() for part in str(err).splitlines() if part.strip())
     if "failed: " in text:
         text = text.rsplit("failed: ", 1)[-1]
     return text.replace("FATAL:  ", "").strip() or type(err).__name__

@@ -455,6 +455,10 @@ def recover(folder: Path) -> list[Path]:
     for staging in list(folder.glob("mou-bag-*")) + list(folder.glob("mou-sign-*")):
         shutil.rmtree(staging, ignore_errors=True)
         touched.append(staging)
+    from workflow.records.history import repair_tail
+
+    if repair_tail(folder):  # half a line of a killed append, never acknowledged by history.head
+        touched.append(folder / "history.jsonl")
     log = folder / "history.jsonl"
     recorded: set[str] = set()
     if log.is_file():
