@@ -34,6 +34,10 @@ HINTS: dict[str, str] = {
     "NoDocumentsHere": "choose one with --stage",
     "graphviz": "install it with: sudo apt-get install graphviz (or use --format mermaid)",
     "archive.nothing_signed": "record a signature with mou sign first",
+    "checkpoint.key_exists": "choose another file: a key pair is made once, and its private key kept off the server",
+    "checkpoint.key": "mou checkpoint --new-key FILE makes a key pair: FILE signs, FILE.pub verifies",
+    "checkpoint.none_stored": "make one with mou checkpoint --key FILE",
+    "checkpoint.not_found": "mou checkpoint lists the stored checkpoints",
     "archive.unrecorded": "move it away and run again",
     "diff.versions": "mou history {slug} lists the versions",
     "diff.several": "choose one with --document NAME",
@@ -435,6 +439,12 @@ def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: 
 )
 @click.option("--place", help="Place of signing (default: signing.place of the agreement).")
 @click.option("--meterai/--no-meterai", default=True, show_default=True, help="The original carries the stamp duty (meterai).")
+@click.option(
+    "--trust",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Folder of the root certificates (PEM/DER) an e-signed PDF must chain to (default: MOU_TRUST).",
+)
 @actor_option("records the signature")
 @click.pass_context
 def sign(
@@ -445,6 +455,7 @@ def sign(
     signed_on: Any,
     place: str | None,
     meterai: bool,
+    trust: Path | None,
     actor: str | None,
 ) -> None:
     """Record a signature: final text and its PDF/A, the signed PDF(s), and freeze the signed fields.
@@ -452,15 +463,50 @@ def sign(
     Refused, with every reason, unless the review approved exactly this data, both nomor and every
     signatory are complete, and the date is neither before the approval nor in the future.
 
+    A PDF signed electronically (TTE) must begin with the text `mou finalize` recorded for this data;
+    every signature is validated offline against the trust roots (--trust or MOU_TRUST), and every
+    signatory must have signed.
+
     \b
     Example:
         mou sign buton-bpjstk-2025 --file kb-ttd.pdf --date 2025-06-24 --as "Bagian Kerja Sama Setda Kabupaten Buton"
+        mou sign buton-bpjstk-2025 --file kb-tte.pdf --trust /etc/mou/trust --as "Bagian Kerja Sama Setda Kabupaten Buton"
     """
     day = signed_on.date() if signed_on else None
-    entry = workflow.sign(_store(ctx, slug), slug, kind, list(files), day, place=place, meterai=meterai, actor=actor)
+    store = _store(ctx, slug)
+    entry = workflow.sign(store, slug, kind, list(files), day, place=place, meterai=meterai, actor=actor, trust=trust)
     click.echo(f"{slug}: {entry['event']} by {entry['actor']}: {entry['from']} -> {entry['to']} [entry {entry['seq']}]")
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}  sha256 {artifact['sha256'][:16]}")
+
+
+@main.command()
+@click.argument("slug")
+@click.option(
+    "--document",
+    metavar="DOC",
+    default="kb",
+    show_default=True,
+    help="Which document: one the agreement's process declares (ksdpk: kb, pks, adendum).",
+)
+@json_option("the PDF's path and SHA-256")
+@actor_option("finalizes the text (one who may record its signature)")
+@click.pass_context
+def finalize(ctx: click.Context, slug: str, document: str, as_json: bool, actor: str | None) -> None:
+    """Render the final text from the approved data as PDF/A-2b: the file to sign in the TTE application.
+
+    The same checks as mou sign, without the signed files and the date. Sign the printed PDF in the TTE
+    application, then record the signed PDF with mou sign --file.
+
+    \b
+    Example:
+        mou finalize buton-bpjstk-2025 --document kb --as "Bagian Kerja Sama Setda Kabupaten Buton"
+    """
+    done = workflow.finalize(_store(ctx, slug), slug, document, actor)
+    if as_json:
+        _echo_json({"pdf": str(done.pdf), "sha256": done.sha256})
+        return
+    click.echo(str(done.pdf))
 
 
 @main.command()
@@ -536,6 +582,12 @@ def _status_text(store: workflow.Store, slug: str | None, as_json: bool) -> str:
         mark = "ready" if not ev.blockers else "blocked: " + "; ".join(ev.blockers)
         target = f"-> {ev.dest}" if ev.dest != st.state else "(stays)"
         out.append(f"  {ev.trigger} {target} [{', '.join(ev.roles)}] {mark}")
+        if not ev.blockers:
+            nobody = "" if ev.actor else f" (nobody in people: holds {' or '.join(ev.roles)})"
+            out.append(f"    run: {ev.command}{nobody}")
+    if st.monitoring:
+        out.append("Monitoring (participants, payments, reports):")
+        out += [f"  {command}" for command in st.monitoring]
     if st.documents:
         out.append("Documents of this stage:")
         out += [f"  {doc}" for doc in st.documents]
@@ -580,18 +632,34 @@ def history(ctx: click.Context, slug: str, as_json: bool) -> None:
 
 @main.command()
 @click.argument("slug", required=False)
+@click.option(
+    "--checkpoint",
+    metavar="FILE",
+    help="Also prove every history still extends this signed checkpoint: a file, a stored checkpoint's name, or latest.",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="The public key the checkpoint must be signed with (the .pub of mou checkpoint --new-key).",
+)
 @click.pass_context
-def verify(ctx: click.Context, slug: str | None) -> None:
+def verify(ctx: click.Context, slug: str | None, checkpoint: str | None, public_key: Path | None) -> None:
     """Prove the history is intact: hashes, chain, head, replay, and every recorded file's bytes.
 
-    Exit 1 naming the first broken entry.
+    Exit 1 naming the first broken entry. With --checkpoint and --public-key, also prove that every
+    history still extends the heads the checkpoint signed: a history rewritten before it fails.
 
     \b
     Example:
         mou verify buton-bpjstk-2025
         mou verify            # every agreement under --root
+        mou verify --checkpoint latest --public-key /secure/mou-key.pub
     """
+    if (checkpoint is None) != (public_key is None):
+        raise click.UsageError("--checkpoint and --public-key go together", ctx=ctx)
     store = _store(ctx, slug)
+    found = _find_checkpoint(store, checkpoint, public_key) if checkpoint is not None and public_key is not None else None
     slugs = [slug] if slug else list(store.slugs())
     problems = []
     for s in slugs:
@@ -600,8 +668,115 @@ def verify(ctx: click.Context, slug: str | None) -> None:
             problems += ([result.problem] if result.problem else []) + result.frozen
         else:
             click.echo(f"{s}: ok - {result.entries} entries, state {result.state}, {result.documents} documents match")
+    if found is not None and public_key is not None:
+        problems += _verify_checkpoint(store, found, public_key, slug)
     if problems:
         raise workflow.MouError("\n".join(problems))
+
+
+def _find_checkpoint(store: workflow.Store, which: str, public_key: Path) -> tuple[str, bytes]:
+    """(name, bytes) of the checkpoint, found and its public key read before any agreement is verified."""
+    name, data = workflow.find_checkpoint(store, which)
+    workflow.open_checkpoint(data, public_key.read_bytes(), key_name=str(public_key), name=name)  # a bad key file: at once
+    return name, data
+
+
+def _verify_checkpoint(store: workflow.Store, found: tuple[str, bytes], public_key: Path, slug: str | None) -> list[str]:
+    """The checkpoint's problems; when there are none, print the line saying what it proved."""
+    name, data = found
+    pem = public_key.read_bytes()
+    problems = workflow.verify_checkpoint(store, data, pem, key_name=str(public_key), name=name, slugs=[slug] if slug else None)
+    if not problems:
+        opened, _ = workflow.open_checkpoint(data, pem, key_name=str(public_key), name=name)
+        assert opened is not None
+        held = len([s for s in opened.agreements if slug in (None, s)])
+        click.echo(
+            f"checkpoint {name} of {opened.time}: ok - {_agreements(held)}, each extending its signed head"
+            f" (fingerprint {opened.fingerprint})"
+        )
+    return problems
+
+
+def _agreements(n: int) -> str:
+    return f"{n} agreement" if n == 1 else f"{n} agreements"
+
+
+@main.command()
+@click.option(
+    "--new-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Make a key pair: FILE (private, mode 0600) and FILE.pub (public); never replaces a file.",
+)
+@click.option(
+    "--key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Sign a checkpoint with this private key (from mou checkpoint --new-key).",
+)
+@json_option("the checkpoint (fingerprint, name, time, agreements)")
+@click.pass_context
+def checkpoint(ctx: click.Context, new_key: Path | None, key: Path | None, as_json: bool) -> None:
+    """Sign every agreement's head (entry count and hash) at this UTC time, kept in the store.
+
+    Prints a short fingerprint to print in the monev report or send to the partner. Later, mou verify
+    --checkpoint with the public key proves no history was rewritten before it. Keep the private key off
+    the server (a USB stick in the Bagian Hukum safe): whoever holds it can sign checkpoints. Without
+    an option, lists the checkpoints kept in the store.
+
+    \b
+    Example:
+        mou checkpoint --new-key /media/usb/mou-key      # once: writes mou-key and mou-key.pub
+        mou checkpoint --key /media/usb/mou-key          # e.g. monthly
+        mou checkpoint                                   # the checkpoints kept in the store
+        mou verify --checkpoint latest --public-key mou-key.pub
+    """
+    if new_key is not None and key is not None:
+        raise click.UsageError("give --new-key FILE (make a key pair) or --key FILE (sign a checkpoint), not both", ctx=ctx)
+    if new_key is None and key is None:
+        _list_checkpoints(_store(ctx), as_json)
+        return
+    if new_key is not None:
+        pair = workflow.new_checkpoint_key(new_key, new_key.with_name(new_key.name + ".pub"))
+        if as_json:
+            _echo_json({"private": str(pair.private), "public": str(pair.public), "public_key_sha256": pair.public_key_sha256})
+            return
+        click.echo(f"private key: {pair.private} (mode 0600)")
+        click.echo(f"public key:  {pair.public} (sha256 {pair.public_key_sha256[:16]})")
+        click.echo("Keep the private key off the server, where only the person who signs checkpoints reaches it;")
+        click.echo("give the public key to whoever verifies, e.g. the Inspektorat and the partner.")
+        return
+    assert key is not None
+    if sys.platform != "win32" and key.stat().st_mode & 0o077:
+        click.echo(f"Warning: other users can read the private key {key}; chmod 600 it, or keep it off this machine", err=True)
+    made = workflow.make_checkpoint(_store(ctx), key)
+    if as_json:
+        _echo_json({"fingerprint": made.fingerprint, "name": made.name, "time": made.time, "agreements": made.agreements})
+        return
+    click.echo(f"fingerprint: {made.fingerprint}")
+    click.echo(f"checkpoint {made.name} of {made.time}: {_agreements(len(made.agreements))}, stored in {made.store}")
+
+
+def _list_checkpoints(store: workflow.Store, as_json: bool) -> None:
+    """The checkpoints kept in the store, oldest first (their signatures are checked by mou verify --checkpoint)."""
+    found = workflow.stored_checkpoints(store)
+    if as_json:
+        _echo_json(
+            [
+                {"name": c[0], "problem": c[1]}
+                if isinstance(c, tuple)
+                else {"fingerprint": c.fingerprint, "name": c.name, "time": c.time, "agreements": c.agreements}
+                for c in found
+            ]
+        )
+        return
+    if not found:
+        click.echo(f"No checkpoint is stored in {store.url}.")
+    for c in found:
+        if isinstance(c, tuple):
+            click.echo(f"{c[0]}  not a checkpoint as mou writes it: {c[1]}")
+        else:
+            click.echo(f"{c.name}  {c.time}  {c.fingerprint}  {_agreements(len(c.agreements))}")
 
 
 @main.command(name="list")

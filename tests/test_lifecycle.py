@@ -389,7 +389,88 @@ def test_status_shows_next_events_blockers_documents_and_due_dates(root: Path, r
         "Next:\n"
         f"  hold_fgd -> fgd_held [opd_teknis, tkksd] blocked: documents of stage fgd not rendered yet (mou render {SLUG})\n"
         "  cancel -> cancelled [tkksd, bupati] ready\n"
+        f'    run: mou advance {SLUG} cancel --as "{TKKSD}"\n'
     )  # nothing is due yet: no signing date is set, and nothing about the term is due before signature
+
+
+def test_status_gives_the_command_to_type_for_each_ready_event(root: Path, run: Callable[..., Result]) -> None:
+    """Once the FGD documents are rendered, hold_fgd is ready and status names the command, with a person
+    of the agreement holding one of its roles; typed as shown, the command fires the event."""
+    import shlex
+
+    assert run("render", SLUG, "--as", OPD, env={"MOU_TODAY": "2025-06-01"}).exit_code == 0
+    result = run("status", SLUG, env={"MOU_TODAY": "2025-06-01"})
+    lines = result.stdout.splitlines()
+    assert lines[1:5] == [
+        "Next:",
+        "  hold_fgd -> fgd_held [opd_teknis, tkksd] ready",
+        f'    run: mou advance {SLUG} hold_fgd --as "{OPD}"',
+        "  cancel -> cancelled [tkksd, bupati] ready",
+    ]
+    assert "Monitoring" not in result.stdout  # not an implementing state
+    command = shlex.split(lines[3].split("run: ", 1)[1])
+    assert command[:2] == ["mou", "advance"]
+    fired = run(*command[1:], env={"MOU_TODAY": "2025-06-01"})
+    assert fired.exit_code == 0, fired.stderr
+    assert fired.stdout.startswith(f"{SLUG}: hold_fgd by {OPD} (opd_teknis): fgd_scheduled -> fgd_held")
+
+
+def test_status_json_adds_the_command_and_actor_of_each_event(root: Path, run: Callable[..., Result]) -> None:
+    """--json keeps its fields and adds each event's command and actor, and the (empty) monitoring commands."""
+    import json
+
+    st = json.loads(run("status", SLUG, "--json", env={"MOU_TODAY": "2025-06-01"}).stdout)
+    assert {"slug", "process", "state", "title", "final", "events", "documents", "due", "entries", "adenda"} <= set(st)
+    assert st["monitoring"] == []
+    hold, cancel = st["events"]
+    assert set(hold) == {"trigger", "title", "dest", "roles", "blockers", "command", "actor"}
+    assert (hold["command"], hold["actor"]) == (f'mou advance {SLUG} hold_fgd --as "{OPD}"', OPD)
+    assert hold["blockers"]  # blocked: the command is still named, the blockers say why it is refused now
+    assert (cancel["command"], cancel["actor"]) == (f'mou advance {SLUG} cancel --as "{TKKSD}"', TKKSD)
+
+
+def test_status_says_when_nobody_holds_the_roles_of_a_ready_event(yaml_file: Path, run: Callable[..., Result]) -> None:
+    """A ready event nobody in people: may fire: the command says --as NAME and status says who is missing."""
+    text = yaml_file.read_text(encoding="utf-8")
+    yaml_file.write_text(text.replace("roles: [tkksd]", "roles: [bpkad]").replace("roles: [bupati]", "roles: [bpkad]"), "utf-8")
+    result = run("status", SLUG, env={"MOU_TODAY": "2025-06-01"})
+    assert result.exit_code == 0, result.stderr
+    assert (
+        result.stdout.splitlines()[-1]
+        == f"    run: mou advance {SLUG} cancel --as NAME (nobody in people: holds tkksd or bupati)"
+    )
+
+
+def test_status_names_mou_sign_for_a_signature_event(root: Path) -> None:
+    """A signature is recorded by `mou sign` with the signed files, never by `mou advance`: its command says so."""
+    from tests.conftest import walk_to_review
+    from workflow.commands.demo import DEMO_DAY
+
+    fill_examples(root / SLUG / "agreement.yaml")
+    walk_to_review(root, approve=True, when=DEMO_DAY)
+    st = status(FolderStore(root), SLUG, when=DEMO_DAY)
+    sign_kb = next(e for e in st.events if e.trigger == "sign_kb")
+    assert sign_kb.command == f'mou sign {SLUG} --document kb --file SIGNED.pdf --as "{TKKSD}"'
+
+
+@pytest.mark.parametrize(
+    ("name", "word"),
+    [
+        ("Dinas Tenaga Kerja Kabupaten Buton", '"Dinas Tenaga Kerja Kabupaten Buton"'),
+        ('Wa Ode "Ina"', '"Wa Ode \\"Ina\\""'),
+        ("Rp$100 `x` a\\b", '"Rp\\$100 \\`x\\` a\\\\b"'),
+    ],
+    ids=["plain", "quote", "shell-specials"],
+)
+def test_a_name_in_a_shown_command_is_one_shell_word(name: str, word: str) -> None:
+    """The --as name is quoted so that a POSIX shell (sh) reads it back as the name itself."""
+    import subprocess
+
+    from workflow.commands.lifecycle import quoted
+
+    assert quoted(name) == word
+    echoed = subprocess.run(["sh", "-c", f"printf %s {quoted(name)}"], capture_output=True, text=True, check=True)
+    assert echoed.stdout == name
 
 
 def test_list_shows_every_agreement(root: Path, run: Callable[..., Result]) -> None:

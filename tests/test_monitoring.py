@@ -448,6 +448,31 @@ def test_due_lists_reminders_and_ics_parses_back(implementing: Path, tmp_path: P
     assert events[-1].decoded("dtstart") == date(2027, 6, 30)
 
 
+def test_status_in_implementation_names_the_monitoring_commands(implementing: Path) -> None:
+    """In an implementing state, status lists the participants, payment and report commands, with the month
+    and the period now due, as a person who may record monitoring work; typed as shown, the report renders."""
+    import json
+    import shlex
+
+    who = '--as "Dinas Tenaga Kerja Kabupaten Buton"'
+    result = _run(implementing, "status", SLUG)
+    lines = result.stdout.splitlines()
+    start = lines.index("Monitoring (participants, payments, reports):")
+    assert lines[start + 1 : start + 4] == [
+        f"  mou participants import {SLUG} FILE.csv {who}",
+        f"  mou log {SLUG} payment --period 2025-10 --workers N --amount RUPIAH --reference NOMOR-SP2D {who}",
+        f"  mou report {SLUG} --period 2025-Q4 {who}",
+    ]
+    assert "  2025-10-31 payment for 2025-10" in lines and "  2025-12-31 monitoring report" in lines
+    assert f"    run: mou advance {SLUG} record_monitoring {who}" in lines  # the ready event, too
+    as_json = json.loads(_run(implementing, "status", SLUG, "--json").stdout)
+    assert as_json["monitoring"] == [line.strip() for line in lines[start + 1 : start + 4]]
+    report = shlex.split(lines[start + 3])
+    assert _run(implementing, *report[1:], today="2026-01-05").exit_code == 0
+    after = _run(implementing, "status", SLUG, today="2026-01-05").stdout
+    assert f"  mou report {SLUG} --period 2026-Q1 {who}" in after  # the next report due
+
+
 def test_dashboard_is_self_contained(implementing: Path, tmp_path: Path) -> None:
     """The page has no external resources and shows state, coverage and budget."""
     out = tmp_path / "dash.html"

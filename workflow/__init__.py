@@ -40,8 +40,16 @@ _WHERE = {
     "due_of": "workflow.commands.lifecycle",
     "render_all": "workflow.commands.batch",
     "verify": "workflow.commands.verify",
+    "make_checkpoint": "workflow.commands.checkpoint",
+    "verify_checkpoint": "workflow.commands.checkpoint",
+    "new_checkpoint_key": "workflow.commands.checkpoint:new_key",
+    "find_checkpoint": "workflow.commands.checkpoint",
+    "open_checkpoint": "workflow.commands.checkpoint",
+    "stored_checkpoints": "workflow.commands.checkpoint",
+    "Checkpoint": "workflow.commands.checkpoint",
     "check_project": "workflow.commands.check",
     "sign": "workflow.commands.signing",
+    "finalize": "workflow.commands.finalize",
     "archive": "workflow.commands.archive",
     "export_jdih": "workflow.commands.export",
     "compare": "workflow.commands.diff",
@@ -110,6 +118,7 @@ __all__ = [
     "AgreementExists",
     "AgreementNotFound",
     "Artifact",
+    "Checkpoint",
     "ConversionFailed",
     "FolderStore",
     "HistoryBroken",
@@ -151,6 +160,8 @@ __all__ = [
     "due_of",
     "entries",
     "export_jdih",
+    "finalize",
+    "find_checkpoint",
     "ics",
     "import_participants",
     "kpis",
@@ -159,8 +170,11 @@ __all__ = [
     "load_file",
     "load_participants",
     "log",
+    "make_checkpoint",
     "mask",
     "new",
+    "new_checkpoint_key",
+    "open_checkpoint",
     "open_store",
     "remembered",
     "render",
@@ -173,8 +187,10 @@ __all__ = [
     "sign",
     "skeleton",
     "status",
+    "stored_checkpoints",
     "use_settings",
     "verify",
+    "verify_checkpoint",
     "write_dashboard",
 ]
 
@@ -183,10 +199,20 @@ if TYPE_CHECKING:  # the same names for type checkers and editors; never importe
     from workflow.commands.archive import archive
     from workflow.commands.batch import render_all
     from workflow.commands.check import check_project
+    from workflow.commands.checkpoint import (
+        Checkpoint,
+        find_checkpoint,
+        make_checkpoint,
+        open_checkpoint,
+        stored_checkpoints,
+        verify_checkpoint,
+    )
+    from workflow.commands.checkpoint import new_key as new_checkpoint_key
     from workflow.commands.dashboard import write_dashboard
     from workflow.commands.demo import demo
     from workflow.commands.diff import compare
     from workflow.commands.export import export_jdih
+    from workflow.commands.finalize import finalize
     from workflow.commands.lifecycle import advance, diagram, due_of, entries, list_agreements, status
     from workflow.commands.lifecycle import record_render as render
     from workflow.commands.monitoring import due, ics, kpis, log

@@ -18,6 +18,7 @@ Variables (all optional):
 ``MOU_CACHE``       the parse cache folder; ``off`` turns it off (default under ``XDG_CACHE_HOME``)
 ``MOU_REVIEW_DAYS`` days a draft may wait for its reviewer before `mou due` lists it (default 14)
 ``MOU_LANG``        language of messages (``id`` or ``en``), else ``LANGUAGE``/``LC_ALL``/``LANG``
+``MOU_TRUST``       a folder of trusted root certificates (PEM/DER) for e-signed PDFs; none by default
 ==================  =====================================================================
 """
 
@@ -57,6 +58,8 @@ class Settings:
     """The parse cache folder; None: no cache."""
     review_days: int = REVIEW_WAIT_DAYS
     language: str = "id"
+    trust: Path | None = None
+    """A folder of the root certificates (PEM or DER) an e-signed PDF must chain to; None: none trusted."""
 
     def store_location(self) -> str:
         """The store to open: ``store`` when set, else the ``root`` folder."""
@@ -102,6 +105,7 @@ class Settings:
             cache=_cache_folder(env),
             review_days=int(days) if days else REVIEW_WAIT_DAYS,
             language=_language(env),
+            trust=Path(env["MOU_TRUST"]) if env.get("MOU_TRUST") else None,
         )
 
 

@@ -45,11 +45,13 @@ def templates() -> Path:
     return _package_folder(TEMPLATES_PACKAGE, "templates")
 
 
+@cache  # resolved once a run: `mou list` asks for every agreement's process
 def code() -> Path:
     """The folder of the ``workflow`` package's own modules."""
     return Path(__file__).resolve().parent
 
 
+@cache
 def processes() -> Path:
     """The shipped process definitions (``workflow/process/processes/*.yaml``)."""
     return Path(__file__).resolve().parent / "process" / "processes"

@@ -119,6 +119,9 @@ def _stage(snap: Snapshot, sig: dict[str, Any], staging: Path) -> None:
     source = next(f / f"{process}.yaml" for f in folders() if (f / f"{process}.yaml").is_file())
     (staging / "process").mkdir()
     (staging / "process" / source.name).write_bytes(source.read_bytes())
+    checkpoints = store.checkpoints()
+    if checkpoints:  # the latest signed checkpoint of the store (workflow.commands.checkpoint), as stored
+        (staging / "checkpoint.json").write_bytes(store.read_checkpoint(checkpoints[-1]))
 
 
 def _bag_info(snap: Snapshot, sig: dict[str, Any], name: str) -> dict[str, str]:

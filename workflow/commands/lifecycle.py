@@ -8,17 +8,17 @@ event changes nothing (ANCHORS.md pitfall 16).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from workflow import config
 from workflow.commands.session import Snapshot, blockers, session, snapshot
-from workflow.data.model import DEFAULT_PROCESS
+from workflow.data.model import DEFAULT_PROCESS, Agreement
 from workflow.errors import MouError, NoDocumentsHere, Refused, SignatureNeedsFiles, TransitionNotAllowed
-from workflow.process.deadlines import Due, deadlines
-from workflow.process.definition import Process, load_process
+from workflow.process.deadlines import Due, deadlines, period_of
+from workflow.process.definition import EventDef, Process, load_process
 from workflow.process.machine import RENDER_EVENT, build_machine
 from workflow.records.store import Store
 
@@ -88,6 +88,12 @@ class EventStatus:
     dest: str
     roles: list[str]
     blockers: list[str]
+    command: str = ""
+    """The command that fires it, to type as it is (`mou advance`, or `mou sign` for a signature); the
+    blockers, if any, say why it would be refused now."""
+    actor: str | None = None
+    """The first person of the agreement (``people:``) holding one of ``roles``, in the order of the
+    roles; None when nobody does (the command then says ``--as NAME``)."""
 
 
 @dataclass(frozen=True)
@@ -104,17 +110,32 @@ class Status:
     due: list[Due]
     entries: int
     adenda: int = 0
+    monitoring: list[str] = field(default_factory=list)
+    """In a state that carries the agreement out (``implementing: true``): the commands that record the
+    monitoring work (participants, a payment, the periodic report), with the periods now due; else empty."""
 
 
 def status(store: Store, slug: str, *, when: date | None = None) -> Status:
-    """State, what may happen next and what blocks it, this stage's documents, due dates."""
+    """State, what may happen next and what blocks it (with the command to type), this stage's
+    documents, due dates, and while the agreement is carried out the monitoring commands."""
     snap = snapshot(store, slug)
     when = when or config.current().day()
     st = snap.process.state(snap.state)
-    events = [
-        EventStatus(e.trigger, e.title, e.dest or snap.state, e.roles, blockers(snap, e, store, when))
-        for e in snap.process.events_from(snap.state)
-    ]
+    events = []
+    for e in snap.process.events_from(snap.state):
+        actor = holder(snap.agreement, e.roles)
+        events.append(
+            EventStatus(
+                e.trigger,
+                e.title,
+                e.dest or snap.state,
+                e.roles,
+                blockers(snap, e, store, when),
+                event_command(slug, e, actor),
+                actor,
+            )
+        )
+    due = due_of(snap, when)
     return Status(
         slug,
         snap.process.name,
@@ -123,10 +144,49 @@ def status(store: Store, slug: str, *, when: date | None = None) -> Status:
         st.final,
         events,
         latest_documents(snap),
-        due_of(snap, when),
+        due,
         len(snap.entries),
         snap.signed_adenda,
+        monitoring_commands(slug, snap.terms, holder(snap.agreement, snap.process.milestone_roles), due)
+        if st.implementing
+        else [],
     )
+
+
+def holder(agreement: Agreement, roles: list[str]) -> str | None:
+    """The first person of ``agreement.people`` who holds one of ``roles`` (tried in that order), if any."""
+    for role in roles:
+        person = next((p for p in agreement.people if role in p.roles), None)
+        if person is not None:
+            return person.name
+    return None
+
+
+def event_command(slug: str, event: EventDef, actor: str | None) -> str:
+    """The command line that fires ``event`` as ``actor`` (``NAME`` when unknown): `mou sign` for a signature."""
+    who = f"--as {quoted(actor)}" if actor else "--as NAME"
+    if event.is_signature:
+        return f"mou sign {slug} --document {event.document} --file SIGNED.pdf {who}"
+    return f"mou advance {slug} {event.trigger} {who}"
+
+
+def monitoring_commands(slug: str, terms: Agreement, actor: str | None, due: list[Due]) -> list[str]:
+    """The commands that record monitoring work: import the participant list, log a payment, render the
+    report; the payment's month and the report's period are those now due (placeholders when none is)."""
+    periods = {d.kind: period_of(d, terms.monitoring.cadence) for d in due if d.kind in ("payment", "report")}
+    who = f" --as {quoted(actor)}" if actor else " --as NAME"
+    return [
+        f"mou participants import {slug} FILE.csv{who}",
+        f"mou log {slug} payment --period {periods.get('payment') or 'YYYY-MM'} --workers N --amount RUPIAH"
+        f" --reference NOMOR-SP2D{who}",
+        f"mou report {slug} --period {periods.get('report') or 'YYYY-Qn'}{who}",
+    ]
+
+
+def quoted(text: str) -> str:
+    """``text`` as one shell word in double quotes (POSIX shells and cmd.exe alike, for ordinary names)."""
+    escaped = "".join("\\" + c if c in '"\\$`' else c for c in text)
+    return f'"{escaped}"'
 
 
 def latest_documents(snap: Snapshot) -> list[str]:
@@ -176,7 +236,7 @@ class Row:
             "state": self.state,
             "partner": self.partner,
             "term_end": self.term_end.isoformat() if self.term_end else None,
-            "due": [due.slug, due.when.isoformat(), due.what, due.overdue] if due else None,
+            "due": [due.slug, due.when.isoformat(), due.what, due.overdue, due.kind] if due else None,
             "problem": self.problem,
         }
 
@@ -189,7 +249,7 @@ class Row:
             d["state"],
             d["partner"],
             date.fromisoformat(d["term_end"]) if d["term_end"] else None,
-            Due(due[0], date.fromisoformat(due[1]), due[2], due[3]) if due else None,
+            Due(due[0], date.fromisoformat(due[1]), due[2], due[3], *due[4:]) if due else None,
             d["problem"],
         )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from workflow import config
@@ -342,21 +342,73 @@ def due(store: Store, within: int = 90, as_of: date | None = None) -> list[Due]:
     return sorted(out, key=lambda d: (d.when, d.slug))
 
 
-def ics(items: list[Due]) -> bytes:
-    """An iCalendar file with one all-day event per item (icalendar library)."""
+ICS_PRODID = "-//mou//tenggat kerja sama daerah//ID"
+ICS_REMINDERS = (30, 7)
+"""Days before a due item that its calendar event reminds (one VALARM each)."""
+ICS_LINE_OCTETS = 75
+"""RFC 5545 §3.1: content lines are folded to at most 75 octets, CRLF excluded."""
+
+
+def ics(items: list[Due], stamp: date | None = None) -> bytes:
+    """An RFC 5545 iCalendar file with one all-day event per item, each with reminders 30 and 7 days before.
+
+    The same items give the same bytes: DTSTAMP is 00:00:00 UTC of ``stamp`` (default: the day the
+    settings act as of, ``MOU_TODAY``), and an event's UID is a hash of the agreement, the sort of item
+    and its date (``Due.kind``, never its words), so a calendar that imports the file again updates the
+    event instead of adding a second one. Written here rather than by a library, so that every byte is
+    ours; the tests read it back with the ``icalendar`` library.
+    """
+    stamp = stamp or config.current().day()
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{ICS_PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    for item in items:
+        summary = f"{item.slug}: {item.text}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{ics_uid(item)}",
+            f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
+            f"DTSTART;VALUE=DATE:{item.when:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{item.when + timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{_ics_text(summary)}",
+            f"DESCRIPTION:{_ics_text(f'{summary}, due {item.when.isoformat()}; details: mou status {item.slug}')}",
+            "TRANSP:TRANSPARENT",
+        ]
+        for days in ICS_REMINDERS:
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"DESCRIPTION:{_ics_text(f'in {days} days: {summary}')}",
+                f"TRIGGER:-P{days}D",
+                "END:VALARM",
+            ]
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return b"".join(_ics_fold(line) for line in lines)
+
+
+def ics_uid(item: Due) -> str:
+    """The UID of a due item's event: the same agreement, sort of item and date give the same UID in every run."""
     import hashlib
 
-    from icalendar import Calendar, Event
+    key = "\0".join([item.slug, item.kind or item.what, item.when.isoformat()])
+    return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@mou"
 
-    cal = Calendar()
-    cal.add("prodid", "-//mou//tenggat kerja sama daerah//ID")
-    cal.add("version", "2.0")
-    for item in items:
-        ev = Event()
-        digest = hashlib.sha256(item.what.encode()).hexdigest()[:12]
-        ev.add("uid", f"{item.slug}-{item.when.isoformat()}-{digest}@mou")
-        ev.add("summary", f"{item.slug}: {item.text}")
-        ev.add("dtstart", item.when)
-        ev.add("dtstamp", date(2000, 1, 1))
-        cal.add_component(ev)
-    return bytes(cal.to_ical())
+
+def _ics_text(value: str) -> str:
+    """An RFC 5545 TEXT value (§3.3.11): backslash, semicolon, comma and newline escaped."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+
+
+def _ics_fold(line: str) -> bytes:
+    """One content line in UTF-8 ending in CRLF, folded so that no line exceeds 75 octets: each
+    continuation starts with one space, and a fold never splits a character's bytes."""
+    out = bytearray()
+    width = 0  # octets on the current physical line
+    for char in line:
+        octets = char.encode("utf-8")
+        if width + len(octets) > ICS_LINE_OCTETS:
+            out += b"\r\n "
+            width = 1
+        out += octets
+        width += len(octets)
+    return bytes(out + b"\r\n")

@@ -3,7 +3,8 @@
 `mou sign` renders the final text from the approved data, converts it to PDF/A-2b, copies the signed
 scan or e-signed PDF into the agreement's folder, keeps the values of every field the signed document
 used (``fields.json``), and records all of it, with SHA-256, in the history entry of the sign event.
-From then on `check` and `verify` report any change to those fields.
+From then on `check` and `verify` report any change to those fields. An e-signed PDF (TTE) is signed
+over the text `mou finalize` made, which it keeps instead of converting again (``workflow.commands.tte``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.commands.render import document_values
-from workflow.commands.session import Snapshot, blockers, changed_since, session, snapshot
+from workflow.commands.session import Session, Snapshot, blockers, changed_since, session, snapshot
 from workflow.data.catalogue import load_catalogue, templates_dir
 from workflow.data.model import Agreement
 from workflow.documents.context import EXAMPLE_MARK, EXTRA_NAMES, Placeholder, build_context, plain, resolve
@@ -196,58 +197,58 @@ def sign_event(snap: Snapshot, doc: SignedDocument) -> EventDef | None:
     return next((e for e in events if snap.state in e.source), events[0] if events else None)
 
 
-def sign(
-    store: Store,
-    slug: str,
-    kind: str,
-    files: list[Path],
-    signed_on: date | None,
-    *,
-    place: str | None = None,
-    meterai: bool = True,
-    actor: str | None = None,
-    when: date | None = None,
-) -> dict[str, Any]:
-    """Record the signature of one of the documents the process signs (``kind``: kb, pks, adendum in ksdpk).
+@dataclass
+class Checked:
+    """What the checks before a signature (or before its text is finalized) found, and the final text rendered."""
 
-    The final text is rendered from the approved data and checked before anything is recorded: no
-    placeholder left, the document's own nomor pair and date present (``signed_on`` defaults to that
-    date and must equal it), and no signed file already recorded for another signature. Refused with
-    every reason when it may not be.
+    doc: SignedDocument
+    event: EventDef
+    role: str | None
+    facts: OwnFacts
+    signed_on: date
+    docx: bytes | None
+    reasons: list[str]
+
+
+def signature_checks(s: Session, kind: str, files: list[Path] | None, signed_on: date | None, when: date) -> Checked:
+    """Every reason the document ``kind`` may not be signed now, with the final text rendered from the approved data.
+
+    The role, the event's guards, the approval of exactly this data, both nomor and every signatory, the
+    document's own nomor pair and date, and no placeholder left in the final text. With ``files`` (a
+    signature) also the signing date (``signed_on`` defaults to the date the text states and must equal
+    it; neither before the approval nor in the future) and the signed files; ``files`` None (the text
+    finalized for the TTE application) leaves both out. Raises when the process cannot sign ``kind`` now.
     """
-    from workflow.documents.pdf import content_sha256, to_pdf
     from workflow.documents.render import render_bytes
     from workflow.documents.textdiff import document_lines
 
-    with session(store, slug, actor) as s:
-        snap = s.snap
-        doc = signed_document(snap, kind)
-        when = when or s.settings.day()
-        event = sign_event(snap, doc)
-        if event is None:
-            raise MouError(
-                f"process {snap.process.name} declares no signature event for the {doc.title}",
-                rule="document",
-                figures={"document": doc.name, "process": snap.process.name},
-            )
-        if snap.state not in event.source:
-            allowed = [e.trigger for e in snap.process.events_from(snap.state)]
-            raise TransitionNotAllowed(slug, event.trigger, snap.state, allowed, known=True)
-        trigger = event.trigger
-        role, role_reason = s.role(event.roles, event.trigger)
-        reasons = [role_reason] if role_reason else []
-        reasons += [r for r in blockers(snap, event, store, when) if r != "review not approved"]
-        approval = last_approval(snap.entries, {e.trigger for e in snap.process.events_of("approval", doc.name)})
-        if approval is None:
-            reasons.append("review not approved")
-        elif approval["data_sha256"] != snap.data_sha256:
-            reasons.append(changed_since(store, slug, approval, snap.agreement))
-        ctx = snap.context(store, when)
-        reasons += [r for r in (nomor_present(ctx), signatories_complete(ctx)) if r]
-        facts = own_facts(snap.agreement, doc, snap.signed_adenda)
-        # the parties' nomor (facts: agreement) are checked by nomor_present above
-        reasons += own_fact_gaps(facts, signed_on, nomor=doc.facts != "agreement")
-        signed_on = signed_on or facts.date[1] or when
+    snap, store, slug = s.snap, s.store, s.slug
+    doc = signed_document(snap, kind)
+    event = sign_event(snap, doc)
+    if event is None:
+        raise MouError(
+            f"process {snap.process.name} declares no signature event for the {doc.title}",
+            rule="document",
+            figures={"document": doc.name, "process": snap.process.name},
+        )
+    if snap.state not in event.source:
+        allowed = [e.trigger for e in snap.process.events_from(snap.state)]
+        raise TransitionNotAllowed(slug, event.trigger, snap.state, allowed, known=True)
+    role, role_reason = s.role(event.roles, event.trigger)
+    reasons = [role_reason] if role_reason else []
+    reasons += [r for r in blockers(snap, event, store, when) if r != "review not approved"]
+    approval = last_approval(snap.entries, {e.trigger for e in snap.process.events_of("approval", doc.name)})
+    if approval is None:
+        reasons.append("review not approved")
+    elif approval["data_sha256"] != snap.data_sha256:
+        reasons.append(changed_since(store, slug, approval, snap.agreement))
+    ctx = snap.context(store, when)
+    reasons += [r for r in (nomor_present(ctx), signatories_complete(ctx)) if r]
+    facts = own_facts(snap.agreement, doc, snap.signed_adenda)
+    # the parties' nomor (facts: agreement) are checked by nomor_present above
+    reasons += own_fact_gaps(facts, signed_on, nomor=doc.facts != "agreement")
+    signed_on = signed_on or facts.date[1] or when
+    if files is not None:
         reasons += reused_files(snap.entries, files)
         # in real use ``when`` is today, never before the approval; a what-if day (MOU_TODAY) earlier
         # than the approval's wall-clock day stands in for it
@@ -259,55 +260,112 @@ def sign(
         if not files:
             reasons.append("no signed file given")
         reasons += [f"{f} is not a readable PDF" for f in files if not is_pdf(f)]
-        docx = None
-        if doc.template is not None:  # the text that is signed, checked before anything is recorded
-            doc_spec = next(d for _, d in load_catalogue().documents() if d.name == doc.template)
-            final_ctx = build_context(snap.agreement, version=1, final=True)
-            # what the draft showed beyond agreement.yaml (the PKS's participants and logos) is in the final text too
-            docx = render_bytes(doc_spec, final_ctx, values=document_values(store, slug, snap.agreement, doc_spec, final_ctx))
-            left = placeholders_in("\n".join(document_lines(docx)), final_ctx)
-            if left:
-                reasons.append(f"the final text still shows {', '.join(left)}")
+    docx = None
+    if doc.template is not None:  # the text that is signed, checked before anything is recorded
+        doc_spec = next(d for _, d in load_catalogue().documents() if d.name == doc.template)
+        final_ctx = build_context(snap.agreement, version=1, final=True)
+        # what the draft showed beyond agreement.yaml (the PKS's participants and logos) is in the final text too
+        docx = render_bytes(doc_spec, final_ctx, values=document_values(store, slug, snap.agreement, doc_spec, final_ctx))
+        left = placeholders_in("\n".join(document_lines(docx)), final_ctx)
+        if left:
+            reasons.append(f"the final text still shows {', '.join(left)}")
+    return Checked(doc, event, role, facts, signed_on, docx, reasons)
+
+
+def signatories(a: Agreement, doc: SignedDocument) -> list[dict[str, Any]]:
+    """Who signs the document, as signature.json records them: each party's representative; the PKS is
+    signed for the Pemda by ``pks.signer`` (the Bupati, or an official under a surat kuasa)."""
+    out = []
+    for label, party in ((a.pihak_kesatu, a.parties.pemda), (a.pihak_kedua, a.parties.partner)):
+        p = a.pks.signer if doc.facts == "pks" and a.pks is not None and party is a.parties.pemda else party.representative
+        out.append(
+            {
+                "party": label,
+                "name": plain(p.name),
+                "position": p.position,
+                "id": None if p.id is None else f"{p.id.kind} {p.id.number}",
+            }
+        )
+    return out
+
+
+def sign(
+    store: Store,
+    slug: str,
+    kind: str,
+    files: list[Path],
+    signed_on: date | None,
+    *,
+    place: str | None = None,
+    meterai: bool = True,
+    actor: str | None = None,
+    when: date | None = None,
+    trust: Path | None = None,
+) -> dict[str, Any]:
+    """Record the signature of one of the documents the process signs (``kind``: kb, pks, adendum in ksdpk).
+
+    The final text is rendered from the approved data and checked before anything is recorded: no
+    placeholder left, the document's own nomor pair and date present (``signed_on`` defaults to that
+    date and must equal it), and no signed file already recorded for another signature. Refused with
+    every reason when it may not be.
+
+    A PDF that carries electronic signatures (TTE) is validated offline against the trust roots in
+    ``trust`` (else the settings' ``MOU_TRUST``): it must begin with the text ``mou finalize`` recorded
+    for this data, and every signatory must have signed it (``workflow.commands.tte``); its validation
+    report and certificates are kept with it, and the finalized .docx and PDF/A are the signed
+    version's final text.
+    """
+    from workflow.commands.tte import electronic_checks
+    from workflow.documents.pdf import content_sha256, to_pdf
+
+    with session(store, slug, actor) as s:
+        snap = s.snap
+        when = when or s.settings.day()
+        checked = signature_checks(s, kind, files, signed_on, when)
+        doc, event, facts, signed_on, docx = checked.doc, checked.event, checked.facts, checked.signed_on, checked.docx
+        trigger = event.trigger
+        a = snap.agreement
+        who = signatories(a, doc)
+        electronic = electronic_checks(s, doc, files, who, trust or s.settings.trust)
+        reasons = checked.reasons + electronic.reasons
         if reasons:
             raise Refused(event.trigger, event.dest, snap.state, reasons)
 
         folder = f"signed/{doc.name}-e{len(snap.entries) + 1}"
         outputs: list[tuple[str, bytes]] = []
         pdf_content: str | None = None
-        if doc.template is not None and docx is not None:
+        if electronic.final is not None:  # what was e-signed is the finalized text: kept as it is, never made again
+            final_docx, final_pdf, pdf_content = electronic.final
+            outputs += [(f"{folder}/naskah-final.docx", final_docx), (f"{folder}/naskah-final.pdf", final_pdf)]
+        elif doc.template is not None and docx is not None:
             with tempfile.TemporaryDirectory(prefix="mou-sign-") as tmp:  # outside the agreements root
                 source = Path(tmp) / "naskah-final.docx"
                 source.write_bytes(docx)
                 (pdf,) = to_pdf([source], Path(tmp) / "pdf", pdfa=True)
                 outputs += [(f"{folder}/naskah-final.docx", docx), (f"{folder}/naskah-final.pdf", pdf.read_bytes())]
                 pdf_content = content_sha256(pdf)  # PDF bytes are never reproducible: keep a content hash too
+        if doc.template is not None:
             fields = frozen_values(snap, doc.template)
             outputs.append(
                 (f"{folder}/{FIELDS_FILE}", (json.dumps(fields, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode())
             )
-        a = snap.agreement
-        details = {
+        details: dict[str, Any] = {
             "document": doc.name,
             "title": facts.title,
             "signed_on": signed_on.isoformat(),
             "place": place or a.signing.place,
             "meterai": meterai,
-            "signatories": [
-                {
-                    "party": label,
-                    "name": plain(p.representative.name),
-                    "position": p.representative.position,
-                    "id": None if p.representative.id is None else f"{p.representative.id.kind} {p.representative.id.number}",
-                }
-                for label, p in ((a.pihak_kesatu, a.parties.pemda), (a.pihak_kedua, a.parties.partner))
-            ],
+            "signatories": who,
             "nomor": [value for _path, value in facts.nomor],
             "files": [f.name for f in files],
         }
+        if electronic.section is not None:
+            details["electronic"] = electronic.section
         outputs.append((f"{folder}/agreement.yaml", snap.loaded.raw))  # the data as signed
         outputs.append((f"{folder}/{SIGNATURE_FILE}", (json.dumps(details, indent=1, ensure_ascii=False) + "\n").encode()))
         for i, f in enumerate(files, 1):
             outputs.append((f"{folder}/ttd-{i}-{f.name}", f.read_bytes()))
+        outputs += [(f"{folder}/{name}", data) for name, data in electronic.kept]
         machine = build_machine(snap.process, snap.state)
         machine.fire(trigger)
         artifacts: list[Artifact] = []
@@ -317,7 +375,7 @@ def sign(
                 art = PdfArtifact(art.path, art.sha256, pdf_content)
             artifacts.append(art)
         note = f"{doc.title} ditandatangani {signed_on.isoformat()} di {details['place']}" + (", bermeterai" if meterai else "")
-        return s.record(s.entry(trigger, role=role, to=machine.state, note=note, stage=doc.stage, artifacts=artifacts))
+        return s.record(s.entry(trigger, role=checked.role, to=machine.state, note=note, stage=doc.stage, artifacts=artifacts))
 
 
 def frozen_changes(store: Store, slug: str, entries: list[dict[str, Any]] | None = None) -> list[str]:

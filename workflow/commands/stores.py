@@ -82,7 +82,7 @@ def data_put(
 
     from workflow import config
     from workflow.commands.agreements import load_file
-    from workflow.commands.session import DATA_DIR, Entry
+    from workflow.commands.session import DATA_DIR, Entry, role_for
     from workflow.process.definition import load_process
     from workflow.process.machine import replay
 
@@ -95,14 +95,8 @@ def data_put(
         old_raw = store.read(slug, AGREEMENT_FILE)
         if raw == old_raw:
             return DataChange([], None)
-        person = next((p for p in new.people if p.name == who), None)
-        if person is None:
-            names = ", ".join(p.name for p in new.people)
-            raise MouError(
-                f"'{who}' is not among the people of {slug} ({names}); give --as NAME",
-                rule="actor",
-                figures={"actor": who, "people": [p.name for p in new.people]},
-            )
+        held = [role for person in new.people for role in person.roles]
+        role, _ = role_for(new, slug, who, held, "changing the data")  # ActorUnknown unless among the people
         entries = store.history(slug)
         state = replay(load_process(new.process), entries, store.history_path(slug))
         fields = changed_fields(old_raw, raw)
@@ -110,7 +104,7 @@ def data_put(
         store.replace(slug, AGREEMENT_FILE, raw)
         kept = f"{DATA_DIR}/{sha}.yaml"
         artifacts = [] if store.exists(slug, kept) else [store.write(slug, kept, raw)]
-        entry = Entry(who, person.roles[0], DATA_EVENT, state, state, sha, note, None, tuple(artifacts), {"fields": fields})
+        entry = Entry(who, role, DATA_EVENT, state, state, sha, note, None, tuple(artifacts), {"fields": fields})
         return DataChange(fields, store.append(slug, entries, entry.as_record()))
 
 

@@ -60,13 +60,20 @@ def verify(store: Store, slug: str) -> Verified:
     if broken:
         return Verified(slug, len(found), state, broken[0])
     unrecorded = [
-        rel for sub in ("documents", "signed", "reviews", "participants") for rel in store.files(slug, sub) if rel not in recorded
+        rel
+        for sub in ("documents", "signed", "final", "reviews", "participants")
+        for rel in store.files(slug, sub)
+        if rel not in recorded
     ]
     if unrecorded:
         return Verified(slug, len(found), state, f"{store.path(slug)}: {min(unrecorded)} is not recorded in the history")
     from workflow.commands.archive import verify_archives
     from workflow.commands.signing import frozen_changes
+    from workflow.commands.tte import electronic_problems
 
+    electronic = electronic_problems(store, slug, found)  # every e-signature validated again, offline
+    if electronic:
+        return Verified(slug, len(found), state, electronic[0], len(recorded), electronic[1:])
     archived = verify_archives(store, slug, found)
     if archived:
         return Verified(slug, len(found), state, archived[0], len(recorded), archived[1:])

@@ -11,11 +11,12 @@ ARCHIVE_EVENT = "archive"  # a signed version archived as a BagIt bag (workflow.
 REDLINE_EVENT = "redline"  # a tracked-changes comparison of two drafts, sent for review (workflow.commands.diff)
 REPORT_EVENT = "report"  # a monitoring report for one period (workflow.commands.report)
 DATA_EVENT = "data"  # agreement.yaml replaced through `mou data put` (workflow.commands.stores)
+FINALIZE_EVENT = "finalize"  # the final text of a document as PDF/A, for the TTE application (workflow.commands.finalize)
 LOG_PREFIX = "log:"  # milestones (log:payment, log:claim, ...) recorded by workflow.commands.monitoring
 IMPORT_EVENT = LOG_PREFIX + "participants"  # a participant list imported
 REPLACE_EVENT = LOG_PREFIX + "replacement"  # a participant replaced
 
-RECORD_ONLY = frozenset({RENDER_EVENT, ARCHIVE_EVENT, REDLINE_EVENT, REPORT_EVENT, DATA_EVENT})
+RECORD_ONLY = frozenset({RENDER_EVENT, ARCHIVE_EVENT, REDLINE_EVENT, REPORT_EVENT, DATA_EVENT, FINALIZE_EVENT})
 """Entries that record work without moving the state (besides every ``log:*`` milestone)."""
 
 

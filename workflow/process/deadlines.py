@@ -16,6 +16,9 @@ from workflow.data.model import CADENCE_MONTHS, Agreement
 from workflow.data.periods import add_months, end_of_month, month_of, period_bounds
 from workflow.process.definition import Process
 
+KINDS = ("signing", "term_end", "report", "payment", "review")
+"""The sorts of due item (``Due.kind``)."""
+
 REVIEW_WAIT_DAYS = 14
 """A review waiting longer than this many days is due (``MOU_REVIEW_DAYS`` changes it)."""
 
@@ -28,11 +31,30 @@ class Due:
     when: date
     what: str
     overdue: bool = False
+    kind: str = ""
+    """What sort of item, in no language: signing, term_end, report, payment or review (one of :data:`KINDS`).
+    With ``slug`` and ``when`` it names the item (the .ics UID), whatever ``what`` says in words."""
 
     @property
     def text(self) -> str:
         """'monitoring report (overdue)' or 'end of term'."""
         return f"{self.what} (overdue)" if self.overdue else self.what
+
+
+def period_of(item: Due, cadence: str) -> str | None:
+    """The period a payment or report item is for, as `mou log --period` / `mou report --period` take it.
+
+    A payment is due by the end of its month (``2025-10``). A report is due at the end of the period it
+    covers: a quarter (``2025-Q4``) when that ends on a quarter and the cadence is longer than a month,
+    else the month ending then, whose report settles the item just the same.
+    """
+    if item.kind == "payment":
+        return f"{item.when:%Y-%m}"
+    if item.kind == "report":
+        if CADENCE_MONTHS[cadence] > 1 and item.when.month % 3 == 0:
+            return f"{item.when.year}-Q{item.when.month // 3}"
+        return f"{item.when:%Y-%m}"
+    return None
 
 
 def is_signed(process: Process, entries: list[dict[str, Any]]) -> bool:
@@ -61,24 +83,24 @@ def deadlines(
     out: list[Due] = []
     signed = is_signed(process, entries)
     if not signed and terms.signing.date is not None:
-        out.append(Due(slug, terms.signing.date, "signing", terms.signing.date < as_of))
+        out.append(Due(slug, terms.signing.date, "signing", terms.signing.date < as_of, "signing"))
     if signed:
-        out.append(Due(slug, terms.term.end, "end of term", terms.term.end < as_of))
+        out.append(Due(slug, terms.term.end, "end of term", terms.term.end < as_of, "term_end"))
     if st.implementing:
         reports = [period_bounds(e["data"]["period"])[1] for e in entries if e["event"] == "report"]
         last = max(reports) if reports else date.fromordinal(terms.term.start.toordinal() - 1)
         nxt = end_of_month(add_months(last, CADENCE_MONTHS[terms.monitoring.cadence]))  # due at the end of its period
         if nxt <= end_of_month(terms.term.end):
-            out.append(Due(slug, nxt, "monitoring report", nxt < as_of))
+            out.append(Due(slug, nxt, "monitoring report", nxt < as_of, "report"))
         paid = paid if paid is not None else [e["data"]["period"] for e in entries if e["event"] == "log:payment"]
         first = max(date(terms.term.start.year, terms.term.start.month, 1), terms.funding.start)
         month = add_months(month_of(max(paid)), 1) if paid else first
         if month <= terms.funding.end:  # a month's contribution is due by the end of that month
-            out.append(Due(slug, end_of_month(month), f"payment for {month:%Y-%m}", end_of_month(month) < as_of))
+            out.append(Due(slug, end_of_month(month), f"payment for {month:%Y-%m}", end_of_month(month) < as_of, "payment"))
     if st.review:
         entered = next((e for e in reversed(entries) if e["to"] == state and e["from"] != state), None)
         since = date.fromisoformat(entered["ts"][:10]) if entered else as_of
         waiting = (as_of - since).days
         if waiting > review_days:
-            out.append(Due(slug, since, f"review waiting {waiting} days (more than {review_days})", True))
+            out.append(Due(slug, since, f"review waiting {waiting} days (more than {review_days})", True, "review"))
     return sorted(out, key=lambda d: (not d.overdue, d.when, d.what))

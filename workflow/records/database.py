@@ -10,6 +10,7 @@ The shape is the folder's, kept by a database:
 - ``files``: every file of an agreement by its path (``documents/fgd/x-v1.docx``), naming its content by
   SHA-256; written once, except ``agreement.yaml``;
 - blobs: the contents, by SHA-256 (where depends on the database: ``blob_get``/``blob_put``).
+- ``checkpoints``: the store's signed checkpoints by name (``workflow.commands.checkpoint``); written once.
 
 A command's writes happen inside ``writing(slug)``: one transaction, holding the agreement's lock, so a
 command applies whole or not at all. Outside it, each write is its own small transaction.
@@ -27,7 +28,15 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from workflow.errors import AgreementExists, AgreementNotFound, MouError
-from workflow.records.store import AGREEMENT_FILE, Artifact, Store, _relative, check_slug
+from workflow.records.store import (
+    AGREEMENT_FILE,
+    Artifact,
+    Store,
+    _relative,
+    check_checkpoint_name,
+    check_slug,
+    checkpoint_order,
+)
 
 SCHEMA_VERSION = "1"
 GENESIS = "0" * 64
@@ -71,6 +80,14 @@ class DatabaseStore(Store):
     @abstractmethod
     def blob_put(self, sha256: str, data: bytes) -> None:
         """Keep ``data`` under its SHA-256 (a no-op when it is already kept)."""
+
+    checkpoint_schema: tuple[str, ...] = ()
+    """The statements (also part of the schema) that make the ``checkpoints`` table and its triggers: run
+    by the first checkpoint written to a database made before checkpoints existed."""
+
+    @abstractmethod
+    def _has_table(self, name: str) -> bool:
+        """Whether the database has the table ``name``."""
 
     # -- SQL helpers ---------------------------------------------------------------------------------
 
@@ -340,6 +357,38 @@ class DatabaseStore(Store):
                     "INSERT INTO history (slug, seq, prev, hash, line) VALUES (?, ?, ?, ?, ?)",
                     (slug, fields["seq"], fields["prev"], fields["hash"], line),
                 )
+
+    # -- signed checkpoints: the ``checkpoints`` table, one row each, never changed or removed --------------
+
+    def _checkpoint_table(self, *, create: bool) -> bool:
+        """Whether the ``checkpoints`` table is there; with ``create``, make it if it is not (inside the unit)."""
+        if self._has_table("checkpoints"):
+            return True
+        if create:
+            for statement in self.checkpoint_schema:
+                self._run(statement)
+        return create
+
+    def put_checkpoint(self, name: str, data: bytes) -> None:
+        check_checkpoint_name(name)
+        with self._unit():
+            self._checkpoint_table(create=True)
+            if self._one("SELECT 1 FROM checkpoints WHERE name = ?", (name,)) is not None:
+                raise FileExistsError(f"{self.url}/.checkpoints/{name}")
+            self._run("INSERT INTO checkpoints (name, data) VALUES (?, ?)", (name, data))
+
+    def checkpoints(self) -> list[str]:
+        if not self._checkpoint_table(create=False):
+            return []
+        return sorted((str(r[0]) for r in self._rows("SELECT name FROM checkpoints")), key=checkpoint_order)
+
+    def read_checkpoint(self, name: str) -> bytes:
+        check_checkpoint_name(name)
+        found = self._checkpoint_table(create=False)
+        row = self._one("SELECT data FROM checkpoints WHERE name = ?", (name,)) if found else None
+        if row is None:
+            raise FileNotFoundError(f"{self.url}/.checkpoints/{name}")
+        return bytes(row[0])
 
 
 def blob_name(sha256: str) -> PurePosixPath:

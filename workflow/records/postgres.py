@@ -78,6 +78,14 @@ CREATE OR REPLACE TRIGGER files_never_removed BEFORE DELETE ON files
 CREATE OR REPLACE TRIGGER blobs_never_changed BEFORE UPDATE OR DELETE ON blobs
     FOR EACH ROW EXECUTE FUNCTION mou_refuse('stored documents are never changed or removed');
 """
+_CHECKPOINTS = (
+    "CREATE TABLE IF NOT EXISTS checkpoints (name text PRIMARY KEY, data bytea NOT NULL)",
+    "CREATE OR REPLACE TRIGGER checkpoints_never_changed BEFORE UPDATE OR DELETE ON checkpoints"
+    " FOR EACH ROW EXECUTE FUNCTION mou_refuse('checkpoints are never changed or removed')",
+    "CREATE OR REPLACE TRIGGER checkpoints_never_truncated BEFORE TRUNCATE ON checkpoints"
+    " FOR EACH STATEMENT EXECUTE FUNCTION mou_refuse('checkpoints are never removed')",
+)
+_SCHEMA += "".join(f"{statement};\n" for statement in _CHECKPOINTS)
 _SCHEMA_LOCK = 0x6D6F75  # "mou": two first connections do not both create the tables
 
 
@@ -85,6 +93,7 @@ class PostgresStore(DatabaseStore):
     """Agreements in a PostgreSQL database (see the module). Connects on first use."""
 
     mark = "%s"
+    checkpoint_schema = (f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})", *_CHECKPOINTS)  # one first writer makes them
 
     def __init__(self, conninfo: str) -> None:
         super().__init__(redacted(conninfo), conninfo)
@@ -197,6 +206,10 @@ class PostgresStore(DatabaseStore):
             self._db.execute("ROLLBACK")
         except psycopg.Error:
             self._lost()
+
+    def _has_table(self, name: str) -> bool:
+        row = self._one("SELECT to_regclass(%s) IS NOT NULL", (name,))
+        return row is not None and row[0] is True
 
     def blob_get(self, sha256: str) -> bytes:
         row = self._one("SELECT data FROM blobs WHERE sha256 = %s", (sha256,))

@@ -64,10 +64,20 @@ BEGIN SELECT RAISE(ABORT, 'files are written once'); END;
 CREATE TRIGGER IF NOT EXISTS files_never_removed BEFORE DELETE ON files
 BEGIN SELECT RAISE(ABORT, 'files are never removed'); END;
 """
+_CHECKPOINTS = (
+    "CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, data BLOB NOT NULL)",
+    "CREATE TRIGGER IF NOT EXISTS checkpoints_never_changed BEFORE UPDATE ON checkpoints"
+    " BEGIN SELECT RAISE(ABORT, 'checkpoints are never changed'); END",
+    "CREATE TRIGGER IF NOT EXISTS checkpoints_never_removed BEFORE DELETE ON checkpoints"
+    " BEGIN SELECT RAISE(ABORT, 'checkpoints are never removed'); END",
+)
+_SCHEMA += "".join(f"{statement};\n" for statement in _CHECKPOINTS)
 
 
 class SqliteStore(DatabaseStore):
     """Agreements in one SQLite file (see the module)."""
+
+    checkpoint_schema = _CHECKPOINTS
 
     def __init__(self, path: Path) -> None:
         super().__init__(f"sqlite://{path}" if path.is_absolute() else f"sqlite:{path}", "")
@@ -123,6 +133,9 @@ class SqliteStore(DatabaseStore):
             super()._run(query, args)
         except sqlite3.IntegrityError as err:
             raise _refused(self.url, err) from err
+
+    def _has_table(self, name: str) -> bool:
+        return self._one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) is not None
 
     def blob_get(self, sha256: str) -> bytes:
         return (self.blobs / blob_name(sha256)).read_bytes()

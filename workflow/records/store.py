@@ -28,6 +28,26 @@ _TEMPORARY = re.compile(r"^\..+\.tmp$")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
+CHECKPOINTS_DIR = ".checkpoints"
+"""Where a folder store keeps its signed checkpoints (``workflow.commands.checkpoint``): never a slug."""
+_CHECKPOINT_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,99}$")
+
+
+def check_checkpoint_name(name: str) -> str:
+    """Return ``name`` if it can name a stored checkpoint (``2026-12-01T06-30-00Z.json``), else raise."""
+    if not _CHECKPOINT_NAME.match(name) or ".." in name:
+        raise MouError(f"{name!r} is not a checkpoint name (letters, digits, '.', '-' and '_'; e.g. 2026-12-01T06-30-00Z.json)")
+    return name
+
+
+def checkpoint_order(name: str) -> tuple[str, int]:
+    """Sort key of checkpoint names, oldest first: by the time they start with, then by the number a later one
+    made in the same second carries (``2026-12-01T06-30-00Z.json``, then ``2026-12-01T06-30-00Z.2.json``)."""
+    stem = name.removesuffix(".json")
+    base, _, number = stem.rpartition(".")
+    return (base, int(number)) if base and number.isdigit() else (stem, 1)
+
+
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
@@ -176,6 +196,20 @@ class Store(ABC):
     @abstractmethod
     def import_agreement(self, slug: str, files: Mapping[str, bytes], history: bytes) -> None:
         """Put a whole agreement (its files and its history's bytes, kept verbatim) at once; AgreementExists if taken."""
+
+    # Signed checkpoints of the whole store (``workflow.commands.checkpoint``): each written once, never changed.
+
+    @abstractmethod
+    def put_checkpoint(self, name: str, data: bytes) -> None:
+        """Keep one checkpoint under ``name``; raise FileExistsError rather than replace one."""
+
+    @abstractmethod
+    def checkpoints(self) -> list[str]:
+        """The names of the stored checkpoints, oldest first (``checkpoint_order``)."""
+
+    @abstractmethod
+    def read_checkpoint(self, name: str) -> bytes:
+        """The bytes of one stored checkpoint; FileNotFoundError if there is none of that name."""
 
     def close(self) -> None:  # noqa: B027 - a folder holds nothing open; database stores close connections
         """Let go of connections (database stores)."""
@@ -429,6 +463,24 @@ class FolderStore(Store):
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+
+    # Signed checkpoints: ``ROOT/.checkpoints/<name>`` (a dot folder, so never taken for an agreement).
+
+    def put_checkpoint(self, name: str, data: bytes) -> None:
+        """Create ``ROOT/.checkpoints/NAME`` atomically; raise FileExistsError rather than replace it."""
+        write_new(self.root / CHECKPOINTS_DIR / check_checkpoint_name(name), data)
+
+    def checkpoints(self) -> list[str]:
+        """The names of the files in ``ROOT/.checkpoints/``, oldest first (a writer's temporary files left out)."""
+        folder = self.root / CHECKPOINTS_DIR
+        if not folder.is_dir():
+            return []
+        names = (p.name for p in folder.iterdir() if p.is_file() and _CHECKPOINT_NAME.match(p.name))
+        return sorted(names, key=checkpoint_order)
+
+    def read_checkpoint(self, name: str) -> bytes:
+        """The bytes of ``ROOT/.checkpoints/NAME``."""
+        return (self.root / CHECKPOINTS_DIR / check_checkpoint_name(name)).read_bytes()
 
 
 RECOVERED = ".recovered"
