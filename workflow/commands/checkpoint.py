@@ -99,20 +99,18 @@ def new_key(private_path: Path, public_path: Path) -> KeyPair:
 
 
 def _create(path: Path, data: bytes, mode: int) -> None:
-    """Create ``path`` with ``data`` and ``mode`` (never replacing a file), fsynced."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """Create ``path`` with ``data`` (never replacing a file), then give it ``mode``.
+
+    ``write_new`` writes through a temporary file that ``mkstemp`` makes readable by its owner only,
+    so a private key is never readable by others, not even for a moment.
+    """
+    from workflow.records.files import write_new
+
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        write_new(Path(path), data)
     except FileExistsError as err:
         raise MouError(f"{path} exists; a key is never replaced", file=path, rule="checkpoint.key_exists") from err
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        Path(path).unlink(missing_ok=True)
-        raise
+    os.chmod(path, mode)
 
 
 def key_sha256(public: Ed25519PublicKey) -> str:
