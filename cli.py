@@ -1139,7 +1139,7 @@ def data_group() -> None:
     \b
     Example:
         mou data get buton-bpjstk-2025 > agreement.yaml
-        mou data put buton-bpjstk-2025 agreement.yaml --as "Kepala Bagian Hukum"
+        mou data put buton-bpjstk-2025 agreement.yaml --as "Bagian Hukum Setda Kabupaten Buton"
     """
 
 
@@ -1171,7 +1171,7 @@ def data_put(ctx: click.Context, slug: str, file: Path, actor: str | None, note:
 
     \b
     Example:
-        mou data put buton-bpjstk-2025 agreement.yaml --as "Kepala Bagian Hukum" --note "nomor PKS"
+        mou data put buton-bpjstk-2025 agreement.yaml --as "Bagian Hukum Setda Kabupaten Buton" --note "nomor PKS"
     """
     store = _store(ctx, slug)
     raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()

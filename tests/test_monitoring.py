@@ -581,3 +581,21 @@ def test_the_command_line_gives_the_santunan_its_particulars(implementing: Path,
     assert "Nomor: BA/013/2025" in text and " | Hubungan dengan peserta | : | Anak" in text
     assert "Nomor KPJ | : | 25012345679\nTanggal meninggal | : | 12 September 2025" in text
     assert "1. | LA ODE SAKSI | Kepala Desa Contoh | 1." in text and "2. | WA ODE DUA | Camat | 2." in text
+
+
+def test_a_semicolon_csv_as_excel_saves_it_imports_like_the_comma_one() -> None:
+    """Excel under Indonesian regional settings separates columns with ';': the same people are read,
+    and a bad row is still named by its row and column."""
+    from datetime import date
+
+    from workflow.data.participants import parse
+    from workflow.errors import InvalidData
+
+    comma = synthetic(5, date(2025, 7, 1))
+    semicolon = comma.replace(",", ";")
+    term = (date(2025, 7, 1), date(2027, 6, 30))
+    assert parse("a.csv", semicolon, 10, *term) == parse("a.csv", comma, 10, *term)
+    broken = semicolon.replace(semicolon.splitlines()[2].split(";")[0], "7,40106E+15", 1)
+    with pytest.raises(InvalidData) as err:
+        parse("peserta.csv", broken, 10, *term)
+    assert str(err.value.problems[0]).startswith("peserta.csv:3: nik:")

@@ -78,9 +78,12 @@ def parse(
     """Every row checked; raise InvalidData listing every bad row (file:row: column: what).
 
     ``path`` names the source in the problems; ``quota`` is ``coverage.workers``; ``start`` and ``end``
-    bound the start of cover (the term). ``progress(1)`` is called once per row.
+    bound the start of cover (the term). ``progress(1)`` is called once per row. Columns are separated
+    by commas, or by semicolons as Excel writes them under Indonesian regional settings.
     """
-    reader = csv.DictReader(io.StringIO(text))
+    first = text.split("\n", 1)[0]
+    # Excel with Indonesian regional settings saves "CSV" with semicolons (the comma is the decimal mark)
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if first.count(";") > first.count(",") else ",")
     header = [h.strip().lower() for h in reader.fieldnames or []]
     if header != list(COLUMNS):
         raise InvalidData(
