@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -206,3 +207,15 @@ def test_adendum_is_drafted_reviewed_signed_and_changes_the_terms_in_force(
     assert "Terms in force: the signed text and 1 signed adendum." in status.stdout
     assert "  2027-12-31 end of term" in status.stdout  # the adendum moved the end of the term
     assert run("verify", SLUG).exit_code == 0
+
+
+def test_status_shows_the_signature_blocked_when_the_data_changed_after_approval(
+    ready: Path, yaml_file: Path, run: Callable[..., Result]
+) -> None:
+    """What `mou sign` refuses, `mou status` does not call ready: the changed field is named there too."""
+    before = run("status", SLUG)
+    assert re.search(r"sign_kb -> kb_signed \[tkksd\] ready", before.stdout), before.stdout
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace("  workers: 1000", "  workers: 900"), encoding="utf-8")
+    after = run("status", SLUG)
+    line = next(line for line in after.stdout.splitlines() if "sign_kb" in line)
+    assert "blocked: agreement.yaml changed since the approval in entry 8: coverage.workers" in line

@@ -94,10 +94,26 @@ def review_approved(ctx: GuardContext) -> str | None:
     return None if _approval(ctx) else "review not approved"
 
 
+def _approval_led_here(ctx: GuardContext) -> dict[str, Any] | None:
+    """The approval recorded in the review round the agreement left to enter its current state (a review
+    that ended in ``kb_ready_to_sign``): what a signature there signs."""
+    for i in range(len(ctx.entries) - 1, -1, -1):
+        entered = ctx.entries[i]
+        if entered["to"] == ctx.state and entered["from"] != ctx.state:
+            before = entered["from"]
+            for e in reversed(ctx.entries[:i]):
+                if e["from"] != before or e["to"] != before:
+                    break  # the start of that round
+                if e["event"] in ctx.approvals:
+                    return e
+            return None
+    return None
+
+
 @guard
 def data_unchanged_since_approval(ctx: GuardContext) -> str | None:
-    """agreement.yaml is byte for byte what the reviewer approved."""
-    approval = _approval(ctx)
+    """agreement.yaml is byte for byte what the reviewer approved (in this round, or in the round that led here)."""
+    approval = _approval(ctx) or _approval_led_here(ctx)
     if approval is None or approval["data_sha256"] == ctx.data_sha256:
         return None
     return ctx.changes_since(approval) + "; render and review again"
