@@ -105,7 +105,8 @@ def _approval_led_here(ctx: GuardContext) -> dict[str, Any] | None:
                 if e["from"] != before or e["to"] != before:
                     break  # the start of that round
                 if e["event"] in ctx.approvals:
-                    return e
+                    approval: dict[str, Any] = e
+                    return approval
             return None
     return None
 
