@@ -101,7 +101,7 @@ def test_quota_and_header_are_checked(implementing: Path, tmp_path: Path) -> Non
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("NIK;Nama\n1;2\n", encoding="utf-8")
     result = _run(implementing, "participants", "import", SLUG, str(wrong))
-    assert result.stderr == f"Error: {wrong}:1: header: columns are nik;nama, expected nik,nama,desa,kecamatan,pekerjaan,mulai\n"
+    assert result.stderr == f"Error: {wrong}:1: header: columns are nik, nama, expected nik,nama,desa,kecamatan,pekerjaan,mulai\n"
 
 
 def test_listing_masks_nik_unless_asked(implementing: Path) -> None:
