@@ -346,23 +346,37 @@ def test_server_crash_during_a_hundred_writes(demo_out: Path, pg_cluster: Any, p
             return 0
 
     def operator() -> None:
-        # (action, once this many more commands finished, and this many clients are inside a transaction
-        # (fallback: once this many more finished))
-        plan = [("crash", 5, 3, 40), ("start", 15, 0, 0), ("crash", 10, 3, 40)]
-        for action, more, busy, fallback_more in plan:
-            after, fallback = done[0] + more, done[0] + fallback_more
-            while not finished.is_set():
-                if done[0] >= after and (busy == 0 or done[0] >= fallback or inside() >= busy):
-                    break
+        # (action, once this many more commands finished, then crash when this many clients are inside a
+        # transaction). To make the crash land inside transactions on any machine, however slow its
+        # process start-up, the operator holds the agreement's advisory lock first: the commands that
+        # reach the database then wait inside their transaction (BEGIN done, the lock requested), and
+        # the server is stopped while they do (after 20 s at most, whatever number waits).
+        plan = [("crash", 5, 3), ("start", 15, 0), ("crash", 10, 3)]
+        for action, more, busy in plan:
+            after = done[0] + more
+            while not finished.is_set() and done[0] < after:
                 time.sleep(0.002)
             if finished.is_set():
                 return
-            clients = inside() if action == "crash" else 0
-            if action == "crash":
-                pg_cluster.stop(mode="immediate")
-            else:
+            if action == "start":
                 pg_cluster.start()
-            happened.append(f"{action} after {done[0]} finished" + (f", {clients} inside a transaction" if clients else ""))
+                happened.append(f"start after {done[0]} finished")
+                continue
+            holder = None
+            try:
+                holder = psycopg.connect(pg_cluster.admin_conninfo(dbname), autocommit=True, connect_timeout=2)
+                holder.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (SLUG,))
+            except psycopg.Error:
+                holder = None
+            deadline = time.monotonic() + 20
+            while not finished.is_set() and time.monotonic() < deadline and inside() < busy:
+                time.sleep(0.01)
+            clients = inside()
+            pg_cluster.stop(mode="immediate")
+            if holder is not None:
+                with contextlib.suppress(psycopg.Error):
+                    holder.close()
+            happened.append(f"crash after {done[0]} finished, {clients} inside a transaction")
 
     thread = threading.Thread(target=operator)
     thread.start()
