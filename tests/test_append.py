@@ -10,25 +10,14 @@ from typing import Any
 import pytest
 from click.testing import Result
 
+from tests.test_fuzz import _entry as entry_of
 from workflow.errors import HistoryBroken
 from workflow.records import history
 
 
 def _entry(note: str) -> dict[str, Any]:
     """An entry as a command hands it to ``append`` (which adds seq, prev and hash)."""
-    return {
-        "ts": "2025-06-01T08:00:00Z",
-        "actor": "Dinas Tenaga Kerja Kabupaten Buton",
-        "role": None,
-        "event": "log:note",
-        "from": "implementation",
-        "to": "implementation",
-        "note": note,
-        "stage": None,
-        "data": {},
-        "data_sha256": "0" * 64,
-        "artifacts": [],
-    }
+    return entry_of(note, {})
 
 
 def _written(folder: Path, count: int) -> list[dict[str, Any]]:

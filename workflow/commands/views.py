@@ -35,7 +35,7 @@ def remembered(
 def remembered_rows(kind: str, store: Store, variant: Sequence[str], build: Callable[[str], str]) -> dict[str, str]:
     """Per agreement of ``store``: the text ``build(slug)`` gave before while its data and history stayed the
     same (``Store.heads``), else built now: after one change, a view of 10.000 agreements builds one row."""
-    key = b"\0".join([_setting(()), store.location.encode(), "\0".join(variant).encode()])
+    key = b"\0".join([_setting(()), store.identity.encode(), "\0".join(variant).encode()])
     return memo_rows(kind, key, store.heads(), build)
 
 

@@ -268,11 +268,6 @@ class DatabaseStore(Store):
                 for p in sorted(p for p in source.rglob("*") if p.is_file())
             ]
 
-    def inputs(self, slug: str | None = None) -> bytes:
-        if slug is not None and not self._known(slug):
-            raise AgreementNotFound(slug, self.url, list(self.slugs()))
-        return "\n".join([self.location, *(f"{name} {head}" for name, head in self.heads().items())]).encode()
-
     def heads(self) -> dict[str, str]:
         rows = self._rows("SELECT slug, head_seq, head_hash, data_sha256 FROM agreements ORDER BY slug")
         return {str(r[0]): f"{r[1]} {r[2]} {r[3]}" for r in rows}

@@ -169,9 +169,18 @@ class Store(ABC):
     def publish(self, slug: str, source: Path, rel: str) -> list[Artifact]:
         """Put a finished local folder at ``rel`` inside the agreement, all at once; never over an existing one."""
 
-    @abstractmethod
     def inputs(self, slug: str | None = None) -> bytes:
-        """What a read-only view depends on, cheaply (a memo key, never a proof)."""
+        """What a read-only view depends on, cheaply: the store's identity and every agreement's head
+        (``heads``). ``slug`` names the agreement a view is about (checked to exist); the others count
+        too (a guard may look at them). A memo key, never a proof: `verify` checks the content."""
+        if slug is not None:
+            self.agreement_file(slug)
+        return "\n".join([self.identity, *(f"{name} {head}" for name, head in self.heads().items())]).encode()
+
+    @property
+    def identity(self) -> str:
+        """Which store this is, the same from any working folder (a memo key)."""
+        return self.location
 
     @abstractmethod
     def heads(self) -> dict[str, str]:
@@ -377,22 +386,15 @@ class FolderStore(Store):
             shutil.rmtree(staging, ignore_errors=True)
             raise
 
-    def inputs(self, slug: str | None = None) -> bytes:
-        """What a read-only view of the store depends on, from file metadata alone (no file is read).
-
-        Every agreement's ``agreement.yaml``, ``history.jsonl`` and ``history.head`` with its size,
-        modification and change times and inode: any write changes the change time, which no user tool
-        sets, so an edited, replaced or tampered file gives new inputs. ``slug`` names the agreement a
-        view is about (checked to exist); the others count too (a guard may look at them). A memo key,
-        never a proof: `verify` checks the content.
-        """
-        if slug is not None:
-            self.agreement_file(slug)
-        heads = self.heads()
-        return "\n".join([str(self.root.resolve()), *(f"{name} {head}" for name, head in heads.items())]).encode()
+    @property
+    def identity(self) -> str:
+        """The root, resolved: ``agreements`` seen from two folders are two stores."""
+        return str(self.root.resolve())
 
     def heads(self) -> dict[str, str]:
-        """Size, modification and change times and inode of each agreement's three files (no file is read)."""
+        """Size, modification and change times and inode of each agreement's ``agreement.yaml``,
+        ``history.jsonl`` and ``history.head`` (no file is read): any write changes the change time,
+        which no user tool sets, so an edited, replaced or tampered file gives a new head."""
         out = {}
         for name in self.slugs():
             folder = self.root / name
