@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +21,10 @@ from typing import Any, TypeVar
 import click
 
 import workflow
+from workflow import i18n
+from workflow.i18n import _
+
+i18n.install_click()  # click's own strings ("Usage:", "Error:", option errors) through the catalog
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,6 +59,7 @@ def hint_for(err: workflow.MouError) -> str | None:
     template = next((HINTS[key] for key in keys if key in HINTS), None)
     if template is None:
         return None
+    template = _(template)
     try:
         return template.format_map({**err.figures, "e": err})
     except (AttributeError, KeyError, IndexError, ValueError):
@@ -64,10 +69,10 @@ def hint_for(err: workflow.MouError) -> str | None:
 def print_error(err: workflow.MouError) -> None:
     """``Error:`` and every line of the message on stderr, then the hint, if any."""
     for line in str(err).splitlines() or [type(err).__name__]:
-        click.echo(f"Error: {line}", err=True)
+        click.echo(_("Error: {message}").format(message=line), err=True)
     hint = hint_for(err)
     if hint:
-        click.echo(f"Hint: {hint}", err=True)
+        click.echo(_("Hint: {hint}").format(hint=hint), err=True)
 
 
 def _with_usage(err: click.UsageError, ctx: click.Context) -> None:
@@ -94,15 +99,52 @@ class MouCommand(_ShowsUsage):
     """A command whose every usage error shows its ``Usage:`` line and exits 2."""
 
 
+def help_texts(command: click.Command) -> Iterator[tuple[click.Command | click.Parameter, str, str]]:
+    """Every help text of ``command`` and its sub-commands: (owner, attribute, English text).
+
+    The English text, cleaned as click shows it, is the catalog's message id; ``make i18n`` extracts
+    them from this walk, and ``localize`` puts their translations in place before a command runs.
+    """
+    import inspect
+
+    sources: dict[str, str] = command.__dict__.setdefault("_mou_sources", {})
+    for attribute in ("help", "short_help", "epilog"):
+        text = sources.get(attribute, getattr(command, attribute, None))
+        if text:
+            sources[attribute] = text
+            yield command, attribute, inspect.cleandoc(text)
+    for param in command.params:
+        param_sources: dict[str, str] = param.__dict__.setdefault("_mou_sources", {})
+        text = param_sources.get("help", getattr(param, "help", None))
+        if text:
+            param_sources["help"] = text
+            yield param, "help", inspect.cleandoc(text)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            yield from help_texts(sub)
+
+
+def localize(command: click.Command) -> None:
+    """Put the active language's help texts on ``command`` and every sub-command and option."""
+    for owner, attribute, text in list(help_texts(command)):
+        setattr(owner, attribute, _(text))
+
+
 class MouGroup(_ShowsUsage, click.Group):
     """Turns every domain error into ``Error:`` lines (and a ``Hint:``) on stderr and exit code 1.
 
     Its commands are ``MouCommand`` and its sub-groups ``MouGroup``, so usage errors everywhere
-    print the ``Usage:`` line and exit 2.
+    print the ``Usage:`` line and exit 2. Run as the top-level command, it first chooses the language
+    (``MOU_LANG``, then ``LANGUAGE``/``LC_ALL``/``LANG``, else Indonesian) and shows every text in it.
     """
 
     command_class = MouCommand
     group_class = type
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with i18n.use_language(i18n.choose_language()):
+            localize(self)
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

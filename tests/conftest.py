@@ -65,6 +65,9 @@ def _scrub(environ: MutableMapping[str, str]) -> None:
         del environ[name]
     environ["MOU_CACHE"] = str(_SESSION_CACHE / "mou")  # the user's ~/.cache stays untouched by the tests
     environ["XDG_CACHE_HOME"] = str(_SESSION_CACHE / "xdg")
+    # The tests read messages in English, the catalogs' source language, unless a test asks for
+    # Indonesian (MOU_LANG=id, the default of a user with no language setting): see test_i18n.py.
+    environ["MOU_LANG"] = "en"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -83,6 +86,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("MOU_CACHE", str(_SESSION_CACHE / "mou"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(_SESSION_CACHE / "xdg"))
+    monkeypatch.setenv("MOU_LANG", "en")
     yield
 
 
