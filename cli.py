@@ -643,7 +643,7 @@ def _remembered(kind: str, ctx: click.Context, slug: str | None, as_json: bool, 
     """A read-only view's text, answered from the per-user memo when none of its inputs changed
     (``workflow.remembered``): a repeated `mou status` or `mou list` starts as fast as `mou --help`."""
     store = _store(ctx, slug) if slug else _store(ctx)
-    variant = ["json" if as_json else "text"]
+    variant = ["json" if as_json else "text", i18n.language()]  # the text is in the reader's language
     return workflow.remembered(kind, store, slug, variant, lambda: text(store, slug, as_json), code=(Path(__file__),))
 
 

@@ -30,6 +30,9 @@ LOCALE = ROOT / "workflow" / "locale"
 POT = LOCALE / "mou.pot"
 BIN = Path(sys.executable).parent
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
+# workflow/data/model.py describes each field with field("...") (workflow.data.schema.field): the
+# description is what `mou schema`, docs/schema.md and the skeleton's comments show.
+FIELD_KEYWORDS = {**KEYWORDS, "field": None}
 
 
 def _code_messages(paths: Iterable[Path]) -> Iterable[tuple[str, str | tuple[str, str], str]]:
@@ -39,7 +42,8 @@ def _code_messages(paths: Iterable[Path]) -> Iterable[tuple[str, str | tuple[str
         for file in files:
             if "locale" in file.parts:
                 continue
-            for _lineno, message, _comments, _context in extract_from_file("python", str(file), keywords=KEYWORDS):
+            keywords = FIELD_KEYWORDS if file.name == "model.py" else KEYWORDS
+            for _lineno, message, _comments, _context in extract_from_file("python", str(file), keywords=keywords):
                 yield str(file.relative_to(ROOT)), message, ""
 
 
@@ -113,8 +117,9 @@ def merge(files: list[str]) -> None:
             if entry is None:
                 unused.append(f"{file}: {msgid!r}")
                 continue
-            if isinstance(entry.id, tuple):
-                entry.string = tuple(msgstr) if isinstance(msgstr, list) else (msgstr, msgstr)
+            if isinstance(entry.id, tuple):  # Indonesian has one plural form
+                one = msgstr[0] if isinstance(msgstr, list) else msgstr
+                entry.string = tuple([one] * catalog.num_plurals)
             else:
                 entry.string = msgstr
             entry.flags.discard("fuzzy")
