@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LOCK := requirements-dev.txt
 
-.PHONY: demo test test-fast lint check lock wheel bench templates preview schema-doc clean
+.PHONY: demo test test-fast lint check lock wheel bench templates preview schema-doc i18n clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,8 +57,17 @@ bench: $(STAMP)
 templates: $(STAMP)
 	$(BIN)/python tools/build_templates.py
 
+# The message catalogs: extract every marked message (the code, the click help texts, click's own
+# strings) into workflow/locale/mou.pot with Babel, update the id and en catalogs (no fuzzy matching,
+# obsolete entries dropped), compile them to the .mo files the wheel ships. Then translate what
+# tests/test_i18n.py names as untranslated in workflow/locale/id/LC_MESSAGES/mou.po and run it again.
+i18n: $(STAMP)
+	$(BIN)/python tools/i18n.py
+
+# The schema reference in both languages: docs/schema.md in Indonesian (the users'), docs/schema.en.md in English.
 schema-doc: $(STAMP)
-	$(BIN)/mou schema > docs/schema.md
+	MOU_LANG=id $(BIN)/mou schema > docs/schema.md
+	MOU_LANG=en $(BIN)/mou schema > docs/schema.en.md
 
 # Render the demo, convert every document to PDF and every page to PNG under mou-demo/preview/.
 preview: demo

@@ -22,9 +22,8 @@ import click
 
 import workflow
 from workflow import i18n
-from workflow.i18n import _
 
-i18n.install_click()  # click's own strings ("Usage:", "Error:", option errors) through the catalog
+_, N_, ngettext = i18n.gettext, i18n.N_, i18n.ngettext
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,22 +32,22 @@ HINTS: dict[str, str] = {
     # error's ``rule`` or the name of its class (or of a base class); the rule is looked up first. The
     # text is a ``str.format`` template: ``{e.attr}`` is an attribute of the error, ``{name}`` one of its
     # ``figures``. One line per hint.
-    "ActorUnknown": "say who acts: --as NAME or MOU_ACTOR=NAME",
-    "SignatureNeedsFiles": "use mou sign {e.slug} --document {e.document} --file SIGNED.pdf --date YYYY-MM-DD",
-    "NoDocumentsHere": "choose one with --stage",
-    "graphviz": "install it with: sudo apt-get install graphviz (or use --format mermaid)",
-    "archive.nothing_signed": "record a signature with mou sign first",
-    "checkpoint.key_exists": "choose another file: a key pair is made once, and its private key kept off the server",
-    "checkpoint.key": "mou checkpoint --new-key FILE makes a key pair: FILE signs, FILE.pub verifies",
-    "checkpoint.none_stored": "make one with mou checkpoint --key FILE",
-    "checkpoint.not_found": "mou checkpoint lists the stored checkpoints",
-    "archive.unrecorded": "move it away and run again",
-    "diff.versions": "mou history {slug} lists the versions",
-    "diff.several": "choose one with --document NAME",
-    "demo.out": "choose another --out",
-    "output.exists": "mou diff never replaces a file: choose another name for --{e.kind}",
-    "stage.made_by.monitoring": "mou report SLUG --period 2025-Q3 renders it with the figures of the period",
-    "stage.made_by.santunan": "mou log SLUG santunan --nik NIK --heir NAME --amount N renders it with the handover's figures",
+    "ActorUnknown": N_("say who acts: --as NAME or MOU_ACTOR=NAME"),
+    "SignatureNeedsFiles": N_("use mou sign {e.slug} --document {e.document} --file SIGNED.pdf --date YYYY-MM-DD"),
+    "NoDocumentsHere": N_("choose one with --stage"),
+    "graphviz": N_("install it with: sudo apt-get install graphviz (or use --format mermaid)"),
+    "archive.nothing_signed": N_("record a signature with mou sign first"),
+    "checkpoint.key_exists": N_("choose another file: a key pair is made once, and its private key kept off the server"),
+    "checkpoint.key": N_("mou checkpoint --new-key FILE makes a key pair: FILE signs, FILE.pub verifies"),
+    "checkpoint.none_stored": N_("make one with mou checkpoint --key FILE"),
+    "checkpoint.not_found": N_("mou checkpoint lists the stored checkpoints"),
+    "archive.unrecorded": N_("move it away and run again"),
+    "diff.versions": N_("mou history {slug} lists the versions"),
+    "diff.several": N_("choose one with --document NAME"),
+    "demo.out": N_("choose another --out"),
+    "output.exists": N_("mou diff never replaces a file: choose another name for --{e.kind}"),
+    "stage.made_by.monitoring": N_("mou report SLUG --period 2025-Q3 renders it with the figures of the period"),
+    "stage.made_by.santunan": N_("mou log SLUG santunan --nik NIK --heir NAME --amount N renders it with the handover's figures"),
 }
 
 
@@ -142,7 +141,8 @@ class MouGroup(_ShowsUsage, click.Group):
     group_class = type
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        with i18n.use_language(i18n.choose_language()):
+        i18n.install_click()  # click's own strings ("Usage:", "Error:", option errors) through the catalog
+        with i18n.use_language(workflow.config.current_language()):
             localize(self)
             return super().main(*args, **kwargs)
 
@@ -269,7 +269,7 @@ def main(ctx: click.Context, store_url: str | None, root: Path | None) -> None:
     """
     settings = workflow.Settings.from_environment()  # the environment, read once for the whole command
     if root is not None and store_url is not None:
-        raise click.UsageError("give --store or --root, not both (--root FOLDER is --store FOLDER)")
+        raise click.UsageError(_("give --store or --root, not both (--root FOLDER is --store FOLDER)"))
     if root is not None:
         settings = settings.but(root=root, store=None)
     elif store_url is not None:
@@ -303,14 +303,14 @@ def demo(out: Path) -> None:
         mou demo --out /tmp/buton
     """
     result = workflow.demo(out)
-    click.echo(f"Copied the example to {result.root}")
+    click.echo(_("Copied the example to {root}").format(root=result.root))
     for step in result.steps:
         click.echo(step.what)
         for doc in step.documents:
             click.echo(f"  {doc.path}")
-    click.echo(f"State: {result.state}. KPIs at the end of 2025-Q3:")
+    click.echo(_("State: {state}. KPIs at the end of 2025-Q3:").format(state=_demo_state(result)))
     click.echo(_kpi_text(result.kpis))
-    click.echo("What changed from KB draft v1 to v2 (mou diff):")
+    click.echo(_("What changed from KB draft v1 to v2 (mou diff):"))
     for line in result.diff:
         click.echo(f"  {line}")
 
@@ -331,11 +331,15 @@ def new(ctx: click.Context, slug: str, from_slug: str | None, extends: str | Non
     store = _store(ctx)
     path = workflow.new(store, slug, from_slug, extends)
     if isinstance(store, workflow.FolderStore):
-        click.echo(f"Created {path}")
-        click.echo(f"Next: edit it, then run `mou check {slug}`.")
+        click.echo(_("Created {path}").format(path=path))
+        click.echo(_("Next: edit it, then run `mou check {slug}`.").format(slug=slug))
     else:  # in a database the data is edited through the tool, each change recorded
-        click.echo(f"Created {slug} in {store.url}")
-        click.echo(f"Next: `mou data get {slug} > agreement.yaml`, edit it, then `mou data put {slug} agreement.yaml`.")
+        click.echo(_("Created {slug} in {url}").format(slug=slug, url=store.url))
+        click.echo(
+            _("Next: `mou data get {slug} > agreement.yaml`, edit it, then `mou data put {slug} agreement.yaml`.").format(
+                slug=slug
+            )
+        )
 
 
 @main.command()
@@ -354,11 +358,11 @@ def check(ctx: click.Context, slug: str | None, as_json: bool) -> None:
         _echo_json(report)
     else:
         for line in report.checked:
-            click.echo(f"checked {line}")
+            click.echo(_("checked {what}").format(what=line))
     if report.problems:
         raise workflow.MouError("\n".join(report.problems))
     if not as_json:
-        click.echo("No problems found.")
+        click.echo(_("No problems found."))
 
 
 @main.command()
@@ -398,11 +402,11 @@ def render(
     """
     if every:
         if slug or out:
-            raise click.UsageError("--all renders every agreement in place: give no SLUG and no --out", ctx)
+            raise click.UsageError(_("--all renders every agreement in place: give no SLUG and no --out"), ctx)
         _render_all(ctx, list(stages) or None, workers, actor)
         return
     if not slug:
-        raise click.UsageError("say which agreement to render (mou render SLUG), or --all for every one", ctx)
+        raise click.UsageError(_("say which agreement to render (mou render SLUG), or --all for every one"), ctx)
     for doc in workflow.render(_store(ctx, slug), slug, list(stages) or None, out, actor):
         click.echo(f"{doc.title} (v{doc.version}): {doc.path}")
 
@@ -411,9 +415,9 @@ def _render_all(ctx: click.Context, stages: list[str] | None, workers: int, acto
     store = _store(ctx)
     slugs = list(store.slugs())
     if not slugs:
-        raise workflow.MouError(f"no agreements under {store.root}")
+        raise workflow.MouError(_("no agreements under {root}").format(root=store.root))
     if sys.stderr.isatty():  # the bar only where a person watches; logs and pipes get the summary alone
-        with click.progressbar(length=len(slugs), label="Rendering", file=sys.stderr, show_pos=True, show_eta=True) as bar:
+        with click.progressbar(length=len(slugs), label=_("Rendering"), file=sys.stderr, show_pos=True, show_eta=True) as bar:
             outcomes = workflow.render_all(store, slugs, stages, actor, workers=workers, progress=lambda _o: bar.update(1))
     else:
         outcomes = workflow.render_all(store, slugs, stages, actor, workers=workers)
@@ -421,16 +425,22 @@ def _render_all(ctx: click.Context, stages: list[str] | None, workers: int, acto
     skipped = [o for o in outcomes if o.skipped]
     for o in outcomes:
         if o.skipped:
-            click.echo(f"{o.slug}: nothing to render in state {o.skipped}")
+            click.echo(_("{slug}: nothing to render in state {state}").format(slug=o.slug, state=o.skipped))
         elif not o.error:
             versions = sorted({v for _t, v, _p in o.documents})
-            click.echo(f"{o.slug}: {len(o.documents)} documents (v{', v'.join(map(str, versions))})")
+            shown = "v" + ", v".join(map(str, versions))
+            click.echo(_("{slug}: {n} documents ({versions})").format(slug=o.slug, n=len(o.documents), versions=shown))
     done = sum(len(o.documents) for o in outcomes)
-    click.echo(f"{done} documents of {len(outcomes) - len(failed) - len(skipped)} agreements rendered")
+    rendered = len(outcomes) - len(failed) - len(skipped)
+    click.echo(_("{done} documents of {agreements} agreements rendered").format(done=done, agreements=rendered))
     if failed:
         for o in failed:
             click.echo(f"{o.slug}: {o.error}", err=True)
-        raise workflow.MouError(f"{len(failed)} of {len(outcomes)} agreements were not rendered (listed above); the others were")
+        raise workflow.MouError(
+            _("{failed} of {total} agreements were not rendered (listed above); the others were").format(
+                failed=len(failed), total=len(outcomes)
+            )
+        )
 
 
 @main.command()
@@ -449,8 +459,12 @@ def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: 
             --note "Pasal 5: sebutkan DPA"
     """
     entry = workflow.advance(_store(ctx, slug), slug, event, actor, note)
-    moved = f"{entry['from']} -> {entry['to']}" if entry["from"] != entry["to"] else f"stays in {entry['to']}"
-    click.echo(f"{slug}: {event} by {entry['actor']} ({entry['role']}): {moved} [entry {entry['seq']}]")
+    said = {"slug": slug, "event": event, "actor": entry["actor"], "role": entry["role"], "seq": entry["seq"]}
+    if entry["from"] != entry["to"]:
+        line = _("{slug}: {event} by {actor} ({role}): {source} -> {dest} [entry {seq}]")
+        click.echo(line.format(**said, source=entry["from"], dest=entry["to"]))
+    else:
+        click.echo(_("{slug}: {event} by {actor} ({role}): stays in {dest} [entry {seq}]").format(**said, dest=entry["to"]))
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}")
 
@@ -517,7 +531,11 @@ def sign(
     day = signed_on.date() if signed_on else None
     store = _store(ctx, slug)
     entry = workflow.sign(store, slug, kind, list(files), day, place=place, meterai=meterai, actor=actor, trust=trust)
-    click.echo(f"{slug}: {entry['event']} by {entry['actor']}: {entry['from']} -> {entry['to']} [entry {entry['seq']}]")
+    click.echo(
+        _("{slug}: {event} by {actor}: {source} -> {dest} [entry {seq}]").format(
+            slug=slug, event=entry["event"], actor=entry["actor"], source=entry["from"], dest=entry["to"], seq=entry["seq"]
+        )
+    )
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}  sha256 {artifact['sha256'][:16]}")
 
@@ -568,7 +586,7 @@ def archive(ctx: click.Context, slug: str, actor: str | None) -> None:
     """
     written = workflow.archive(_store(ctx, slug), slug, actor)
     if not written:
-        click.echo(f"{slug}: every signed version is already archived.")
+        click.echo(_("{slug}: every signed version is already archived.").format(slug=slug))
     for item in written:
         click.echo(f"{item.folder}")
         click.echo(f"{item.zip}")
@@ -613,30 +631,73 @@ def _status_text(store: workflow.Store, slug: str | None, as_json: bool) -> str:
     st = workflow.status(store, slug)
     if as_json:
         return _json_text(st)
-    out = [f"{st.slug}: {st.state} ({st.title}) - process {st.process}, {st.entries} history entries"]
+    states = st.state_titles
+    out = [
+        _("{slug}: {state} ({title}) - process {process}, {entries} history entries").format(
+            slug=st.slug, state=st.state, title=st.title, process=st.process, entries=st.entries
+        )
+    ]
     if st.final:
-        out.append("This is a final state: nothing more can happen.")
+        out.append(_("This is a final state: nothing more can happen."))
     if st.adenda:
-        out.append(f"Terms in force: the signed text and {st.adenda} signed adend{'um' if st.adenda == 1 else 'a'}.")
+        out.append(
+            ngettext(
+                "Terms in force: the signed text and {n} signed adendum.",
+                "Terms in force: the signed text and {n} signed adenda.",
+                st.adenda,
+            ).format(n=st.adenda)
+        )
     if st.events:
-        out.append("Next:")
+        out.append(_("Next:"))
     for ev in st.events:
-        mark = "ready" if not ev.blockers else "blocked: " + "; ".join(ev.blockers)
-        target = f"-> {ev.dest}" if ev.dest != st.state else "(stays)"
-        out.append(f"  {ev.trigger} {target} [{', '.join(ev.roles)}] {mark}")
-        if not ev.blockers:
-            nobody = "" if ev.actor else f" (nobody in people: holds {' or '.join(ev.roles)})"
-            out.append(f"    run: {ev.command}{nobody}")
+        mark = _("ready") if not ev.blockers else _("blocked: {reasons}").format(reasons="; ".join(ev.blockers))
+        shown = {"event": _named(ev.trigger, ev.title), "roles": ", ".join(ev.roles), "mark": mark}
+        if ev.dest != st.state:
+            out.append(_("  {event} -> {dest} [{roles}] {mark}").format(**shown, dest=_named(ev.dest, states.get(ev.dest))))
+        else:
+            out.append(_("  {event} (stays) [{roles}] {mark}").format(**shown))
+        if not ev.blockers and ev.actor:
+            out.append(_("    run: {command}").format(command=ev.command))
+        elif not ev.blockers:
+            line = _("    run: {command} (nobody in people: holds {roles})")
+            out.append(line.format(command=ev.command, roles=_either(ev.roles)))
     if st.monitoring:
-        out.append("Monitoring (participants, payments, reports):")
+        out.append(_("Monitoring (participants, payments, reports):"))
         out += [f"  {command}" for command in st.monitoring]
     if st.documents:
-        out.append("Documents of this stage:")
+        out.append(_("Documents of this stage:"))
         out += [f"  {doc}" for doc in st.documents]
     if st.due:
-        out.append("Due:")
-        out += [f"  {item.when.isoformat()} {item.text}" for item in st.due]
+        out.append(_("Due:"))
+        out += [f"  {i18n.day(item.when)} {item.text}" for item in st.due]
     return "\n".join(out) + "\n"
+
+
+def _named(token: str, title: str | None) -> str:
+    """A state or event as the reader knows it: in Indonesian its title (from the process) with the token
+    beside it (``Telaah hukum rancangan Kesepakatan Bersama (kb_legal_review)``); in English the token."""
+    if title and i18n.language() == "id":
+        return f"{title} ({token})"
+    return token
+
+
+def _either(items: list[str]) -> str:
+    """``a or b or c`` in the reader's language."""
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = _("{first} or {last}").format(first=text, last=item)
+    return text
+
+
+def _demo_state(result: Any) -> str:
+    """The state the demo ended in: in Indonesian its title beside the token."""
+    if i18n.language() != "id":
+        return str(result.state)
+    try:
+        with workflow.open_store(str(result.root)) as store:
+            return _named(result.state, workflow.status(store, result.slug).title)
+    except workflow.MouError:
+        return str(result.state)
 
 
 def _remembered(kind: str, ctx: click.Context, slug: str | None, as_json: bool, text: Callable[..., str]) -> str:
@@ -667,7 +728,7 @@ def history(ctx: click.Context, slug: str, as_json: bool) -> None:
         who = f"{e['actor']}" + (f" ({e['role']})" if e["role"] else "")
         click.echo(f"{e['seq']:>4}  {e['ts']}  {e['event']:<22} {moved:<36} {who}")
         if e["note"]:
-            click.echo(f"      note: {e['note']}")
+            click.echo(_("      note: {note}").format(note=e["note"]))
         for artifact in e["artifacts"]:
             click.echo(f"      {artifact['path']}  sha256 {artifact['sha256'][:16]}")
 
@@ -699,7 +760,7 @@ def verify(ctx: click.Context, slug: str | None, checkpoint: str | None, public_
         mou verify --checkpoint latest --public-key /secure/mou-key.pub
     """
     if (checkpoint is None) != (public_key is None):
-        raise click.UsageError("--checkpoint and --public-key go together", ctx=ctx)
+        raise click.UsageError(_("--checkpoint and --public-key go together"), ctx=ctx)
     store = _store(ctx, slug)
     found = _find_checkpoint(store, checkpoint, public_key) if checkpoint is not None and public_key is not None else None
     slugs = [slug] if slug else list(store.slugs())
@@ -709,7 +770,8 @@ def verify(ctx: click.Context, slug: str | None, checkpoint: str | None, public_
         if result.problem or result.frozen:
             problems += ([result.problem] if result.problem else []) + result.frozen
         else:
-            click.echo(f"{s}: ok - {result.entries} entries, state {result.state}, {result.documents} documents match")
+            line = _("{slug}: ok - {entries} entries, state {state}, {documents} documents match")
+            click.echo(line.format(slug=s, entries=result.entries, state=result.state, documents=result.documents))
     if found is not None and public_key is not None:
         problems += _verify_checkpoint(store, found, public_key, slug)
     if problems:
@@ -729,18 +791,16 @@ def _verify_checkpoint(store: workflow.Store, found: tuple[str, bytes], public_k
     pem = public_key.read_bytes()
     problems = workflow.verify_checkpoint(store, data, pem, key_name=str(public_key), name=name, slugs=[slug] if slug else None)
     if not problems:
-        opened, _ = workflow.open_checkpoint(data, pem, key_name=str(public_key), name=name)
+        opened, _problem = workflow.open_checkpoint(data, pem, key_name=str(public_key), name=name)
         assert opened is not None
         held = len([s for s in opened.agreements if slug in (None, s)])
-        click.echo(
-            f"checkpoint {name} of {opened.time}: ok - {_agreements(held)}, each extending its signed head"
-            f" (fingerprint {opened.fingerprint})"
-        )
+        line = _("checkpoint {name} of {time}: ok - {agreements}, each extending its signed head (fingerprint {fingerprint})")
+        click.echo(line.format(name=name, time=opened.time, agreements=_agreements(held), fingerprint=opened.fingerprint))
     return problems
 
 
 def _agreements(n: int) -> str:
-    return f"{n} agreement" if n == 1 else f"{n} agreements"
+    return ngettext("{n} agreement", "{n} agreements", n).format(n=n)
 
 
 @main.command()
@@ -774,7 +834,7 @@ def checkpoint(ctx: click.Context, new_key: Path | None, key: Path | None, as_js
         mou verify --checkpoint latest --public-key mou-key.pub
     """
     if new_key is not None and key is not None:
-        raise click.UsageError("give --new-key FILE (make a key pair) or --key FILE (sign a checkpoint), not both", ctx=ctx)
+        raise click.UsageError(_("give --new-key FILE (make a key pair) or --key FILE (sign a checkpoint), not both"), ctx=ctx)
     if new_key is None and key is None:
         _list_checkpoints(_store(ctx), as_json)
         return
@@ -783,20 +843,22 @@ def checkpoint(ctx: click.Context, new_key: Path | None, key: Path | None, as_js
         if as_json:
             _echo_json({"private": str(pair.private), "public": str(pair.public), "public_key_sha256": pair.public_key_sha256})
             return
-        click.echo(f"private key: {pair.private} (mode 0600)")
-        click.echo(f"public key:  {pair.public} (sha256 {pair.public_key_sha256[:16]})")
-        click.echo("Keep the private key off the server, where only the person who signs checkpoints reaches it;")
-        click.echo("give the public key to whoever verifies, e.g. the Inspektorat and the partner.")
+        click.echo(_("private key: {path} (mode 0600)").format(path=pair.private))
+        click.echo(_("public key:  {path} (sha256 {sha256})").format(path=pair.public, sha256=pair.public_key_sha256[:16]))
+        click.echo(_("Keep the private key off the server, where only the person who signs checkpoints reaches it;"))
+        click.echo(_("give the public key to whoever verifies, e.g. the Inspektorat and the partner."))
         return
     assert key is not None
     if sys.platform != "win32" and key.stat().st_mode & 0o077:
-        click.echo(f"Warning: other users can read the private key {key}; chmod 600 it, or keep it off this machine", err=True)
+        warning = _("Warning: other users can read the private key {key}; chmod 600 it, or keep it off this machine")
+        click.echo(warning.format(key=key), err=True)
     made = workflow.make_checkpoint(_store(ctx), key)
     if as_json:
         _echo_json({"fingerprint": made.fingerprint, "name": made.name, "time": made.time, "agreements": made.agreements})
         return
-    click.echo(f"fingerprint: {made.fingerprint}")
-    click.echo(f"checkpoint {made.name} of {made.time}: {_agreements(len(made.agreements))}, stored in {made.store}")
+    click.echo(_("fingerprint: {fingerprint}").format(fingerprint=made.fingerprint))
+    line = _("checkpoint {name} of {time}: {agreements}, stored in {store}")
+    click.echo(line.format(name=made.name, time=made.time, agreements=_agreements(len(made.agreements)), store=made.store))
 
 
 def _list_checkpoints(store: workflow.Store, as_json: bool) -> None:
@@ -813,10 +875,10 @@ def _list_checkpoints(store: workflow.Store, as_json: bool) -> None:
         )
         return
     if not found:
-        click.echo(f"No checkpoint is stored in {store.url}.")
+        click.echo(_("No checkpoint is stored in {url}.").format(url=store.url))
     for c in found:
         if isinstance(c, tuple):
-            click.echo(f"{c[0]}  not a checkpoint as mou writes it: {c[1]}")
+            click.echo(_("{name}  not a checkpoint as mou writes it: {problem}").format(name=c[0], problem=c[1]))
         else:
             click.echo(f"{c.name}  {c.time}  {c.fingerprint}  {_agreements(len(c.agreements))}")
 
@@ -840,15 +902,17 @@ def _list_text(store: workflow.Store, slug: str | None, as_json: bool) -> str:
     if as_json:
         return _json_text(rows)
     if not rows:
-        return f"No agreements in {store.url}.\n"
+        return _("No agreements in {url}.").format(url=store.url) + "\n"
     out = []
     for r in rows:
         if r.problem:
             out.append(f"{r.slug:<28} {r.state:<18} {r.problem}")
             continue
-        nxt = f"{r.next_deadline.when.isoformat()} {r.next_deadline.text}" if r.next_deadline else "-"
-        end = r.term_end.isoformat() if r.term_end else "-"
-        out.append(f"{r.slug:<28} {r.state:<18} {r.partner:<36} ends {end}  next: {nxt}")
+        nxt = f"{i18n.day(r.next_deadline.when)} {r.next_deadline.text}" if r.next_deadline else "-"
+        end = i18n.day(r.term_end) if r.term_end else "-"
+        line = _("{slug} {state} {partner} ends {end}  next: {next}")
+        state = _named(r.state, r.title)  # in Indonesian the state's title with its token
+        out.append(line.format(slug=f"{r.slug:<28}", state=f"{state:<18}", partner=f"{r.partner:<36}", end=end, next=nxt))
     return "\n".join(out) + "\n"
 
 
@@ -917,7 +981,8 @@ def diff(
     for w in result.written:
         click.echo(f"{w.path}  sha256 {w.sha256[:16]}")
     if result.entry is not None:
-        click.echo(f"Recorded in the history: {result.entry['event']} by {result.entry['actor']} [entry {result.entry['seq']}]")
+        line = _("Recorded in the history: {event} by {actor} [entry {seq}]")
+        click.echo(line.format(event=result.entry["event"], actor=result.entry["actor"], seq=result.entry["seq"]))
 
 
 @main.group()
@@ -946,13 +1011,13 @@ def participants_import(ctx: click.Context, slug: str, file: Path, actor: str | 
     """
     store = _store(ctx, slug)
     with file.open("rb") as fh:
-        rows = max(0, sum(1 for _ in fh) - 1)
+        rows = max(0, sum(1 for _line in fh) - 1)
     if quiet or not sys.stderr.isatty():  # a progress bar only where a person watches
         people = workflow.import_participants(store, slug, file, actor)
     else:
-        with click.progressbar(length=rows, label="Checking participants", file=sys.stderr) as bar:
+        with click.progressbar(length=rows, label=_("Checking participants"), file=sys.stderr) as bar:
             people = workflow.import_participants(store, slug, file, actor, bar.update)
-    click.echo(f"{slug}: {len(people)} participants imported from {file.name}")
+    click.echo(_("{slug}: {n} participants imported from {file}").format(slug=slug, n=len(people), file=file.name))
 
 
 @participants.command(name="replace")
@@ -977,7 +1042,8 @@ def participants_replace(ctx: click.Context, /, slug: str, old_nik: str, reason:
             --pekerjaan Nelayan --mulai 2025-09-01
     """
     person = workflow.replace_participant(_store(ctx, slug), slug, old_nik, new, reason, actor)
-    click.echo(f"{slug}: {workflow.mask(old_nik)} ({reason}) replaced by {person.nama} ({workflow.mask(person.nik)})")
+    line = _("{slug}: {old} ({reason}) replaced by {name} ({nik})")
+    click.echo(line.format(slug=slug, old=workflow.mask(old_nik), reason=reason, name=person.nama, nik=workflow.mask(person.nik)))
 
 
 @participants.command(name="list")
@@ -1054,7 +1120,7 @@ def log(ctx: click.Context, /, slug: str, kind: str, on: Any, note: str, actor: 
         figures["died"] = figures["died"].date()
     given = {k: v for k, v in figures.items() if v is not None}
     entry = workflow.log(_store(ctx, slug), slug, kind, actor=actor, note=note, when=when, **given)
-    click.echo(f"{slug}: {kind} logged [entry {entry['seq']}]")
+    click.echo(_("{slug}: {kind} logged [entry {seq}]").format(slug=slug, kind=kind, seq=entry["seq"]))
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}")
 
@@ -1082,11 +1148,16 @@ def report(ctx: click.Context, slug: str, period: str, recommendation: str, acto
 def _kpi_text(k: Any) -> str:
     angka, rupiah = workflow.angka, workflow.rupiah
     lines = [
-        f"  enrolled {angka(k.enrolled)} of {angka(k.quota)}; active {angka(k.active)}",
-        f"  paid {rupiah(k.paid)} of {rupiah(k.allocation)}",
+        _("  enrolled {enrolled} of {quota}; active {active}").format(
+            enrolled=angka(k.enrolled), quota=angka(k.quota), active=angka(k.active)
+        ),
+        _("  paid {paid} of {allocation}").format(paid=rupiah(k.paid), allocation=rupiah(k.allocation)),
     ]
-    lines += [f"  claims {p}: {cases} cases, {rupiah(amount)}" for p, (cases, amount) in sorted(k.claims.items())]
-    lines.append(f"  santunan {rupiah(k.santunan)}")
+    lines += [
+        _("  claims {programme}: {cases} cases, {amount}").format(programme=p, cases=cases, amount=rupiah(amount))
+        for p, (cases, amount) in sorted(k.claims.items())
+    ]
+    lines.append(_("  santunan {amount}").format(amount=rupiah(k.santunan)))
     return "\n".join(lines)
 
 
@@ -1109,9 +1180,9 @@ def due(ctx: click.Context, within: int, ics_file: Path | None, as_json: bool) -
         _echo_json(items)
         return
     if not items:
-        click.echo(f"Nothing due within {within} days.")
+        click.echo(_("Nothing due within {days} days.").format(days=within))
     for item in items:
-        click.echo(f"{item.when.isoformat()}  {item.slug:<28} {item.text}")
+        click.echo(f"{i18n.day(item.when)}  {item.slug:<28} {item.text}")
 
 
 @main.command()
@@ -1169,9 +1240,11 @@ def store_copy(ctx: click.Context, target: str, slugs: tuple[str, ...], quiet: b
     """
     source = _store(ctx)
     with workflow.open_store(target) as into:
-        show = None if quiet else (lambda c: click.echo(f"{c.slug}: {c.entries} entries, {c.files} files -> {into.url}"))
+        line = _("{slug}: {entries} entries, {files} files -> {url}")
+        show = None if quiet else (lambda c: click.echo(line.format(slug=c.slug, entries=c.entries, files=c.files, url=into.url)))
         done = workflow.copy_agreements(source, into, list(slugs), progress=show)
-    click.echo(f"{len(done)} agreements copied from {source.url} to {into.url}")
+    copied = _("{n} agreements copied from {source} to {target}")
+    click.echo(copied.format(n=len(done), source=source.url, target=into.url))
 
 
 @main.group(name="data")
@@ -1219,10 +1292,12 @@ def data_put(ctx: click.Context, slug: str, file: Path, actor: str | None, note:
     raw = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     change = workflow.data_put(store, slug, raw, actor, note, name=Path("<stdin>") if str(file) == "-" else file)
     if change.entry is None:
-        click.echo(f"{slug}: no change (the file is the current data)")
+        click.echo(_("{slug}: no change (the file is the current data)").format(slug=slug))
     else:
-        shown = ", ".join(change.fields[:8]) + (f" and {len(change.fields) - 8} more" if len(change.fields) > 8 else "")
-        click.echo(f"{slug}: data replaced, entry {change.entry['seq']}: {shown}")
+        shown = ", ".join(change.fields[:8])
+        if len(change.fields) > 8:
+            shown = _("{fields} and {n} more").format(fields=shown, n=len(change.fields) - 8)
+        click.echo(_("{slug}: data replaced, entry {seq}: {fields}").format(slug=slug, seq=change.entry["seq"], fields=shown))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -158,13 +158,16 @@ def test_root_from_environment(root: Path) -> None:
     assert result.exit_code == 0, result.stderr
 
 
-def test_schema_reference_is_current() -> None:
-    """docs/schema.md is exactly what `mou schema` prints (regenerate with `make schema-doc`)."""
-    result = CliRunner().invoke(cli.main, ["schema"])
+@pytest.mark.parametrize(("lang", "name"), [("id", "schema.md"), ("en", "schema.en.md")])
+def test_schema_reference_is_current(lang: str, name: str) -> None:
+    """docs/schema.md (Indonesian) and docs/schema.en.md (English) are exactly what `mou schema` prints in
+    their language (regenerate both with `make schema-doc`)."""
+    result = CliRunner().invoke(cli.main, ["schema"], env={"MOU_LANG": lang})
     assert result.exit_code == 0
-    assert "| `coverage.workers` | a whole number (1–10000000) | required |" in result.stdout
-    assert "| `parties.pemda.nomor` | text | may be unknown |" in result.stdout
-    assert result.stdout == (PROJECT / "docs" / "schema.md").read_text(encoding="utf-8")
+    if lang == "en":
+        assert "| `coverage.workers` | a whole number (1–10000000) | required |" in result.stdout
+        assert "| `parties.pemda.nomor` | text | may be unknown |" in result.stdout
+    assert result.stdout == (PROJECT / "docs" / name).read_text(encoding="utf-8")
 
 
 def test_library_never_imports_click(tmp_path: Path) -> None:

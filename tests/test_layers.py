@@ -17,6 +17,7 @@ LAYERS = {
     "workflow.errors": 0,
     "workflow.config": 0,
     "workflow.shipped": 0,
+    "workflow.i18n": 0,
     "workflow.data": 1,
     "workflow.process": 2,
     "workflow.documents": 3,

@@ -54,6 +54,34 @@ def _help_messages() -> Iterable[tuple[str, str, str]]:
         yield "cli.py", text, f"help of {getattr(owner, 'name', '?')} ({attribute})"
 
 
+def _derived_messages() -> Iterable[tuple[str, str, str]]:
+    """The first line of each derived value's docstring: `mou schema` lists them (workflow/data/reference.py)."""
+    import dataclasses
+    import typing
+
+    from workflow.data.model import Agreement
+    from workflow.data.schema import strip_optional
+
+    seen: set[type] = set()
+
+    def walk(cls: type) -> Iterable[tuple[str, str, str]]:
+        if cls in seen:
+            return
+        seen.add(cls)
+        for name in dir(cls):
+            attr = getattr(cls, name)
+            if not name.startswith("_") and isinstance(attr, property) and (attr.__doc__ or "").strip():
+                yield "workflow/data/model.py", attr.__doc__.strip().splitlines()[0], f"derived value {cls.__name__}.{name}"
+        for tp in typing.get_type_hints(cls).values():
+            base = strip_optional(tp)
+            if typing.get_origin(base) is list:
+                base = typing.get_args(base)[0]
+            if dataclasses.is_dataclass(base):
+                yield from walk(typing.cast(type, base))
+
+    yield from walk(Agreement)
+
+
 def _click_messages() -> Iterable[tuple[str, str | tuple[str, str], str]]:
     import click
 
@@ -64,7 +92,7 @@ def _click_messages() -> Iterable[tuple[str, str | tuple[str, str], str]]:
 
 def extract() -> Catalog:
     catalog = Catalog(project="mou", msgid_bugs_address="", charset="utf-8", fuzzy=False)
-    sources = [_code_messages([ROOT / "workflow", ROOT / "cli.py"]), _help_messages(), _click_messages()]
+    sources = [_code_messages([ROOT / "workflow", ROOT / "cli.py"]), _help_messages(), _derived_messages(), _click_messages()]
     for source in sources:
         for file, message, comment in source:
             if not message or (isinstance(message, tuple) and not message[0]):
@@ -85,8 +113,22 @@ def update() -> None:
     for lang in ("id", "en"):
         po = LOCALE / lang / "LC_MESSAGES" / "mou.po"
         if po.exists():
-            _run("-q", "update", "-i", str(POT), "-d", str(LOCALE), "-D", "mou", "-l", lang,
-                 "--no-fuzzy-matching", "--ignore-obsolete", "-w", "120", "--omit-header")
+            _run(
+                "-q",
+                "update",
+                "-i",
+                str(POT),
+                "-d",
+                str(LOCALE),
+                "-D",
+                "mou",
+                "-l",
+                lang,
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+                "-w",
+                "120",
+            )
         else:
             _run("-q", "init", "-i", str(POT), "-d", str(LOCALE), "-D", "mou", "-l", lang, "-w", "120")
     compile_catalogs()
@@ -102,6 +144,10 @@ def _id_catalog() -> Catalog:
 
 
 def _save_id(catalog: Catalog) -> None:
+    catalog.fuzzy = False  # a catalog marked fuzzy is not compiled
+    catalog.project, catalog.version = "mou", ""
+    catalog.last_translator = "mou <https://github.com/>"
+    catalog.language_team = "Bahasa Indonesia"
     with (LOCALE / "id" / "LC_MESSAGES" / "mou.po").open("wb") as fh:
         write_po(fh, catalog, width=120, include_lineno=False, sort_output=True)
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from workflow import config as config  # light (no third-party import); it tells workflow.i18n where the language comes from
+
 __version__ = "0.1.0"
 
 # Public name -> "module" (the same name there) or "module:name" (a different one).

@@ -33,7 +33,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from workflow import i18n
 from workflow.errors import MouError
+from workflow.i18n import _
 
 REVIEW_WAIT_DAYS = 14
 """A draft waiting this many days for its reviewer is listed by `mou due` (MOU_REVIEW_DAYS changes it)."""
@@ -91,10 +93,15 @@ class Settings:
         try:
             day = date.fromisoformat(today) if today else None
         except ValueError as err:
-            raise MouError(f"MOU_TODAY={today!r} is not a date, expected YYYY-MM-DD", field="MOU_TODAY") from err
+            raise MouError(
+                _("MOU_TODAY={value} is not a date, expected YYYY-MM-DD").format(value=repr(today)), field="MOU_TODAY"
+            ) from err
         days = env.get("MOU_REVIEW_DAYS") or None
         if days is not None and not (days.isdigit() and 0 < int(days) <= 3650):
-            raise MouError(f"MOU_REVIEW_DAYS={days!r} is not a number of days (1 to 3650)", field="MOU_REVIEW_DAYS")
+            raise MouError(
+                _("MOU_REVIEW_DAYS={value} is not a number of days (1 to 3650)").format(value=repr(days)),
+                field="MOU_REVIEW_DAYS",
+            )
         return cls(
             root=Path(env.get("MOU_ROOT") or "agreements"),
             store=env.get("MOU_STORE") or None,
@@ -104,7 +111,7 @@ class Settings:
             actor=env.get("MOU_ACTOR") or None,
             cache=_cache_folder(env),
             review_days=int(days) if days else REVIEW_WAIT_DAYS,
-            language=_language(env),
+            language=i18n.choose_language(env),
             trust=Path(env["MOU_TRUST"]) if env.get("MOU_TRUST") else None,
         )
 
@@ -115,19 +122,6 @@ def _cache_folder(env: Mapping[str, str]) -> Path | None:
         return None if chosen.lower() in {"0", "off", "no", "false"} else Path(chosen)
     base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "mou"
-
-
-def _language(env: Mapping[str, str]) -> str:
-    """``MOU_LANG`` first (Windows sets no ``LANG``), then the POSIX variables; Indonesian by default."""
-    chosen = env.get("MOU_LANG")
-    if chosen:
-        return chosen.split("_")[0].split(".")[0].lower() or "id"
-    for name in ("LANGUAGE", "LC_ALL", "LANG"):
-        value = env.get(name, "")
-        first = value.split(":")[0].split("_")[0].split(".")[0].lower()
-        if first and first not in {"c", "posix"}:
-            return first
-    return "id"
 
 
 def prepare_matplotlib() -> None:
@@ -143,6 +137,15 @@ def current() -> Settings:
     """The active settings: those given to ``use``, else the environment as it is now."""
     active = _ACTIVE.get()
     return active if active is not None else Settings.from_environment()
+
+
+def current_language() -> str:
+    """The language of the active settings, else of the environment; never refused (errors are shown in it)."""
+    active = _ACTIVE.get()
+    return active.language if active is not None else i18n.choose_language(os.environ)
+
+
+i18n.default_language(current_language)  # the library used without a command: the settings decide
 
 
 @contextmanager

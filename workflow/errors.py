@@ -11,6 +11,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from workflow import i18n
+from workflow.i18n import _
+
 
 class MouError(Exception):
     """Base of every domain error; the CLI prints it as ``Error: <message>`` and exits 1.
@@ -78,20 +81,28 @@ class AgreementNotFound(MouError):
         self.slug, self.root = slug, root
         self.known = sorted(known)
         # A folder without its agreement.yaml (misnamed, or not yet written) is worth naming.
-        bare = f" ({root / slug} has no agreement.yaml)" if isinstance(root, Path) and (root / slug).is_dir() else ""
-        super().__init__(f"no agreement '{slug}' in {root}{bare}; {_known_agreements(slug, self.known, self.LISTED)}")
+        known_text = _known_agreements(slug, self.known, self.LISTED)
+        if isinstance(root, Path) and (root / slug).is_dir():
+            message = _("no agreement '{slug}' in {root} ({folder} has no agreement.yaml); {known}").format(
+                slug=slug, root=root, folder=root / slug, known=known_text
+            )
+        else:
+            message = _("no agreement '{slug}' in {root}; {known}").format(slug=slug, root=root, known=known_text)
+        super().__init__(message)
 
 
 def _known_agreements(slug: str, known: list[str], limit: int) -> str:
     """``known agreements: a, b`` (or ``none yet``); past ``limit``, the closest few and a count."""
     if not known:
-        return "known agreements: none yet"
+        return _("known agreements: none yet")
     if len(known) <= limit:
-        return f"known agreements: {', '.join(known)}"
+        return _("known agreements: {names}").format(names=", ".join(known))
     from difflib import get_close_matches
 
     some = get_close_matches(slug, known, n=5) or known[:5]
-    return f"{len(known)} known agreements, among them {', '.join(some)} (mou list shows them all)"
+    return _("{count} known agreements, among them {names} (mou list shows them all)").format(
+        count=len(known), names=", ".join(some)
+    )
 
 
 class AgreementExists(MouError):
@@ -99,7 +110,7 @@ class AgreementExists(MouError):
 
     def __init__(self, slug: str, root: Path | str) -> None:
         self.slug, self.root = slug, root
-        super().__init__(f"agreement '{slug}' already exists in {root}; choose another slug")
+        super().__init__(_("agreement '{slug}' already exists in {root}; choose another slug").format(slug=slug, root=root))
 
 
 class InvalidSlug(MouError):
@@ -108,8 +119,10 @@ class InvalidSlug(MouError):
     def __init__(self, slug: str) -> None:
         self.slug = slug
         super().__init__(
-            f"invalid slug {slug!r}: use 3-64 lower-case letters, digits and single hyphens, "
-            "starting with a letter (e.g. buton-bpjstk-2025)"
+            _(
+                "invalid slug {slug}: use 3-64 lower-case letters, digits and single hyphens, "
+                "starting with a letter (e.g. buton-bpjstk-2025)"
+            ).format(slug=repr(slug))
         )
 
 
@@ -118,7 +131,7 @@ class UnknownStage(MouError):
 
     def __init__(self, stage: str, known: Sequence[str]) -> None:
         self.stage = stage
-        super().__init__(f"unknown stage {stage!r}; known stages: {', '.join(known)}")
+        super().__init__(_("unknown stage {stage}; known stages: {known}").format(stage=repr(stage), known=", ".join(known)))
 
 
 class TemplateProblem(MouError):
@@ -141,21 +154,42 @@ class TemplateCheckFailed(MouError):
 class TransitionNotAllowed(MouError):
     """Raised for an event that the process does not allow in the current state."""
 
-    def __init__(self, slug: str, event: str, state: str, allowed: list[str], *, known: bool) -> None:
+    def __init__(
+        self, slug: str, event: str, state: str, allowed: list[str], *, known: bool, state_title: str | None = None
+    ) -> None:
         self.slug, self.event, self.state = slug, event, state
-        what = f"event '{event}' is not allowed in state {state}" if known else f"unknown event '{event}'"
-        nxt = ", ".join(allowed) if allowed else "none (a final state)"
-        super().__init__(f"{slug}: {what}; allowed now: {nxt}")
+        nxt = ", ".join(allowed) if allowed else _("none (a final state)")
+        if known:
+            message = _("{slug}: event '{event}' is not allowed in state {state}; allowed now: {allowed}").format(
+                slug=slug, event=event, state=titled(state, state_title), allowed=nxt
+            )
+        else:
+            message = _("{slug}: unknown event '{event}'; allowed now: {allowed}").format(slug=slug, event=event, allowed=nxt)
+        super().__init__(message)
+
+
+def titled(token: str, title: str | None) -> str:
+    """A state (or event) as a message names it: its token in English; in Indonesian its title (already
+    Indonesian in the process definition) with the token beside it, as the user types it."""
+    if not title or i18n.language() == i18n.SOURCE:
+        return token
+    return f"{title} ({token})"  # i18n: not translated (the title is Indonesian, the token a name)
 
 
 class Refused(MouError):
     """Raised when guards or roles refuse an event; lists every reason at once."""
 
-    def __init__(self, event: str, dest: str | None, state: str, reasons: list[str]) -> None:
+    def __init__(self, event: str, dest: str | None, state: str, reasons: list[str], *, dest_title: str | None = None) -> None:
         self.event, self.state, self.reasons = event, state, reasons
         self.figures = {"event": event, "state": state, "dest": dest}
-        target = f"move to {dest}" if dest and dest != state else f"{event} in {state}"
-        super().__init__(f"cannot {target}: {'; '.join(reasons)}")
+        if dest and dest != state:
+            message = _("cannot move to {dest}: {reasons}").format(dest=titled(dest, dest_title), reasons="; ".join(reasons))
+        else:
+            title = dest_title if dest in (None, state) else None  # the title of the state the event stays in
+            message = _("cannot {event} in {state}: {reasons}").format(
+                event=event, state=titled(state, title), reasons="; ".join(reasons)
+            )
+        super().__init__(message)
 
 
 class ActorUnknown(MouError):
@@ -167,7 +201,7 @@ class HistoryBroken(MouError):
 
     def __init__(self, path: Path, line: int, reason: str) -> None:
         self.path, self.line, self.reason = path, line, reason
-        super().__init__(f"{path}:{line}: entry {line}: {reason}")
+        super().__init__(_("{path}:{line}: entry {line}: {reason}").format(path=path, line=line, reason=reason))
 
 
 class RenderRefused(MouError):
@@ -183,10 +217,17 @@ class RedlineFailed(MouError):
 
     def __init__(self, document: str, which: str) -> None:
         self.document, self.which = document, which
-        super().__init__(
-            f"{document}: the redline does not reproduce {which} when its changes are "
-            f"{'accepted' if 'newer' in which else 'rejected'}; nothing written (please report this as a bug)"
-        )
+        if "newer" in which:
+            message = _(
+                "{document}: the redline does not reproduce {which} when its changes are accepted; "
+                "nothing written (please report this as a bug)"
+            )
+        else:
+            message = _(
+                "{document}: the redline does not reproduce {which} when its changes are rejected; "
+                "nothing written (please report this as a bug)"
+            )
+        super().__init__(message.format(document=document, which=which))
 
 
 class OutputExists(MouError):
@@ -195,7 +236,7 @@ class OutputExists(MouError):
     def __init__(self, kind: str, path: Path) -> None:
         self.kind, self.path = kind, path
         self.rule = "output.exists"
-        super().__init__(f"{path}: the file exists; a comparison never replaces a file")
+        super().__init__(_("{path}: the file exists; a comparison never replaces a file").format(path=path))
 
 
 class Refusal(MouError):
@@ -203,7 +244,7 @@ class Refusal(MouError):
 
     def __init__(self, kind: str, reasons: list[str]) -> None:
         self.reasons = list(reasons)
-        super().__init__("\n".join(f"cannot log {kind}: {reason}" for reason in reasons))
+        super().__init__("\n".join(_("cannot log {kind}: {reason}").format(kind=kind, reason=reason) for reason in reasons))
 
 
 class UnknownProcess(MouError):
@@ -212,21 +253,33 @@ class UnknownProcess(MouError):
     def __init__(self, name: str, known: list[str], folders: Sequence[Path]) -> None:
         self.name, self.known = name, known
         where = ", ".join(str(f) for f in folders)
-        super().__init__(f"unknown process {name!r}; known processes: {', '.join(known) or 'none'} (in {where})")
+        if known:
+            message = _("unknown process {name}; known processes: {known} (in {folders})")
+        else:
+            message = _("unknown process {name}; known processes: none (in {folders})")
+        super().__init__(message.format(name=repr(name), known=", ".join(known), folders=where))
 
 
 class AgreementBusy(MouError):
     """Raised when another process holds the agreement's lock for too long."""
 
     def __init__(self, slug: str, timeout: float) -> None:
-        super().__init__(f"agreement '{slug}' is busy: another mou command held its lock for {timeout:.0f} s; try again")
+        super().__init__(
+            _("agreement '{slug}' is busy: another mou command held its lock for {seconds} s; try again").format(
+                slug=slug, seconds=f"{timeout:.0f}"
+            )
+        )
 
 
 class MissingPackageData(MouError):
     """Raised when mou was installed without the data it ships (a broken build or a partial copy)."""
 
     def __init__(self, what: str, package: str) -> None:
-        super().__init__(f"mou is installed without its {what} (package {package} not found); reinstall mou from its wheel")
+        super().__init__(
+            _("mou is installed without its {what} (package {package} not found); reinstall mou from its wheel").format(
+                what=_(what), package=package
+            )
+        )
 
 
 class SignatureNeedsFiles(MouError):
@@ -236,7 +289,9 @@ class SignatureNeedsFiles(MouError):
         self.slug, self.event, self.document = slug, event, document
         self.rule = "signature"
         self.figures = {"event": event, "document": document}
-        super().__init__(f"{event} records a signature: it is recorded with the signed files and the signing date")
+        super().__init__(
+            _("{event} records a signature: it is recorded with the signed files and the signing date").format(event=event)
+        )
 
 
 class NoDocumentsHere(MouError):
@@ -245,7 +300,9 @@ class NoDocumentsHere(MouError):
     def __init__(self, state: str, stages: Sequence[str]) -> None:
         self.state, self.stages = state, list(stages)
         self.rule = "stage"
-        super().__init__(f"state {state} produces no documents; the stages are {', '.join(stages)}")
+        super().__init__(
+            _("state {state} produces no documents; the stages are {stages}").format(state=state, stages=", ".join(stages))
+        )
 
 
 class UnknownDocument(MouError):
@@ -255,8 +312,15 @@ class UnknownDocument(MouError):
         self.document, self.process, self.known = document, process, list(known)
         self.rule = "document"
         self.figures = {"document": document, "process": process, "known": list(known)}
-        expected = f"expected one of {', '.join(known)}" if known else f"process {process} declares no signed document"
-        super().__init__(f"unknown document {document!r}; {expected}")
+        if known:
+            message = _("unknown document {document}; expected one of {known}").format(
+                document=repr(document), known=", ".join(known)
+            )
+        else:
+            message = _("unknown document {document}; process {process} declares no signed document").format(
+                document=repr(document), process=process
+            )
+        super().__init__(message)
 
 
 class OutputRefused(MouError):

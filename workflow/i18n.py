@@ -16,12 +16,11 @@ The active language is a context variable: the CLI sets it once per command, a w
 from __future__ import annotations
 
 import gettext as _gettext
-import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -43,14 +42,14 @@ def normalize(value: str) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def choose_language(environ: Mapping[str, str] | None = None) -> str:
-    """The language of ``environ`` (default ``os.environ``): ``MOU_LANG``, then the POSIX variables, then ``id``.
+def choose_language(environ: Mapping[str, str]) -> str:
+    """The language of ``environ``: ``MOU_LANG``, then the POSIX variables, then ``id``.
 
     ``MOU_LANG`` with a language the tool does not speak falls to the next rule, as does ``C``/``POSIX``.
     A POSIX setting naming only languages the tool does not speak (``fr_FR``) gives English, the
     source language, which such a reader more likely reads than Indonesian.
     """
-    env = os.environ if environ is None else environ
+    env = environ
     chosen = normalize(env.get("MOU_LANG", ""))
     if chosen:
         return chosen
@@ -67,7 +66,7 @@ def choose_language(environ: Mapping[str, str] | None = None) -> str:
     return DEFAULT
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> _gettext.NullTranslations:
     """The compiled catalog of ``language`` (English, the source, needs none)."""
     if language == SOURCE:
@@ -75,9 +74,18 @@ def translations(language: str) -> _gettext.NullTranslations:
     return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
+_default: list[Callable[[], str]] = [lambda: DEFAULT]
+
+
+def default_language(source: Callable[[], str]) -> None:
+    """Where the language comes from when none is active: ``workflow.config`` registers the settings' (the
+    environment's), which keeps this module below the settings that translate their own errors."""
+    _default[0] = source
+
+
 def language() -> str:
-    """The active language: set by ``use_language``/``activate``, else chosen from the environment."""
-    return _active.get() or choose_language()
+    """The active language: set by ``use_language``/``activate``, else the settings' (the environment's)."""
+    return _active.get() or _default[0]()
 
 
 def activate(lang: str) -> None:
@@ -116,6 +124,23 @@ def N_(message: str) -> str:
 # --- figures in the reader's language ---------------------------------------------------------------
 
 
+MONTHS: Final = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+"""The Indonesian month names (the documents' formatting uses the same: ``workflow.data.formatting.NAMA_BULAN``)."""
+
+
 def number(n: int) -> str:
     """``1.000`` in Indonesian, ``1,000`` in English."""
     text = f"{n:,}"
@@ -131,9 +156,7 @@ def money(n: int) -> str:
 def day(d: date) -> str:
     """``28 Mei 2025`` in Indonesian, ``2025-05-28`` in English (the form the data file uses)."""
     if language() == "id":
-        from workflow.data.formatting import tanggal
-
-        return tanggal(d)
+        return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
     return d.isoformat()
 
 

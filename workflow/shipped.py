@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from workflow.errors import MissingPackageData
+from workflow.i18n import N_
 
 TEMPLATES_PACKAGE = "workflow._templates"
 EXAMPLE_PACKAGE = "workflow._example"
@@ -42,7 +43,7 @@ def _package_folder(package: str, what: str) -> Path:
 
 def templates() -> Path:
     """The shipped templates folder (``templates/`` of the repository)."""
-    return _package_folder(TEMPLATES_PACKAGE, "templates")
+    return _package_folder(TEMPLATES_PACKAGE, N_("templates"))
 
 
 @cache  # resolved once a run: `mou list` asks for every agreement's process
@@ -59,4 +60,4 @@ def processes() -> Path:
 
 def examples() -> Path:
     """The folder of shipped example agreements (``agreements/`` of the repository)."""
-    return _package_folder(EXAMPLE_PACKAGE, "embedded example")
+    return _package_folder(EXAMPLE_PACKAGE, N_("embedded example"))

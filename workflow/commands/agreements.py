@@ -9,6 +9,7 @@ from workflow.data.model import Agreement
 from workflow.data.yaml import MAX_BYTES, decode, read_bytes
 from workflow.data.yaml import load as load_yaml
 from workflow.errors import AgreementExists, InvalidData, MouError, Problem, UnknownProcess
+from workflow.i18n import _, number
 from workflow.process.definition import load_process
 from workflow.records.store import AGREEMENT_FILE, Store, check_slug
 
@@ -45,7 +46,9 @@ def check_roles(agreement: Agreement, path: Path, raw: bytes) -> None:
                     path,
                     doc.line(f"people[{i}].roles[{j}]"),
                     f"people[{i}].roles[{j}]",
-                    f"{role} is not a role of process {agreement.process}, expected one of {', '.join(sorted(roles))}",
+                    _("{role} is not a role of process {process}, expected one of {roles}").format(
+                        role=role, process=agreement.process, roles=", ".join(sorted(roles))
+                    ),
                 )
                 for i, j, role in bad
             ]
@@ -57,7 +60,8 @@ def load(store: Store, slug: str) -> Loaded:
     path = store.agreement_file(slug)
     size = store.size(slug, AGREEMENT_FILE)
     if size > MAX_BYTES:  # refused before it is read, as any other oversized YAML file
-        raise InvalidData([Problem(path, None, "", f"file is {size:,} bytes, expected at most {MAX_BYTES:,}")])
+        too_big = _("file is {size} bytes, expected at most {limit}").format(size=number(size), limit=number(MAX_BYTES))
+        raise InvalidData([Problem(path, None, "", too_big)])
     raw = store.read(slug, AGREEMENT_FILE)
     return Loaded(slug, path, load_file(path, raw), raw)
 
@@ -77,6 +81,7 @@ def new(store: Store, slug: str, from_slug: str | None = None, extends: str | No
     text = store.read(source, AGREEMENT_FILE) if source is not None else skeleton().encode()
     if extends is not None:
         if b"\nextends:" in b"\n" + text:
-            raise MouError(f"{source} already has an extends: line; write the new agreement.yaml by hand")
+            raise MouError(_("{slug} already has an extends: line; write the new agreement.yaml by hand").format(slug=source))
+        # i18n: not translated (written into agreement.yaml: stored bytes do not depend on the reader's language)
         text = text.rstrip(b"\n") + f"\n\n# A new cycle of {extends} (mou new --extends).\nextends: {extends}\n".encode()
     return store.create(slug, text)

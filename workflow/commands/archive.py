@@ -19,6 +19,7 @@ from typing import Any
 
 from workflow.commands.session import Snapshot, session
 from workflow.errors import MouError
+from workflow.i18n import _
 from workflow.process.definition import folders
 from workflow.process.machine import ARCHIVE_EVENT
 from workflow.records.history import HISTORY_FILE
@@ -55,7 +56,9 @@ def archive(store: Store, slug: str, actor: str | None = None) -> list[Archived]
         done = {a["path"].split("/")[1] for e in snap.entries if e["event"] == ARCHIVE_EVENT for a in e["artifacts"]}
         signed = signature_entries(snap.entries)
         if not signed:
-            raise MouError(f"{slug}: nothing signed yet", rule="archive.nothing_signed", figures={"slug": slug})
+            raise MouError(
+                _("{slug}: nothing signed yet").format(slug=slug), rule="archive.nothing_signed", figures={"slug": slug}
+            )
         for sig in signed:
             kind_dir = next(a["path"] for a in sig["artifacts"] if a["path"].endswith("/signature.json")).split("/")[1]
             name = f"{slug}-{kind_dir}"
@@ -89,7 +92,7 @@ def _unrecorded(store: Store, slug: str, rel: str) -> MouError:
     """A bag folder or .zip in the way that the history does not record."""
     target = store.path(slug, rel)
     return MouError(
-        f"{target} exists but is not recorded in the history",
+        _("{path} exists but is not recorded in the history").format(path=target),
         file=target,
         rule="archive.unrecorded",
         figures={"slug": slug, "path": rel},
@@ -179,9 +182,9 @@ def verify_archives(store: Store, slug: str, entries: list[dict[str, Any]]) -> l
         for a in e["artifacts"]:
             path = store.path(slug, a["path"])
             if not store.exists(slug, a["path"]):
-                problems.append(f"{path}: missing (recorded in entry {e['seq']})")
+                problems.append(_("{path}: missing (recorded in entry {seq})").format(path=path, seq=e["seq"]))
             elif store.sha256(slug, a["path"]) != a["sha256"]:
-                problems.append(f"{path}: does not match the SHA-256 recorded in entry {e['seq']}")
+                problems.append(_("{path}: does not match the SHA-256 recorded in entry {seq}").format(path=path, seq=e["seq"]))
         bag_rel = e["artifacts"][1]["path"].rsplit("/", 1)[0]
         bag_files = store.files(slug, bag_rel)
         if not bag_files:
@@ -191,12 +194,16 @@ def verify_archives(store: Store, slug: str, entries: list[dict[str, Any]]) -> l
         for payload in sorted((f for f in bag_files if f.startswith(payload_dir)), key=lambda f: f.split("/")):
             rel = payload.removeprefix(payload_dir)
             if rel in recorded and store.sha256(slug, payload) != recorded[rel]:
-                problems.append(f"{store.path(slug, payload)}: differs from {rel} as recorded in the history")
+                problems.append(
+                    _("{path}: differs from {file} as recorded in the history").format(path=store.path(slug, payload), file=rel)
+                )
         copied = f"{payload_dir}history.jsonl"
         if store.exists(slug, copied):
             current = store.history_bytes(slug)
             if not current.startswith(store.read(slug, copied)):
-                problems.append(f"{store.path(slug, copied)}: is not the beginning of the agreement's history")
+                problems.append(
+                    _("{path}: is not the beginning of the agreement's history").format(path=store.path(slug, copied))
+                )
     return problems
 
 
@@ -214,11 +221,15 @@ def _bag_problems(store: Store, slug: str, bag_rel: str, bag_files: list[str]) -
         try:
             bagit.Bag(str(copy)).validate()
         except (UnicodeDecodeError, ValueError) as err:  # bagit reads a damaged manifest as text and fails
-            return [f"{bag_dir}: bag does not validate: a tag file is not readable text ({_named(err, copy, bag_dir)})"]
+            return [
+                _("{path}: bag does not validate: a tag file is not readable text ({error})").format(
+                    path=bag_dir, error=_named(err, copy, bag_dir)
+                )
+            ]
         except bagit.BagError as err:
             details = getattr(err, "details", None) or []
             what = "; ".join(_detail(d) for d in details) or _named(err, copy, bag_dir)
-            return [f"{bag_dir}: bag does not validate: {what}"]
+            return [_("{path}: bag does not validate: {problems}").format(path=bag_dir, problems=what)]
     return []
 
 
@@ -234,4 +245,4 @@ def _detail(d: Any) -> str:
     if path is None or alg is None:
         return str(d)
     manifest = f"manifest-{alg}.txt" if str(path).startswith("data/") else f"tagmanifest-{alg}.txt"
-    return f"{path} does not match its {alg} in {manifest}"
+    return _("{path} does not match its {algorithm} in {manifest}").format(path=path, algorithm=alg, manifest=manifest)

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from workflow import i18n
 from workflow.errors import MouError
+from workflow.i18n import _
 from workflow.records.store import Store
 
 
@@ -47,12 +49,13 @@ _OPEN: dict[str, Store] = {}
 """The store each worker process opened, by location: one connection per worker, not one per agreement."""
 
 
-def _one(location: str, slug: str, stages: list[str] | None, actor: str | None) -> Outcome:
-    """One agreement in a worker process, on the store the worker opened once."""
+def _one(location: str, slug: str, stages: list[str] | None, actor: str | None, language: str) -> Outcome:
+    """One agreement in a worker process, on the store the worker opened once, its messages in ``language``."""
     from workflow.records.stores import open_store
 
-    store = _OPEN.get(location) or _OPEN.setdefault(location, open_store(location))
-    return _render_one(store, slug, stages, actor)
+    with i18n.use_language(language):  # a spawned worker does not inherit the parent's active language
+        store = _OPEN.get(location) or _OPEN.setdefault(location, open_store(location))
+        return _render_one(store, slug, stages, actor)
 
 
 def _render_one(store: Store, slug: str, stages: list[str] | None, actor: str | None) -> Outcome:
@@ -94,7 +97,9 @@ def render_all(
     """Render every agreement of ``slugs``; ``progress`` is called as each one finishes."""
     if workers < 1:
         raise MouError(
-            f"the number of worker processes must be at least 1, got {workers}", rule="workers", figures={"workers": workers}
+            _("the number of worker processes must be at least 1, got {workers}").format(workers=workers),
+            rule="workers",
+            figures={"workers": workers},
         )
     if stages:
         from workflow.data.catalogue import load_catalogue
@@ -121,4 +126,5 @@ def _run(store: Store, slugs: list[str], stages: list[str] | None, actor: str | 
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         chunk = max(1, len(slugs) // (workers * 8))
-        yield from pool.map(_one, [root] * len(slugs), slugs, [stages] * len(slugs), [actor] * len(slugs), chunksize=chunk)
+        n = len(slugs)
+        yield from pool.map(_one, [root] * n, slugs, [stages] * n, [actor] * n, [i18n.language()] * n, chunksize=chunk)

@@ -13,6 +13,7 @@ from workflow.commands.signing import frozen_changes
 from workflow.data.catalogue import load_catalogue, templates_dir
 from workflow.documents.check import check_templates
 from workflow.errors import InvalidData, Problem
+from workflow.i18n import _
 from workflow.process.definition import available, load_process
 from workflow.records.store import Store
 
@@ -36,7 +37,7 @@ def check_project(store: Store, slug: str | None = None) -> Report:
     for name in available():
         try:
             load_process(name)
-            checked.append(f"process {name}")
+            checked.append(_("process {name}").format(name=name))
         except InvalidData as err:
             problems += [str(p) for p in err.problems]
     try:
@@ -45,7 +46,7 @@ def check_project(store: Store, slug: str | None = None) -> Report:
         problems += [str(p) for p in err.problems]
     else:
         problems += [str(i) for i in issues]
-        checked.append(f"{len(load_catalogue().documents())} templates in {templates_dir()}")
+        checked.append(_("{count} templates in {folder}").format(count=len(load_catalogue().documents()), folder=templates_dir()))
     return Report(checked, problems)
 
 
@@ -54,7 +55,8 @@ def _agreement_problems(store: Store, slug: str) -> list[str]:
     try:
         load(store, slug)  # agreement.yaml read through the store and validated by load_file
     except OSError as err:  # an unreadable file is a problem of the data, as any other
-        return [str(Problem(store.agreement_file(slug), None, "", f"cannot read file: {err.strerror}"))]
+        unreadable = _("cannot read file: {reason}").format(reason=err.strerror)
+        return [str(Problem(store.agreement_file(slug), None, "", unreadable))]
     except InvalidData as err:
         return [str(p) for p in err.problems]
     try:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workflow.errors import HistoryBroken, MouError
+from workflow.i18n import _
 from workflow.records.history import canonical
 from workflow.records.store import Store
 
@@ -82,10 +83,13 @@ def new_key(private_path: Path, public_path: Path) -> KeyPair:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     if Path(private_path).resolve() == Path(public_path).resolve():
-        raise MouError(f"{private_path}: the private and the public key need two different files", rule="checkpoint.key_exists")
+        raise MouError(
+            _("{path}: the private and the public key need two different files").format(path=private_path),
+            rule="checkpoint.key_exists",
+        )
     for path in (private_path, public_path):
         if os.path.lexists(path):
-            raise MouError(f"{path} exists; a key is never replaced", file=path, rule="checkpoint.key_exists")
+            raise MouError(_("{path} exists; a key is never replaced").format(path=path), file=path, rule="checkpoint.key_exists")
     key = Ed25519PrivateKey.generate()
     private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -109,7 +113,9 @@ def _create(path: Path, data: bytes, mode: int) -> None:
     try:
         write_new(Path(path), data)
     except FileExistsError as err:
-        raise MouError(f"{path} exists; a key is never replaced", file=path, rule="checkpoint.key_exists") from err
+        raise MouError(
+            _("{path} exists; a key is never replaced").format(path=path), file=path, rule="checkpoint.key_exists"
+        ) from err
     os.chmod(path, mode)
 
 
@@ -135,27 +141,36 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
     except OSError as err:
-        raise MouError(f"{path}: cannot read the private key ({err.strerror or err})", file=path, rule="checkpoint.key") from err
+        raise MouError(
+            _("{path}: cannot read the private key ({reason})").format(path=path, reason=err.strerror or err),
+            file=path,
+            rule="checkpoint.key",
+        ) from err
     except (ValueError, TypeError) as err:
         raise MouError(
-            f"{path} is not an unencrypted Ed25519 private key in PEM ({err})", file=path, rule="checkpoint.key"
+            _("{path} is not an unencrypted Ed25519 private key in PEM ({error})").format(path=path, error=err),
+            file=path,
+            rule="checkpoint.key",
         ) from err
     if not isinstance(key, Ed25519PrivateKey):
-        raise MouError(f"{path} is not an Ed25519 private key", file=path, rule="checkpoint.key")
+        raise MouError(_("{path} is not an Ed25519 private key").format(path=path), file=path, rule="checkpoint.key")
     return key
 
 
-def load_public_key(pem: bytes, name: str = "the public key") -> Ed25519PublicKey:
-    """The Ed25519 public key in ``pem``; MouError naming it (``name``) if it is not one."""
+def load_public_key(pem: bytes, name: str | None = None) -> Ed25519PublicKey:
+    """The Ed25519 public key in ``pem``; MouError naming it (``name``, default "the public key") if it is not one."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+    name = name or _("the public key")
     try:
         key = serialization.load_pem_public_key(pem)
     except (ValueError, TypeError) as err:
-        raise MouError(f"{name} is not an Ed25519 public key in PEM ({err})", rule="checkpoint.key") from err
+        raise MouError(
+            _("{name} is not an Ed25519 public key in PEM ({error})").format(name=name, error=err), rule="checkpoint.key"
+        ) from err
     if not isinstance(key, Ed25519PublicKey):
-        raise MouError(f"{name} is not an Ed25519 public key", rule="checkpoint.key")
+        raise MouError(_("{name} is not an Ed25519 public key").format(name=name), rule="checkpoint.key")
     return key
 
 
@@ -198,7 +213,7 @@ def _put(store: Store, stamp: str, data: bytes) -> str:
         except FileExistsError:
             continue
         return name
-    raise MouError(f"{store.url}: too many checkpoints made at {stamp}")
+    raise MouError(_("{store}: too many checkpoints made at {stamp}").format(store=store.url, stamp=stamp))
 
 
 def _checkpoint(name: str, envelope: dict[str, Any], data: bytes) -> Checkpoint:
@@ -222,12 +237,19 @@ def find_checkpoint(store: Store, which: str | Path) -> tuple[str, bytes]:
     stored = store.checkpoints()
     if text == LATEST:
         if not stored:
-            raise MouError(f"no checkpoint is stored in {store.url}", rule="checkpoint.none_stored")
+            raise MouError(_("no checkpoint is stored in {store}").format(store=store.url), rule="checkpoint.none_stored")
         return stored[-1], store.read_checkpoint(stored[-1])
     if text in stored:
         return text, store.read_checkpoint(text)
-    known = f"; stored: {', '.join(stored[-5:])}" if stored else f"; {store.url} stores none"
-    raise MouError(f"{text}: no such file, nor a checkpoint of that name in {store.url}{known}", rule="checkpoint.not_found")
+    if stored:
+        message = _("{name}: no such file, nor a checkpoint of that name in {store}; stored: {stored}").format(
+            name=text, store=store.url, stored=", ".join(stored[-5:])
+        )
+    else:
+        message = _("{name}: no such file, nor a checkpoint of that name in {store}; {store} stores none").format(
+            name=text, store=store.url
+        )
+    raise MouError(message, rule="checkpoint.not_found")
 
 
 def stored_checkpoints(store: Store) -> list[Checkpoint | tuple[str, str]]:
@@ -247,7 +269,7 @@ def stored_checkpoints(store: Store) -> list[Checkpoint | tuple[str, str]]:
 
 
 def open_checkpoint(
-    data: bytes, public_key_pem: bytes, *, key_name: str = "the public key", name: str = "checkpoint"
+    data: bytes, public_key_pem: bytes, *, key_name: str | None = None, name: str = "checkpoint"
 ) -> tuple[Checkpoint | None, list[str]]:
     """(the checkpoint, []) when ``data`` is a checkpoint signed by the key in ``public_key_pem``; else (None, why).
 
@@ -256,48 +278,59 @@ def open_checkpoint(
     """
     from cryptography.exceptions import InvalidSignature
 
+    key_name = key_name or _("the public key")
     public = load_public_key(public_key_pem, key_name)
-    refused = f"{name}: checkpoint signature does not verify with {key_name}"
+    refused = _("{name}: checkpoint signature does not verify with {key}").format(name=name, key=key_name)
     try:
         envelope = json.loads(data.decode("utf-8"))
         _check_shape(envelope)
     except (UnicodeDecodeError, ValueError) as err:
-        return None, [f"{refused}: the file is not a checkpoint as mou writes it ({err})"]
+        return None, [_("{refused}: the file is not a checkpoint as mou writes it ({error})").format(refused=refused, error=err)]
     if data not in {(canonical(envelope) + "\n").encode("utf-8"), canonical(envelope).encode("utf-8")}:
-        return None, [f"{refused}: the file is not byte for byte as it was written (changed after it was signed)"]
+        return None, [
+            _("{refused}: the file is not byte for byte as it was written (changed after it was signed)").format(refused=refused)
+        ]
     ours, theirs = key_sha256(public), envelope["public_key_sha256"]
     try:
         public.verify(base64.b64decode(envelope["signature"], validate=True), canonical(envelope["statement"]).encode("utf-8"))
     except (InvalidSignature, ValueError):
         if theirs != ours:
-            return None, [f"{refused}: it names another key (sha256 {theirs[:16]}, this key is {ours[:16]})"]
-        return None, [f"{refused}: the checkpoint was changed after it was signed"]
+            return None, [
+                _("{refused}: it names another key (sha256 {named}, this key is {ours})").format(
+                    refused=refused, named=theirs[:16], ours=ours[:16]
+                )
+            ]
+        return None, [_("{refused}: the checkpoint was changed after it was signed").format(refused=refused)]
     if theirs != ours:
-        return None, [f"{refused}: the key it names was changed (sha256 {theirs[:16]}, this key is {ours[:16]})"]
+        return None, [
+            _("{refused}: the key it names was changed (sha256 {named}, this key is {ours})").format(
+                refused=refused, named=theirs[:16], ours=ours[:16]
+            )
+        ]
     return _checkpoint(name, envelope, data), []
 
 
 def _check_shape(envelope: Any) -> None:
     """ValueError unless ``envelope`` has the fields and types `make_checkpoint` writes."""
     if not isinstance(envelope, dict) or sorted(envelope) != list(_ENVELOPE):
-        raise ValueError(f"expected an object with exactly {', '.join(_ENVELOPE)}")
+        raise ValueError(_("expected an object with exactly {fields}").format(fields=", ".join(_ENVELOPE)))
     statement = envelope["statement"]
     if not isinstance(statement, dict) or sorted(statement) != list(_STATEMENT):
-        raise ValueError(f"expected a statement with exactly {', '.join(_STATEMENT)}")
+        raise ValueError(_("expected a statement with exactly {fields}").format(fields=", ".join(_STATEMENT)))
     if statement["format"] != FORMAT:
-        raise ValueError(f"format {statement['format']!r}, expected {FORMAT}")
+        raise ValueError(_("format {value}, expected {format}").format(value=repr(statement["format"]), format=FORMAT))
     if not all(isinstance(envelope[k], str) for k in ("public_key_sha256", "signature")):
-        raise ValueError("public_key_sha256 and signature must be text")
+        raise ValueError(_("public_key_sha256 and signature must be text"))
     if not isinstance(statement["time"], str) or not isinstance(statement["store"], str):
-        raise ValueError("time and store must be text")
+        raise ValueError(_("time and store must be text"))
     agreements = statement["agreements"]
     if not isinstance(agreements, dict):
-        raise ValueError("agreements must be an object")
+        raise ValueError(_("agreements must be an object"))
     for slug, head in agreements.items():
         if not isinstance(head, dict) or sorted(head) != ["head", "seq"]:
-            raise ValueError(f"{slug}: expected an object with exactly head, seq")
+            raise ValueError(_("{slug}: expected an object with exactly head, seq").format(slug=slug))
         if type(head["seq"]) is not int or head["seq"] < 0 or not isinstance(head["head"], str):
-            raise ValueError(f"{slug}: seq must be a whole number and head text")
+            raise ValueError(_("{slug}: seq must be a whole number and head text").format(slug=slug))
 
 
 def verify_checkpoint(
@@ -305,7 +338,7 @@ def verify_checkpoint(
     checkpoint_bytes: bytes,
     public_key_pem: bytes,
     *,
-    key_name: str = "the public key",
+    key_name: str | None = None,
     name: str = "checkpoint",
     slugs: list[str] | None = None,
 ) -> list[str]:
@@ -326,18 +359,32 @@ def verify_checkpoint(
             continue
         seq, signed = head["seq"], head["head"]
         if slug not in present:
-            problems.append(f"{slug}: in the checkpoint of {when} with {seq} entries, but no longer in {store.url}")
+            problems.append(
+                _("{slug}: in the checkpoint of {when} with {seq} entries, but no longer in {store}").format(
+                    slug=slug, when=when, seq=seq, store=store.url
+                )
+            )
             continue
         try:
             entries = store.history(slug)
         except HistoryBroken as err:
-            problems.append(f"{slug}: the history cannot be compared with the checkpoint of {when}: {err}")
+            problems.append(
+                _("{slug}: the history cannot be compared with the checkpoint of {when}: {error}").format(
+                    slug=slug, when=when, error=err
+                )
+            )
             continue
         if len(entries) < seq:
-            problems.append(f"{slug}: has {len(entries)} entries, fewer than the {seq} checkpointed at {when}")
+            problems.append(
+                _("{slug}: has {count} entries, fewer than the {seq} checkpointed at {when}").format(
+                    slug=slug, count=len(entries), seq=seq, when=when
+                )
+            )
         elif seq and entries[seq - 1]["hash"] != signed:
             now = entries[seq - 1]["hash"][:16]
             problems.append(
-                f"{slug}: the history no longer extends the checkpoint of {when}: entry {seq} is now {now}, was {signed[:16]}"
+                _("{slug}: the history no longer extends the checkpoint of {when}: entry {seq} is now {now}, was {was}").format(
+                    slug=slug, when=when, seq=seq, now=now, was=signed[:16]
+                )
             )
     return problems

@@ -22,6 +22,7 @@ from workflow import shipped
 from workflow.commands.lifecycle import advance, record_render
 from workflow.commands.render import Rendered
 from workflow.errors import MouError
+from workflow.i18n import _, money
 from workflow.records.store import AGREEMENT_FILE, FolderStore, Store
 
 EXAMPLE_SLUG = "buton-bpjstk-2025"
@@ -76,19 +77,23 @@ REVIEW_NOTE = "Lengkapi nomor kedua pihak, NPK, dasar pengangkatan, alamat, dan 
 
 # Unknown facts of the example, filled in the demo's copy only: (field path, YAML value).
 EXAMPLES = [
-    ("parties.pemda.address", "'[CONTOH] Kantor Bupati Buton, Pasarwajo'"),
+    ("parties.pemda.address", "'[CONTOH] Kantor Bupati Buton, Pasarwajo'"),  # i18n: not translated (demo data)
     ("parties.pemda.nomor", "'[CONTOH] 000.8.3.3/001/KB/2025'"),
-    ("parties.pemda.appointment", "'[CONTOH] Keputusan Menteri Dalam Negeri tentang pengesahan pengangkatan Bupati Buton'"),
-    ("parties.partner.address", "'[CONTOH] Kantor Cabang BPJS Ketenagakerjaan Baubau'"),
-    ("parties.partner.nomor", "'[CONTOH] KB/001/KC-BAUBAU/2025'"),
+    (
+        "parties.pemda.appointment",
+        "'[CONTOH] Keputusan Menteri Dalam Negeri tentang pengesahan pengangkatan Bupati Buton'",  # i18n: not translated (data)
+    ),
+    ("parties.partner.address", "'[CONTOH] Kantor Cabang BPJS Ketenagakerjaan Baubau'"),  # i18n: not translated (demo data)
+    ("parties.partner.nomor", "'[CONTOH] KB/001/KC-BAUBAU/2025'"),  # i18n: not translated (demo data)
     ("parties.partner.representative.id.number", "'[CONTOH] 000000'"),
     (
         "parties.partner.appointment",
-        "'[CONTOH] Keputusan Direksi BPJS Ketenagakerjaan tentang pengangkatan Kepala Kantor Cabang'",
+        "'[CONTOH] Keputusan Direksi BPJS Ketenagakerjaan tentang pengangkatan"  # i18n: not translated (demo data)
+        " Kepala Kantor Cabang'",
     ),
     ("signing.date", "2025-06-24"),
 ]
-MARKED = [path for path, _ in EXAMPLES] + ["pks.nomor_pemda", "pks.nomor_partner", "pks.date"]
+MARKED = [path for path, _value in EXAMPLES] + ["pks.nomor_pemda", "pks.nomor_partner", "pks.date"]
 SIGNER_MARKED = [
     "pks.signer.name",
     "pks.signer.rank",
@@ -156,9 +161,11 @@ def demo(out: Path) -> DemoResult:
 
     if out.exists():
         if not out.is_dir():
-            raise MouError(f"{out} is a file, expected a folder for the demo")
+            raise MouError(_("{out} is a file, expected a folder for the demo").format(out=out))
         if any(out.iterdir()) and not (out / MARKER).exists():
-            raise MouError(f"{out} is not empty and holds no earlier demo", rule="demo.out", figures={"out": str(out)})
+            raise MouError(
+                _("{out} is not empty and holds no earlier demo").format(out=out), rule="demo.out", figures={"out": str(out)}
+            )
         shutil.rmtree(out)  # an earlier demo: the user's folder, agreements and all
     out.mkdir(parents=True)
     (out / MARKER).write_text("made by mou demo; safe to delete\n", encoding="utf-8")
@@ -167,14 +174,15 @@ def demo(out: Path) -> DemoResult:
     steps: list[Step] = []
 
     def render(stage: str, actor: str) -> None:
-        steps.append(Step(f"render {stage} by {actor}", record_render(store, EXAMPLE_SLUG, [stage], None, actor)))
+        what = _("render {stage} by {actor}").format(stage=stage, actor=actor)
+        steps.append(Step(what, record_render(store, EXAMPLE_SLUG, [stage], None, actor)))
 
     def fire(event: str, actor: str, note: str = "") -> None:
         entry = advance(store, EXAMPLE_SLUG, event, actor, note, when=DEMO_DAY)
         docs = _rendered(store, entry["artifacts"])
-        steps.append(Step(f"{event} by {actor}: {entry['from']} -> {entry['to']}", docs))
+        steps.append(Step(_("{event} by {actor}: {source} -> {target}").format(**_move(event, actor, entry)), docs))
 
-    steps.append(Step(f"render fgd by {OPD}", record_render(store, EXAMPLE_SLUG, ["fgd"], None, OPD)))
+    render("fgd", OPD)
     fire("hold_fgd", OPD)
     fire("start_preparation", OPD)
     render("preparation", OPD)  # the KAK and the Surat Inisiasi to the Sekda
@@ -186,8 +194,8 @@ def demo(out: Path) -> DemoResult:
     fire("request_kb_review", TKKSD)
     fire("request_kb_changes", HUKUM, REVIEW_NOTE)
     fill_example_facts(store, EXAMPLE_SLUG)
-    steps.append(Step(f"filled {len(EXAMPLES)} unknown facts with [CONTOH] values in the copy", []))
-    steps.append(Step(f"render draft_kb by {TKKSD}", record_render(store, EXAMPLE_SLUG, ["draft_kb"], None, TKKSD)))
+    steps.append(Step(_("filled {count} unknown facts with [CONTOH] values in the copy").format(count=len(EXAMPLES)), []))
+    render("draft_kb", TKKSD)
     fire("request_kb_review", TKKSD)
     fire("approve_kb", HUKUM)
     fire("ready_to_sign", TKKSD)
@@ -198,11 +206,18 @@ def demo(out: Path) -> DemoResult:
         )
     )
     entry = sign(store, EXAMPLE_SLUG, "kb", [scan], SIGN_DAY, actor=TKKSD, when=SIGN_DAY)
-    steps.append(Step(f"sign kb by {TKKSD}: {entry['from']} -> {entry['to']} (stand-in scan {scan.name})", []))
+    what = _("sign kb by {actor}: {source} -> {target} (stand-in scan {scan})").format(
+        **_move("sign", TKKSD, entry), scan=scan.name
+    )
+    steps.append(Step(what, []))
     (package,) = archive(store, EXAMPLE_SLUG, TKKSD)
     checked = verify(store, EXAMPLE_SLUG)
-    outcome = "ok" if checked.problem is None and not checked.frozen else f"FAILED: {checked.problem or checked.frozen[0]}"
-    steps.append(Step(f"archive: {package.folder} and {package.zip}; mou verify: {outcome}", []))
+    if checked.problem is None and not checked.frozen:
+        outcome = _("ok")
+    else:
+        outcome = _("FAILED: {problem}").format(problem=checked.problem or checked.frozen[0])
+    what = _("archive: {folder} and {zip}; mou verify: {outcome}").format(folder=package.folder, zip=package.zip, outcome=outcome)
+    steps.append(Step(what, []))
     kpis = _implement(store, out, steps, fire)
     state = status(store, EXAMPLE_SLUG, when=REPORT_DAY).state
     return DemoResult(store.root, steps, state, diff_versions(store, EXAMPLE_SLUG, "v1", "v2", "rancangan-kb"), kpis)
@@ -216,12 +231,15 @@ def _implement(store: Store, out: Path, steps: list[Step], fire: Any) -> Any:
     from workflow.commands.signing import sign
 
     _append(store, PKS_SIGNER, SIGNER_MARKED)
-    steps.append(Step("added the PKS signatory (the Kepala Dinas, under a surat kuasa) to the copy", []))
+    steps.append(Step(_("added the PKS signatory (the Kepala Dinas, under a surat kuasa) to the copy"), []))
     # Lampiran I of the PKS lists the participants: the list is imported before the PKS is drafted
     listing = out / "CONTOH-peserta-p3ke.csv"
     listing.write_text(synthetic(1000, date(2025, 7, 1)), encoding="utf-8")
     people = import_participants(store, EXAMPLE_SLUG, listing, OPD)
-    steps.append(Step(f"imported {len(people)} synthetic participants ({listing.name}; fake names, valid NIK structure)", []))
+    what = _("imported {count} synthetic participants ({file}; fake names, valid NIK structure)").format(
+        count=len(people), file=listing.name
+    )
+    steps.append(Step(what, []))
     fire("start_pks_draft", OPD)
     fire("request_pks_review", OPD)
     fire("approve_pks", HUKUM)
@@ -230,15 +248,20 @@ def _implement(store: Store, out: Path, steps: list[Step], fire: Any) -> Any:
         stand_in_pdf(["CONTOH - BUKAN DOKUMEN ASLI", "Pengganti pindaian Perjanjian Kerja Sama", "dibuat oleh mou demo"])
     )
     entry = sign(store, EXAMPLE_SLUG, "pks", [scan], SIGN_DAY, actor=OPD, when=SIGN_DAY)
-    steps.append(Step(f"sign pks by {OPD}: {entry['from']} -> {entry['to']}", []))
-    steps.append(Step(f"render tim_teknis by {OPD}", record_render(store, EXAMPLE_SLUG, ["tim_teknis"], None, OPD)))
+    steps.append(Step(_("sign pks by {actor}: {source} -> {target}").format(**_move("sign", OPD, entry)), []))
+    steps.append(
+        Step(
+            _("render {stage} by {actor}").format(stage="tim_teknis", actor=OPD),
+            record_render(store, EXAMPLE_SLUG, ["tim_teknis"], None, OPD),
+        )
+    )
     entry = advance(store, EXAMPLE_SLUG, "start_implementation", OPD, when=date(2025, 7, 1))
-    steps.append(Step(f"start_implementation by {OPD}: {entry['from']} -> {entry['to']}", []))
+    steps.append(Step(_("{event} by {actor}: {source} -> {target}").format(**_move("start_implementation", OPD, entry)), []))
     for month, paid_on in (("2025-07", date(2025, 7, 15)), ("2025-08", date(2025, 8, 15)), ("2025-09", date(2025, 9, 15))):
         if month == "2025-08":  # July paid: the Dinas and BPJS reconcile the list and the iuran of July
             _append(store, RECONCILIATION, RECONCILIATION_MARKED)
             docs = record_render(store, EXAMPLE_SLUG, ["rekonsiliasi"], None, OPD)
-            steps.append(Step(f"render rekonsiliasi (July 2025) by {OPD}", docs))
+            steps.append(Step(_("render rekonsiliasi (July 2025) by {actor}").format(actor=OPD), docs))
         log(
             store,
             EXAMPLE_SLUG,
@@ -250,7 +273,9 @@ def _implement(store: Store, out: Path, steps: list[Step], fire: Any) -> Any:
             amount=16_800_000,
             reference=f"CONTOH-SP2D-{month}",
         )
-        steps.append(Step(f"payment {month}: 1.000 workers, Rp16.800.000", []))
+        # the count grouped with a dot in both languages, as the demo has always shown it
+        paid = _("payment {period}: {workers} workers, {amount}").format(period=month, workers="1.000", amount=money(16_800_000))
+        steps.append(Step(paid, []))
     log(
         store,
         EXAMPLE_SLUG,
@@ -273,7 +298,10 @@ def _implement(store: Store, out: Path, steps: list[Step], fire: Any) -> Any:
         amount=42_000_000,
         nik=people[416].nik,
     )
-    steps.append(Step("claim JKM 1 case Rp42.000.000 and its santunan handover", _rendered(store, entry["artifacts"])))
+    claimed = _("claim {programme} {cases} case {amount} and its santunan handover").format(
+        programme="JKM", cases=1, amount=money(42_000_000)
+    )
+    steps.append(Step(claimed, _rendered(store, entry["artifacts"])))
     log(
         store,
         EXAMPLE_SLUG,
@@ -283,8 +311,13 @@ def _implement(store: Store, out: Path, steps: list[Step], fire: Any) -> Any:
         note="Sebagian peserta belum menerima kartu; BPJS mencetak ulang pada Oktober 2025.",
     )
     doc, kpis = report(store, EXAMPLE_SLUG, "2025-Q3", actor=OPD)
-    steps.append(Step(f"monitoring report 2025-Q3 by {OPD}", [doc]))
+    steps.append(Step(_("monitoring report {quarter} by {actor}").format(quarter="2025-Q3", actor=OPD), [doc]))
     return kpis
+
+
+def _move(event: str, actor: str, entry: dict[str, Any]) -> dict[str, str]:
+    """The figures of a step that moved the agreement: the event, who fired it, the states it left and reached."""
+    return {"event": event, "actor": actor, "source": entry["from"], "target": entry["to"]}
 
 
 def _rendered(store: Store, artifacts: list[dict[str, str]]) -> list[Rendered]:
@@ -293,7 +326,7 @@ def _rendered(store: Store, artifacts: list[dict[str, str]]) -> list[Rendered]:
         if not a["path"].startswith("documents/") or a["path"].count("/") != 2:
             continue
         rel = PurePosixPath(a["path"])
-        stem, _, version = rel.stem.rpartition("-v")
+        stem, _sep, version = rel.stem.rpartition("-v")
         out.append(Rendered(rel.parent.name, stem, store.path(EXAMPLE_SLUG, a["path"]), int(version)))
     return out
 
@@ -302,7 +335,9 @@ def fill_examples(path: Path) -> None:
     """Give the unknown facts of the example [CONTOH] values in ``path``: the ``agreement.yaml`` of a copy,
     ``ROOT/SLUG/agreement.yaml``, changed through the store of ``ROOT``."""
     if path.name != AGREEMENT_FILE:
-        raise MouError(f"{path} is not an {AGREEMENT_FILE}", rule="demo.examples", figures={"path": str(path)})
+        raise MouError(
+            _("{path} is not an {file}").format(path=path, file=AGREEMENT_FILE), rule="demo.examples", figures={"path": str(path)}
+        )
     fill_example_facts(FolderStore(path.parent.parent), path.parent.name)
 
 
@@ -336,7 +371,7 @@ def _line_of(lines: list[str], fieldpath: str) -> int:
                 start, indent = i + 1, depth
                 break
         else:
-            raise MouError(f"the example no longer has {fieldpath}; update workflow/commands/demo.py")
+            raise MouError(_("the example no longer has {field}; update workflow/commands/demo.py").format(field=fieldpath))
     return start - 1
 
 

@@ -19,6 +19,7 @@ from workflow import config
 from workflow.commands.session import session
 from workflow.documents.textdiff import checked_redline, document_lines, side_by_side, unified
 from workflow.errors import MouError, OutputExists, OutputRefused
+from workflow.i18n import _
 from workflow.process.machine import REDLINE_EVENT
 from workflow.records.store import Artifact, Store, write_new
 
@@ -29,7 +30,9 @@ _DOCUMENTS = "documents"
 def _version(text: str) -> int:
     match = _VERSION.match(text)
     if not match:
-        raise MouError(f"{text!r} is not a version, expected v1, v2, ...", rule="version", figures={"version": text})
+        raise MouError(
+            _("{text} is not a version, expected v1, v2, ...").format(text=repr(text)), rule="version", figures={"version": text}
+        )
     return int(match.group(1))
 
 
@@ -38,7 +41,7 @@ def _name_version(rel: str) -> tuple[str, str] | None:
     name = PurePosixPath(rel).name
     if not (name.endswith(".docx") and "-v" in name[:-5]):
         return None
-    stem, _, version = name[:-5].rpartition("-v")
+    stem, _sep, version = name[:-5].rpartition("-v")
     return (stem, version) if version.isdigit() else None
 
 
@@ -56,21 +59,31 @@ def _find(store: Store, slug: str, old: str, new: str, name: str | None) -> tupl
     if name is None and len(both) > 1:  # a companion sheet (the lembar paraf) is compared only when named
         from workflow.data.catalogue import load_catalogue
 
-        companions = {spec.name for _, spec in load_catalogue().documents() if spec.companion}
+        companions = {spec.name for _stage, spec in load_catalogue().documents() if spec.companion}
         both = [stem for stem in both if stem not in companions] or both
     figures = {"slug": slug, "old": f"v{a}", "new": f"v{b}", "documents": both}
     if name is not None:
         if name not in both:
+            if both:
+                text = _("{slug}: no document {name} with both v{a} and v{b}; documents with both: {documents}")
+            else:
+                text = _("{slug}: no document {name} with both v{a} and v{b}; documents with both: none")
             raise MouError(
-                f"{slug}: no document {name!r} with both v{a} and v{b}; documents with both: {', '.join(both) or 'none'}",
+                text.format(slug=slug, name=repr(name), a=a, b=b, documents=", ".join(both)),
                 rule="diff.document",
                 figures={**figures, "document": name},
             )
         both = [name]
     if len(both) != 1:
         if not both:
-            raise MouError(f"{slug}: no document has both v{a} and v{b}", rule="diff.versions", figures=figures)
-        raise MouError(f"{slug}: several documents have v{a} and v{b}: {', '.join(both)}", rule="diff.several", figures=figures)
+            raise MouError(
+                _("{slug}: no document has both v{a} and v{b}").format(slug=slug, a=a, b=b), rule="diff.versions", figures=figures
+            )
+        raise MouError(
+            _("{slug}: several documents have v{a} and v{b}: {documents}").format(slug=slug, a=a, b=b, documents=", ".join(both)),
+            rule="diff.several",
+            figures=figures,
+        )
     stem = both[0]
     return stem, found[stem][a], found[stem][b]
 
@@ -129,7 +142,12 @@ def _check_output(store: Store, slug: str, kind: str, path: Path) -> _Output:
     agreement's folder (``ROOT/redline.docx``).
     """
     if path.suffix.lower() not in _SUFFIXES[kind]:
-        raise OutputRefused(kind, path, f"the file name must end with {' or '.join(_SUFFIXES[kind])}", "output.suffix")
+        suffixes = _SUFFIXES[kind]
+        if len(suffixes) == 1:
+            reason = _("the file name must end with {suffix}").format(suffix=suffixes[0])
+        else:
+            reason = _("the file name must end with {first} or {second}").format(first=suffixes[0], second=suffixes[1])
+        raise OutputRefused(kind, path, reason, "output.suffix")
     target = Path(os.path.abspath(path))
     root = Path(os.path.abspath(store.root))
     inside = target.relative_to(root).parts if target.is_relative_to(root) else ()
@@ -141,7 +159,8 @@ def _check_output(store: Store, slug: str, kind: str, path: Path) -> _Output:
     if target.exists() or target.is_symlink():
         raise OutputExists(kind, path)
     if len(inside) > 1 and (root / inside[0]).is_dir():
-        raise OutputRefused(kind, path, f"inside the folder of agreement {inside[0]!r}; write it elsewhere", "output.agreement")
+        reason = _("inside the folder of agreement {slug}; write it elsewhere").format(slug=repr(inside[0]))
+        raise OutputRefused(kind, path, reason, "output.agreement")
     return _Output(kind, path, target, None)
 
 
@@ -173,7 +192,7 @@ def compare(
         return Comparison(lines)
     outputs = [_check_output(store, slug, k, p) for k, p in (("docx", docx), ("html", html)) if p is not None]
     if len(outputs) == 2 and outputs[0].path == outputs[1].path:
-        same = "the redline and the side-by-side page name the same file; give each its own"
+        same = _("the redline and the side-by-side page name the same file; give each its own")
         raise OutputRefused("html", outputs[0].given, same, "output.same")
     who = config.current().who(actor)
     when = datetime.now(UTC).replace(microsecond=0)

@@ -18,6 +18,7 @@ from workflow.commands.session import session
 from workflow.commands.signing import PdfArtifact, signature_checks
 from workflow.data.entries import FINALIZE_EVENT
 from workflow.errors import MouError, Refused
+from workflow.i18n import _
 from workflow.records.store import Store
 
 FINAL_DIR = "final"
@@ -51,7 +52,9 @@ def finalize(store: Store, slug: str, document: str, actor: str | None = None, *
         doc, docx = checked.doc, checked.docx
         if docx is None:
             raise MouError(
-                f"the {doc.title} has no template in process {snap.process.name}: there is no text to finalize",
+                _("the {title} has no template in process {process}: there is no text to finalize").format(
+                    title=doc.title, process=snap.process.name
+                ),
                 rule="finalize.template",
                 figures={"document": doc.name},
             )

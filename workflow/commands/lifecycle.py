@@ -17,6 +17,7 @@ from workflow import config
 from workflow.commands.session import Snapshot, blockers, session, snapshot
 from workflow.data.model import DEFAULT_PROCESS, Agreement
 from workflow.errors import MouError, NoDocumentsHere, Refused, SignatureNeedsFiles, TransitionNotAllowed
+from workflow.i18n import _
 from workflow.process.deadlines import Due, deadlines, period_of
 from workflow.process.definition import EventDef, Process, load_process
 from workflow.process.machine import RENDER_EVENT, build_machine
@@ -32,13 +33,16 @@ def advance(
         event = snap.process.event(trigger)
         allowed = [e.trigger for e in snap.process.events_from(snap.state)]
         if event is None or snap.state not in event.source:
-            raise TransitionNotAllowed(slug, trigger, snap.state, allowed, known=event is not None)
+            raise TransitionNotAllowed(
+                slug, trigger, snap.state, allowed, known=event is not None, state_title=snap.process.state(snap.state).title
+            )
         if event.is_signature:
             raise SignatureNeedsFiles(slug, trigger, event.document)
         role, role_reason = s.role(event.roles, event.trigger)
         reasons = ([role_reason] if role_reason else []) + blockers(snap, event, store, when or s.settings.day())
         if reasons:
-            raise Refused(event.trigger, event.dest, snap.state, reasons)
+            dest_title = snap.process.state(event.dest or snap.state).title
+            raise Refused(event.trigger, event.dest, snap.state, reasons, dest_title=dest_title)
         dest = event.dest or snap.state
         machine = build_machine(snap.process, snap.state)
         machine.fire(trigger)  # the process allows it: checked above, confirmed by the machine
@@ -113,6 +117,9 @@ class Status:
     monitoring: list[str] = field(default_factory=list)
     """In a state that carries the agreement out (``implementing: true``): the commands that record the
     monitoring work (participants, a payment, the periodic report), with the periods now due; else empty."""
+    state_titles: dict[str, str] = field(default_factory=dict)
+    """The title (in Indonesian, as the process declares it) of the current state and of every state an
+    event of ``events`` leads to, by state name: what a reader of Indonesian is shown beside the name."""
 
 
 def status(store: Store, slug: str, *, when: date | None = None) -> Status:
@@ -150,6 +157,7 @@ def status(store: Store, slug: str, *, when: date | None = None) -> Status:
         monitoring_commands(slug, snap.terms, holder(snap.agreement, snap.process.milestone_roles), due)
         if st.implementing
         else [],
+        {name: snap.process.state(name).title for name in [snap.state, *(e.dest for e in events)]},
     )
 
 
@@ -227,6 +235,8 @@ class Row:
     term_end: date | None
     next_deadline: Due | None
     problem: str | None = None
+    title: str = ""
+    """The title of ``state`` (in Indonesian, as the process declares it); empty for an invalid or broken agreement."""
 
     def plain(self) -> dict[str, Any]:
         """The row as JSON values (dates as ISO text)."""
@@ -238,6 +248,7 @@ class Row:
             "term_end": self.term_end.isoformat() if self.term_end else None,
             "due": [due.slug, due.when.isoformat(), due.what, due.overdue, due.kind] if due else None,
             "problem": self.problem,
+            "title": self.title,
         }
 
     @classmethod
@@ -251,6 +262,7 @@ class Row:
             date.fromisoformat(d["term_end"]) if d["term_end"] else None,
             Due(due[0], date.fromisoformat(due[1]), due[2], due[3], *due[4:]) if due else None,
             d["problem"],
+            d.get("title", ""),
         )
 
 
@@ -279,7 +291,8 @@ def _row(store: Store, slug: str, when: date) -> Row:
         return Row(slug, "broken", "", None, None, str(err))
     terms = snap.terms  # the end of term in force, after any signed adendum
     dues = due_of(snap, when)
-    return Row(slug, snap.state, terms.parties.partner.short_name, terms.term.end, dues[0] if dues else None)
+    title = snap.process.state(snap.state).title
+    return Row(slug, snap.state, terms.parties.partner.short_name, terms.term.end, dues[0] if dues else None, None, title)
 
 
 def mermaid(process: Process, current: str | None = None) -> str:
@@ -327,8 +340,8 @@ def diagram(store: Store, slug: str | None, fmt: str, process_name: str | None =
     import subprocess
 
     if not shutil.which("dot"):
-        raise MouError("an SVG diagram needs Graphviz's dot program, which is not installed", rule="graphviz")
+        raise MouError(_("an SVG diagram needs Graphviz's dot program, which is not installed"), rule="graphviz")
     proc = subprocess.run(["dot", "-Tsvg"], input=dot(process, current), capture_output=True, text=True, check=False, timeout=60)
     if proc.returncode != 0:
-        raise MouError(f"Graphviz's dot failed: {proc.stderr.strip()}", rule="graphviz.failed")
+        raise MouError(_("Graphviz's dot failed: {error}").format(error=proc.stderr.strip()), rule="graphviz.failed")
     return proc.stdout

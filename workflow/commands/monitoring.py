@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from workflow import config
+from workflow import config, i18n
 from workflow.commands.lifecycle import due_of
 from workflow.commands.participants import load_participants
 from workflow.commands.session import Session, Snapshot, reader, role_for, session, snapshot
@@ -20,6 +20,7 @@ from workflow.data.kpis import Kpis, kpis_of
 from workflow.data.model import Agreement
 from workflow.data.periods import month_of as _month
 from workflow.errors import MouError, Refusal
+from workflow.i18n import N_, _
 from workflow.process.deadlines import Due
 from workflow.process.machine import LOG_PREFIX
 from workflow.records.store import Artifact, Store
@@ -58,7 +59,7 @@ def log(
     """
     if kind not in KINDS:
         raise MouError(
-            f"unknown milestone {kind!r}; expected one of {', '.join(KINDS)}",
+            _("unknown milestone {kind}; expected one of {kinds}").format(kind=repr(kind), kinds=", ".join(KINDS)),
             field="kind",
             rule="milestone",
             figures={"kinds": KINDS},
@@ -70,11 +71,13 @@ def log(
         terms = snap.terms
         reasons: list[str] = []
         # the one actor rule: a role the person holds and the process lets record milestones
-        role, refusal = role_for(terms, slug, s.actor, snap.process.milestone_roles, "a milestone")
+        role, refusal = role_for(terms, slug, s.actor, snap.process.milestone_roles, _("a milestone"))
         if refusal:
             reasons.append(refusal)
         if kind in MONEY_KINDS and not snap.process.state(snap.state).implementing:
-            reasons.append(f"{kind} is logged during implementation, the agreement is in {snap.state}")
+            reasons.append(
+                _("{kind} is logged during implementation, the agreement is in {state}").format(kind=kind, state=snap.state)
+            )
         data = {k: v for k, v in figures.items() if v is not None and k not in PARTICULARS}
         given = {k: v for k, v in figures.items() if k in PARTICULARS and v not in (None, (), [])}  # () : none given
         data = _check(kind, {**data, "date": when.isoformat()}, terms, snap.entries, reader(store, slug), today, reasons)
@@ -90,9 +93,13 @@ def log(
         elif given:
             what = ", ".join(sorted(given))
             problems.append(
-                ("santunan.particulars", sorted(given)[0], f"{what}: facts of a santunan's Berita Acara, not of {kind}")
+                (
+                    "santunan.particulars",
+                    sorted(given)[0],
+                    _("{keys}: facts of a santunan's Berita Acara, not of {kind}").format(keys=what, kind=kind),
+                )
             )
-        reasons += [reason for _, _, reason in problems]
+        reasons += [reason for _rule, _field, reason in problems]
         if reasons:
             refused = Refusal(kind, reasons)
             if problems:  # name the first rule of the Berita Acara's particulars broken, for a front end to mark
@@ -158,12 +165,18 @@ def _particulars(
         if key in given:
             text = " ".join(str(given[key]).split())
             if not text:
-                problems.append((f"santunan.{key}", key, f"{key} is blank, expected text"))
+                problems.append((f"santunan.{key}", key, _("{key} is blank, expected text").format(key=key)))
             out[key] = text
     if "kpj" in given:
         kpj = "".join(str(given["kpj"]).split())
         if not (kpj.isdigit() and 6 <= len(kpj) <= 20):
-            problems.append(("santunan.kpj", "kpj", f"KPJ number {given['kpj']!r} is not a card number, expected 6 to 20 digits"))
+            problems.append(
+                (
+                    "santunan.kpj",
+                    "kpj",
+                    _("KPJ number {value} is not a card number, expected 6 to 20 digits").format(value=repr(given["kpj"])),
+                )
+            )
         out["kpj"] = kpj
     died = _died(given.get("died"), terms, member, handed, problems)
     if died is not None:
@@ -171,7 +184,13 @@ def _particulars(
     if "scholarship" in given:
         amount = given["scholarship"]
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            problems.append(("santunan.beasiswa", "scholarship", f"scholarship {amount!r} is not a positive whole rupiah amount"))
+            problems.append(
+                (
+                    "santunan.beasiswa",
+                    "scholarship",
+                    _("scholarship {value} is not a positive whole rupiah amount").format(value=repr(amount)),
+                )
+            )
         else:
             years = terms.coverage.jkm_rules.scholarship_years
             if member is not None and _full_years(member.mulai, died or handed) < years:
@@ -179,8 +198,16 @@ def _particulars(
                     (
                         "santunan.beasiswa",
                         "scholarship",
-                        f"a scholarship needs {years} years of iuran; {member.nama} was a participant from {member.mulai}, "
-                        f"{_full_years(member.mulai, died or handed)} full years before {died or handed}",
+                        _(
+                            "a scholarship needs {years} years of iuran; {name} was a participant from {start}, "
+                            "{full} full years before {date}"
+                        ).format(
+                            years=years,
+                            name=member.nama,
+                            start=i18n.day(member.mulai),
+                            full=_full_years(member.mulai, died or handed),
+                            date=i18n.day(died or handed),
+                        ),
                     )
                 )
         out["scholarship"] = amount
@@ -198,17 +225,37 @@ def _died(
     try:
         died = raw.date() if isinstance(raw, datetime) else raw if isinstance(raw, date) else date.fromisoformat(str(raw))
     except ValueError:
-        problems.append(("santunan.died", "died", f"date of death {raw!r} is not a date, expected YYYY-MM-DD"))
+        problems.append(
+            ("santunan.died", "died", _("date of death {value} is not a date, expected YYYY-MM-DD").format(value=repr(raw)))
+        )
         return None
     if died > handed:
-        problems.append(("santunan.died", "died", f"date of death {died} is after the handover on {handed}"))
+        problems.append(
+            (
+                "santunan.died",
+                "died",
+                _("date of death {died} is after the handover on {handed}").format(died=i18n.day(died), handed=i18n.day(handed)),
+            )
+        )
     if not terms.term.start <= died <= terms.term.end:
         problems.append(
-            ("santunan.died", "died", f"date of death {died} is outside the term {terms.term.start} to {terms.term.end}")
+            (
+                "santunan.died",
+                "died",
+                _("date of death {died} is outside the term {start} to {end}").format(
+                    died=i18n.day(died), start=i18n.day(terms.term.start), end=i18n.day(terms.term.end)
+                ),
+            )
         )
     elif member is not None and died < member.mulai:
         problems.append(
-            ("santunan.died", "died", f"date of death {died} is before {member.nama} was a participant ({member.mulai})")
+            (
+                "santunan.died",
+                "died",
+                _("date of death {died} is before {name} was a participant ({start})").format(
+                    died=i18n.day(died), name=member.nama, start=i18n.day(member.mulai)
+                ),
+            )
         )
     return died
 
@@ -223,7 +270,13 @@ def _witnesses(raw: Any, problems: list[tuple[str, str, str]]) -> list[dict[str,
         else:
             parts = [*str(item).split("|"), "", ""][:3] if str(item).count("|") <= 2 else []
         if not parts:
-            problems.append(("santunan.witness", "witnesses", f"witness {n} {item!r} has more than three parts"))
+            problems.append(
+                (
+                    "santunan.witness",
+                    "witnesses",
+                    _("witness {n} {value} has more than three parts").format(n=n, value=repr(item)),
+                )
+            )
             continue
         name, position, nip = (" ".join(p.split()) for p in parts)
         missing = [what for what, value in (("name", name), ("position", position)) if not value]
@@ -232,13 +285,22 @@ def _witnesses(raw: Any, problems: list[tuple[str, str, str]]) -> list[dict[str,
                 (
                     "santunan.witness",
                     "witnesses",
-                    f"witness {n} {item!r} has no {' and no '.join(missing)}, "
-                    "expected 'name | position' or 'name | position | NIP'",
+                    _(_WITNESS_MISSING[tuple(missing)]).format(n=n, value=repr(item)),
                 )
             )
             continue
         out.append({"name": name, "position": position, **({"nip": nip} if nip else {})})
     return out
+
+
+_WITNESS_MISSING = {
+    ("name",): N_("witness {n} {value} has no name, expected 'name | position' or 'name | position | NIP'"),
+    ("position",): N_("witness {n} {value} has no position, expected 'name | position' or 'name | position | NIP'"),
+    ("name", "position"): N_(
+        "witness {n} {value} has no name and no position, expected 'name | position' or 'name | position | NIP'"
+    ),
+}
+"""What a witness lacks, by the parts missing."""
 
 
 def _full_years(start: date, end: date) -> int:
@@ -361,7 +423,10 @@ def ics(items: list[Due], stamp: date | None = None) -> bytes:
     stamp = stamp or config.current().day()
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{ICS_PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     for item in items:
-        summary = f"{item.slug}: {item.text}"
+        summary = f"{item.slug}: {item.text}"  # i18n: not translated (the slug, then the item in words)
+        details = _("{summary}, due {date}; details: mou status {slug}").format(
+            summary=summary, date=i18n.day(item.when), slug=item.slug
+        )
         lines += [
             "BEGIN:VEVENT",
             f"UID:{ics_uid(item)}",
@@ -369,14 +434,15 @@ def ics(items: list[Due], stamp: date | None = None) -> bytes:
             f"DTSTART;VALUE=DATE:{item.when:%Y%m%d}",
             f"DTEND;VALUE=DATE:{item.when + timedelta(days=1):%Y%m%d}",
             f"SUMMARY:{_ics_text(summary)}",
-            f"DESCRIPTION:{_ics_text(f'{summary}, due {item.when.isoformat()}; details: mou status {item.slug}')}",
+            f"DESCRIPTION:{_ics_text(details)}",
             "TRANSP:TRANSPARENT",
         ]
         for days in ICS_REMINDERS:
+            reminder = _("in {days} days: {summary}").format(days=days, summary=summary)
             lines += [
                 "BEGIN:VALARM",
                 "ACTION:DISPLAY",
-                f"DESCRIPTION:{_ics_text(f'in {days} days: {summary}')}",
+                f"DESCRIPTION:{_ics_text(reminder)}",
                 f"TRIGGER:-P{days}D",
                 "END:VALARM",
             ]

@@ -30,6 +30,7 @@ from workflow.data.participants import (
     versions,
 )
 from workflow.errors import MouError
+from workflow.i18n import _
 from workflow.records.store import Artifact, Store
 
 __all__ = [
@@ -55,14 +56,16 @@ def import_participants(
     try:
         text = source.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
-        raise MouError(f"{source}: cannot read as UTF-8 CSV ({err})", file=source, rule="csv") from err
+        raise MouError(
+            _("{file}: cannot read as UTF-8 CSV ({error})").format(file=source, error=err), file=source, rule="csv"
+        ) from err
     with session(store, slug, actor) as s:
         snap = s.snap
-        role = monitoring_role(snap, s.actor, "a participant list")
+        role = monitoring_role(snap, s.actor, _("a participant list"))
         a = snap.agreement
         people = parse(source, text, a.coverage.workers, a.term.start, a.term.end, progress)
         artifact = _write_version(s, people)
-        note = f"{len(people)} peserta dari {source.name}"
+        note = f"{len(people)} peserta dari {source.name}"  # i18n: not translated (stored in the history)
         s.record(s.entry(IMPORT_EVENT, role=role, note=note, artifacts=[artifact], data={"count": len(people)}))
     return people
 
@@ -86,25 +89,31 @@ def replace_participant(
     """Put a new worker in the place of one who died or left; the swap is a history event (NIK masked)."""
     if reason not in REASONS:
         raise MouError(
-            f"reason {reason!r} is not one of {', '.join(REASONS)}", field="reason", rule="reason", figures={"reasons": REASONS}
+            _("reason {value} is not one of {reasons}").format(value=repr(reason), reasons=", ".join(REASONS)),
+            field="reason",
+            rule="reason",
+            figures={"reasons": REASONS},
         )
     with session(store, slug, actor) as s:
         when = when or s.settings.day()
         snap = s.snap
-        role = monitoring_role(snap, s.actor, "a participant replacement")
+        role = monitoring_role(snap, s.actor, _("a participant replacement"))
         people = load_participants(store, slug)
         index = next((i for i, p in enumerate(people) if p.nik == old_nik), None)
         if index is None:
-            raise MouError(f"{slug}: no participant with NIK {mask(old_nik)}", field="nik", rule="participant")
+            raise MouError(
+                _("{slug}: no participant with NIK {nik}").format(slug=slug, nik=mask(old_nik)), field="nik", rule="participant"
+            )
         others = "\n".join(",".join(row(p)) for p in people if p.nik != old_nik)
         line = ",".join(new.get(c, "") for c in COLUMNS)
         a = snap.agreement
         text = ",".join(COLUMNS) + "\n" + (others + "\n" if others else "") + line + "\n"
+        # i18n: not translated (the source a problem names, Indonesian in both languages as before)
         checked = parse(f"pengganti {mask(old_nik)}", text, a.coverage.workers, a.term.start, a.term.end)
         incoming = checked[-1]
         people[index] = incoming
         artifact = _write_version(s, people)
         data = {"out": mask(old_nik), "in": mask(incoming.nik), "reason": reason, "date": when.isoformat()}
-        note = f"{mask(old_nik)} ({reason}) diganti {incoming.nama}"
+        note = f"{mask(old_nik)} ({reason}) diganti {incoming.nama}"  # i18n: not translated (stored in the history)
         s.record(s.entry(REPLACE_EVENT, role=role, note=note, artifacts=[artifact], data=data))
     return incoming

@@ -15,6 +15,7 @@ from workflow.data.model import Agreement
 from workflow.documents.context import Placeholder, build_context
 from workflow.documents.render import MADE_BY, checked, render_bytes
 from workflow.errors import MouError, TemplateCheckFailed
+from workflow.i18n import _
 from workflow.records.store import Artifact, Store, write_new
 
 if TYPE_CHECKING:
@@ -54,7 +55,9 @@ def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None
     stage = load_catalogue().stage(stage_name)
     if stage.name in MADE_BY:
         raise MouError(
-            f"documents of stage {stage.name} are made with {MADE_BY[stage.name]}, which supplies their figures",
+            _("documents of stage {stage} are made with {maker}, which supplies their figures").format(
+                stage=stage.name, maker=_(MADE_BY[stage.name])
+            ),
             rule=f"stage.made_by.{stage.name}",
         )
     issues = [i for d in stage.documents for i in checked(templates_dir() / d.template, d)]
@@ -62,11 +65,13 @@ def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None
         raise TemplateCheckFailed([str(i) for i in issues])
     for spec in stage.documents:
         if "amendments" in spec.needs and not loaded.agreement.amendments:
-            raise MouError(f"{spec.title}: agreement.yaml describes no adendum (amendments: is empty)")
+            raise MouError(_("{title}: agreement.yaml describes no adendum (amendments: is empty)").format(title=spec.title))
         if spec.name == PKS_DOCUMENT and loaded.agreement.pks is None:
             raise MouError(
-                f"{spec.title}: agreement.yaml has no pks: section, expected at least pks.signer and the (possibly empty) "
-                "keys surat_kuasa, nomor_pemda, nomor_partner and date",
+                _(
+                    "{title}: agreement.yaml has no pks: section, expected at least pks.signer and the (possibly empty) "
+                    "keys surat_kuasa, nomor_pemda, nomor_partner and date"
+                ).format(title=spec.title),
                 field="pks",
             )
     rel_folder = f"documents/{stage.name}"
@@ -87,7 +92,7 @@ def render_stage(store: Store, loaded: Loaded, stage_name: str, out: Path | None
                 write_new(out / stage.name / name, data)
                 written.append(Rendered(stage.name, title, out / stage.name / name, version))
         except FileExistsError as err:  # only a writer outside mou's lock can get here
-            raise MouError(f"{name} appeared while rendering; run the command again") from err
+            raise MouError(_("{name} appeared while rendering; run the command again").format(name=name)) from err
     return written
 
 
@@ -170,7 +175,7 @@ def document_values(
 
 def party_logo(store: Store, slug: str, agreement: Agreement, side: str) -> bytes | None:
     """The bytes of one party's logo, or None when neither the data nor any templates folder give one."""
-    key, own, placeholder, _ = LOGOS[side]
+    key, own, placeholder, _label = LOGOS[side]
     rel: str | None = getattr(agreement.parties, side).logo
     if rel is not None:
         try:
@@ -180,8 +185,10 @@ def party_logo(store: Store, slug: str, agreement: Agreement, side: str) -> byte
             if ".." not in Path(rel).parts and path.is_file():
                 return path.read_bytes()
             raise MouError(
-                f"parties.{side}.logo: cannot read {rel} in the agreement's folder nor in the templates folder "
-                f"{templates_dir()}, expected a PNG or JPEG file there",
+                _(
+                    "{field}: cannot read {file} in the agreement's folder nor in the templates folder "
+                    "{folder}, expected a PNG or JPEG file there"
+                ).format(field=f"parties.{side}.logo", file=rel, folder=templates_dir()),
                 field=f"parties.{side}.logo",
                 rule="logo",
             ) from None
@@ -191,7 +198,9 @@ def party_logo(store: Store, slug: str, agreement: Agreement, side: str) -> byte
             return store.read(slug, old)
         except (OSError, ValueError) as err:
             raise MouError(
-                f"pks.{key}: cannot read {old} in the agreement's folder ({err}), expected a PNG or JPEG file there",
+                _("{field}: cannot read {file} in the agreement's folder ({error}), expected a PNG or JPEG file there").format(
+                    field=f"pks.{key}", file=old, error=err
+                ),
                 field=f"pks.{key}",
                 rule="logo",
             ) from err

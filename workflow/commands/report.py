@@ -11,6 +11,7 @@ from workflow.data import formatting
 from workflow.data.kpis import Kpis, bulan, recommendations
 from workflow.data.periods import period_bounds
 from workflow.errors import MouError
+from workflow.i18n import _
 from workflow.process.machine import LOG_PREFIX, REPORT_EVENT
 from workflow.records.store import Store
 
@@ -77,7 +78,9 @@ def report(
 
     if recommendation not in RECOMMENDATIONS:
         raise MouError(
-            f"recommendation {recommendation!r} is not one of {', '.join(RECOMMENDATIONS)}",
+            _("recommendation {value} is not one of {recommendations}").format(
+                value=repr(recommendation), recommendations=", ".join(RECOMMENDATIONS)
+            ),
             field="recommendation",
             rule="recommendation",
             figures={"recommendations": RECOMMENDATIONS},
@@ -85,7 +88,7 @@ def report(
     start, end, label = period_bounds(period)
     with session(store, slug, actor) as s:
         snap = s.snap
-        role = monitoring_role(snap, s.actor, "a monitoring report")
+        role = monitoring_role(snap, s.actor, _("a monitoring report"))
         k = kpis_at(snap, end)
         logs = [e for e in snap.entries if e["event"].startswith(LOG_PREFIX)]
         in_period = [e for e in logs if start <= date.fromisoformat(e["data"].get("date", e["ts"][:10])) <= end]

@@ -21,6 +21,7 @@ from workflow.commands.agreements import load
 from workflow.data.agreements import Loaded
 from workflow.data.model import Agreement
 from workflow.errors import ActorUnknown, MouError
+from workflow.i18n import _
 from workflow.process.definition import EventDef, Process, load_process
 from workflow.process.guards import GUARDS, GuardContext
 from workflow.process.machine import replay
@@ -109,15 +110,17 @@ def role_for(agreement: Agreement, slug: str, name: str, allowed: list[str], wha
     if person is None:
         names = ", ".join(p.name for p in agreement.people)
         raise ActorUnknown(
-            f"'{name}' is not among the people of {slug} ({names})",
+            _("'{name}' is not among the people of {slug} ({people})").format(name=name, slug=slug, people=names),
             field="people",
             rule="actor",
             figures={"actor": name, "people": [p.name for p in agreement.people]},
         )
     role = next((r for r in person.roles if r in allowed), None)
     if role is None:
-        needs = " or ".join(allowed) if allowed else "a role the process does not declare"
-        return None, f"{name} holds {', '.join(person.roles)}, but {what} needs {needs}"
+        needs = _(" or ").join(allowed) if allowed else _("a role the process does not declare")
+        return None, _("{name} holds {roles}, but {what} needs {needs}").format(
+            name=name, roles=", ".join(person.roles), what=what, needs=needs
+        )
     return role, None
 
 
@@ -126,7 +129,9 @@ def monitoring_role(snap: Snapshot, actor: str, what: str) -> str:
     role, reason = role_for(snap.agreement, snap.loaded.slug, actor, snap.process.milestone_roles, what)
     if role is None:
         raise MouError(
-            f"cannot record {what}: {reason}", rule="role", figures={"actor": actor, "needs": snap.process.milestone_roles}
+            _("cannot record {what}: {reason}").format(what=what, reason=reason),
+            rule="role",
+            figures={"actor": actor, "needs": snap.process.milestone_roles},
         )
     return role
 
@@ -250,7 +255,7 @@ def changed_since(store: Store, slug: str, approval: dict[str, Any], now: Agreem
     from workflow.commands.agreements import load_file
     from workflow.documents.context import build_context, plain
 
-    head = f"agreement.yaml changed since the approval in entry {approval['seq']}"
+    head = _("agreement.yaml changed since the approval in entry {seq}").format(seq=approval["seq"])
     copy = next((a["path"] for a in approval["artifacts"] if a["path"].startswith("reviews/")), None)
     if copy is None:
         return head
@@ -265,8 +270,10 @@ def changed_since(store: Store, slug: str, approval: dict[str, Any], now: Agreem
         if before.get(k) != after.get(k) and k.split(".")[0] not in {"budget", "version", "final"}
     )
     if not changed:
-        return head + " (layout or comments only)"
-    return f"{head}: {', '.join(changed[:8])}" + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+        return _("{head} (layout or comments only)").format(head=head)
+    if len(changed) > 8:
+        return _("{head}: {fields} and {count} more").format(head=head, fields=", ".join(changed[:8]), count=len(changed) - 8)
+    return _("{head}: {fields}").format(head=head, fields=", ".join(changed))
 
 
 def _leaves(value: Any, prefix: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from workflow.data.catalogue import load_catalogue, templates_dir
 from workflow.data.model import Agreement
 from workflow.documents.context import EXAMPLE_MARK, EXTRA_NAMES, Placeholder, build_context, plain, resolve
 from workflow.errors import MouError, Refused, TransitionNotAllowed, UnknownDocument
+from workflow.i18n import _, day
 from workflow.process.definition import EventDef, SignedDocument
 from workflow.process.guards import nomor_present, signatories_complete
 from workflow.process.machine import build_machine
@@ -86,12 +87,22 @@ def own_fact_gaps(facts: OwnFacts, signed_on: date | None, *, nomor: bool = True
     """Reasons the document's own nomor and date do not allow a signature on ``signed_on``."""
     reasons = []
     if nomor:
-        reasons += [f"{path} is empty: the {facts.title} has no nomor of its own yet" for path, value in facts.nomor if not value]
+        reasons += [
+            _("{field} is empty: the {title} has no nomor of its own yet").format(field=path, title=facts.title)
+            for path, value in facts.nomor
+            if not value
+        ]
     path, written = facts.date
     if written is None:
-        reasons.append(f"{path} is empty: the date the {facts.title} is signed must be in its text")
+        reasons.append(
+            _("{field} is empty: the date the {title} is signed must be in its text").format(field=path, title=facts.title)
+        )
     elif signed_on is not None and signed_on != written:
-        reasons.append(f"signed date {signed_on} differs from {path} {written}, the date its text states")
+        reasons.append(
+            _("signed date {signed} differs from {field} {written}, the date its text states").format(
+                signed=day(signed_on), field=path, written=day(written)
+            )
+        )
     return reasons
 
 
@@ -135,7 +146,11 @@ def reused_files(entries: list[dict[str, Any]], files: list[Path]) -> list[str]:
             continue
         if digest in recorded:
             seq, event = recorded[digest]
-            reasons.append(f"{f.name} is the signed file already recorded by {event} in entry {seq} (same SHA-256)")
+            reasons.append(
+                _("{file} is the signed file already recorded by {event} in entry {seq} (same SHA-256)").format(
+                    file=f.name, event=event, seq=seq
+                )
+            )
     return reasons
 
 
@@ -162,10 +177,10 @@ def used_fields(document: str) -> list[str]:
     """Every data path the document's template uses (loop paths included), derived values too."""
     from workflow.documents.check import template_parts, used_paths
 
-    spec = next(d for _, d in load_catalogue().documents() if d.name == document)
+    spec = next(d for _stage, d in load_catalogue().documents() if d.name == document)
     paths: set[str] = set()
-    for _, _, source in template_parts(templates_dir() / spec.template):
-        found, _ = used_paths(source)
+    for _name, _typed, source in template_parts(templates_dir() / spec.template):
+        found, _unsafe = used_paths(source)
         paths.update(p for p in found if p.split(".")[0] not in EXTRA_NAMES)
     # keep the most specific paths only: "parties.pemda" adds nothing when "parties.pemda.name" is there
     return sorted(p for p in paths if not any(q != p and q.startswith(p + ".") for q in paths))
@@ -227,7 +242,7 @@ def signature_checks(s: Session, kind: str, files: list[Path] | None, signed_on:
     event = sign_event(snap, doc)
     if event is None:
         raise MouError(
-            f"process {snap.process.name} declares no signature event for the {doc.title}",
+            _("process {process} declares no signature event for the {title}").format(process=snap.process.name, title=doc.title),
             rule="document",
             figures={"document": doc.name, "process": snap.process.name},
         )
@@ -236,10 +251,11 @@ def signature_checks(s: Session, kind: str, files: list[Path] | None, signed_on:
         raise TransitionNotAllowed(slug, event.trigger, snap.state, allowed, known=True)
     role, role_reason = s.role(event.roles, event.trigger)
     reasons = [role_reason] if role_reason else []
-    reasons += [r for r in blockers(snap, event, store, when) if r != "review not approved"]
+    not_approved = _("review not approved")  # the same text as the guard's (workflow.process.guards)
+    reasons += [r for r in blockers(snap, event, store, when) if r != not_approved]
     approval = last_approval(snap.entries, {e.trigger for e in snap.process.events_of("approval", doc.name)})
     if approval is None:
-        reasons.append("review not approved")
+        reasons.append(not_approved)
     elif approval["data_sha256"] != snap.data_sha256:
         reasons.append(changed_since(store, slug, approval, snap.agreement))
     ctx = snap.context(store, when)
@@ -254,21 +270,25 @@ def signature_checks(s: Session, kind: str, files: list[Path] | None, signed_on:
         # than the approval's wall-clock day stands in for it
         approved_on = min(date.fromisoformat(approval["ts"][:10]), when) if approval else None
         if approved_on is not None and signed_on < approved_on:
-            reasons.append(f"signed date {signed_on} is before the approval of {approved_on}")
+            reasons.append(
+                _("signed date {signed} is before the approval of {approved}").format(
+                    signed=day(signed_on), approved=day(approved_on)
+                )
+            )
         if signed_on > when:
-            reasons.append(f"signed date {signed_on} is in the future")
+            reasons.append(_("signed date {signed} is in the future").format(signed=day(signed_on)))
         if not files:
-            reasons.append("no signed file given")
-        reasons += [f"{f} is not a readable PDF" for f in files if not is_pdf(f)]
+            reasons.append(_("no signed file given"))
+        reasons += [_("{file} is not a readable PDF").format(file=f) for f in files if not is_pdf(f)]
     docx = None
     if doc.template is not None:  # the text that is signed, checked before anything is recorded
-        doc_spec = next(d for _, d in load_catalogue().documents() if d.name == doc.template)
+        doc_spec = next(d for _stage, d in load_catalogue().documents() if d.name == doc.template)
         final_ctx = build_context(snap.agreement, version=1, final=True)
         # what the draft showed beyond agreement.yaml (the PKS's participants and logos) is in the final text too
         docx = render_bytes(doc_spec, final_ctx, values=document_values(store, slug, snap.agreement, doc_spec, final_ctx))
         left = placeholders_in("\n".join(document_lines(docx)), final_ctx)
         if left:
-            reasons.append(f"the final text still shows {', '.join(left)}")
+            reasons.append(_("the final text still shows {placeholders}").format(placeholders=", ".join(left)))
     return Checked(doc, event, role, facts, signed_on, docx, reasons)
 
 
@@ -397,8 +417,10 @@ def frozen_changes(store: Store, slug: str, entries: list[dict[str, Any]] | None
             now = plain(resolve(ctx, path))
             if now != value:
                 out.append(
-                    f"{loaded.path}: {path}: signed as {_short(value)} in entry {e['seq']}, now {_short(now)}; "
-                    "a signed text changes only through an adendum"
+                    _(
+                        "{file}: {field}: signed as {signed} in entry {seq}, now {now}; "
+                        "a signed text changes only through an adendum"
+                    ).format(file=loaded.path, field=path, signed=_short(value), seq=e["seq"], now=_short(now))
                 )
     return out
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from workflow.data.entries import DATA_EVENT
 from workflow.errors import AgreementExists, MouError
+from workflow.i18n import _
 from workflow.records.store import AGREEMENT_FILE, Store
 
 
@@ -33,7 +34,7 @@ def copy_agreements(
     """
     chosen = list(slugs) or list(source.slugs())
     if not chosen:
-        raise MouError(f"no agreements in {source.url} to copy", rule="store.empty")
+        raise MouError(_("no agreements in {store} to copy").format(store=source.url), rule="store.empty")
     for slug in chosen:
         source.agreement_file(slug)  # an unknown slug is named with those there are
     taken = sorted(set(chosen) & set(target.slugs()))
@@ -46,7 +47,11 @@ def copy_agreements(
         files = {rel: source.read(slug, rel) for rel in source.files(slug)}
         target.import_agreement(slug, files, history)
         if target.history_bytes(slug) != history:
-            raise MouError(f"{target.url}: the history of {slug} arrived different from {source.url}; nothing else is copied")
+            raise MouError(
+                _("{target}: the history of {slug} arrived different from {source}; nothing else is copied").format(
+                    target=target.url, slug=slug, source=source.url
+                )
+            )
         copied = Copied(slug, history.count(b"\n"), len(files), sum(len(b) for b in files.values()) + len(history))
         done.append(copied)
         if progress is not None:
@@ -86,7 +91,7 @@ def data_put(
     from workflow.process.definition import load_process
     from workflow.process.machine import replay
 
-    shown = name or Path(f"{slug}/{AGREEMENT_FILE} (new)")
+    shown = name or Path(_("{slug}/{file} (new)").format(slug=slug, file=AGREEMENT_FILE))
     who = config.current().who(actor)
     # Not through `session`: the current data may be the very thing that is broken (a fresh skeleton)
     # and must not stand in the way of its fix; the new data is what is checked.
@@ -96,7 +101,7 @@ def data_put(
         if raw == old_raw:
             return DataChange([], None)
         held = [role for person in new.people for role in person.roles]
-        role, _ = role_for(new, slug, who, held, "changing the data")  # ActorUnknown unless among the people
+        role, _refusal = role_for(new, slug, who, held, _("changing the data"))  # ActorUnknown unless among the people
         entries = store.history(slug)
         state = replay(load_process(new.process), entries, store.history_path(slug))
         fields = changed_fields(old_raw, raw)

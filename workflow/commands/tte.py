@@ -22,6 +22,7 @@ from workflow.commands.session import Session
 from workflow.data.entries import FINALIZE_EVENT
 from workflow.documents import tte
 from workflow.documents.tte import Signatory
+from workflow.i18n import _
 from workflow.process.definition import SignedDocument
 from workflow.records.store import Store
 
@@ -69,15 +70,25 @@ def electronic_checks(
     unsigned = [f for f in files if f not in signed]
     if len(signed) > 1:
         out.reasons.append(
-            f"give one e-signed PDF, signed by everyone: {', '.join(f.name for f in signed)} each carry signatures"
+            _("give one e-signed PDF, signed by everyone: {files} each carry signatures").format(
+                files=", ".join(f.name for f in signed)
+            )
         )
     if unsigned:
-        out.reasons.append(f"an e-signed PDF is recorded alone: {', '.join(f.name for f in unsigned)} carries no e-signature")
+        out.reasons.append(
+            _("an e-signed PDF is recorded alone: {files} carries no e-signature").format(
+                files=", ".join(f.name for f in unsigned)
+            )
+        )
     snap, slug = s.snap, s.slug
     events = {e.trigger for e in snap.process.events_of("signature", doc.name)}
     finalized = last_finalized(snap.entries, doc.name, events)
     if finalized is None or finalized["data_sha256"] != snap.data_sha256:
-        out.reasons.append(f"no finalized text for {doc.name}: run mou finalize {slug} --document {doc.name}")
+        out.reasons.append(
+            _("no finalized text for {document}: run {command}").format(
+                document=doc.name, command=f"mou finalize {slug} --document {doc.name}"
+            )
+        )
         return out
     roots, problems = tte.load_roots(trust)
     if problems:
@@ -146,7 +157,10 @@ def electronic_problems(store: Store, slug: str, entries: list[dict[str, Any]]) 
         if not isinstance(section, dict):
             continue
         out += [
-            f"{slug}: entry {e['seq']}: e-signature {section.get('file')}: {r}" for r in _again(store, slug, details_art, details)
+            _("{slug}: entry {seq}: e-signature {file}: {reason}").format(
+                slug=slug, seq=e["seq"], file=section.get("file"), reason=r
+            )
+            for r in _again(store, slug, details_art, details)
         ]
     return out
 
@@ -162,7 +176,7 @@ def _again(store: Store, slug: str, details_art: dict[str, Any], details: dict[s
         roots = tte.certificates_in(store.read(slug, f"{folder}/{section['trust_roots']}")) or []
         times = {int(s["n"]): tte.parse_time(s["signing_time"]) for s in report["signatures"]}
     except (OSError, KeyError, TypeError, ValueError) as err:
-        return [f"what the signature kept cannot be read ({err})"]
+        return [_("what the signature kept cannot be read ({error})").format(error=err)]
     result = tte.validate(
         data,
         file_name=section["file"],

@@ -16,6 +16,7 @@ from workflow.commands.session import DATA_DIR, reader
 from workflow.data.agreements import Loaded
 from workflow.data.model import Agreement
 from workflow.errors import HistoryBroken, MouError
+from workflow.i18n import _
 from workflow.process.definition import Process, load_process
 from workflow.process.machine import ARCHIVE_EVENT, LOG_PREFIX, REPORT_EVENT, replay
 from workflow.records.store import Store, slashed
@@ -50,10 +51,15 @@ def verify(store: Store, slug: str) -> Verified:
                 continue  # checked with the bag below
             rel = slashed(a["path"])
             if not store.exists(slug, rel):
-                return Verified(slug, len(found), state, f"{path}:{n}: entry {n}: {a['path']} is missing")
+                return Verified(
+                    slug, len(found), state, _("{path}:{n}: entry {n}: {file} is missing").format(path=path, n=n, file=a["path"])
+                )
             if store.sha256(slug, rel) != a["sha256"]:
                 return Verified(
-                    slug, len(found), state, f"{path}:{n}: entry {n}: {a['path']} does not match its recorded SHA-256"
+                    slug,
+                    len(found),
+                    state,
+                    _("{path}:{n}: entry {n}: {file} does not match its recorded SHA-256").format(path=path, n=n, file=a["path"]),
                 )
             recorded[rel] = a["sha256"]
     broken = rule_problems(store, loaded, process, found)  # after the files: a changed file is named, not what it then breaks
@@ -66,7 +72,12 @@ def verify(store: Store, slug: str) -> Verified:
         if rel not in recorded
     ]
     if unrecorded:
-        return Verified(slug, len(found), state, f"{store.path(slug)}: {min(unrecorded)} is not recorded in the history")
+        return Verified(
+            slug,
+            len(found),
+            state,
+            _("{folder}: {file} is not recorded in the history").format(folder=store.path(slug), file=min(unrecorded)),
+        )
     from workflow.commands.archive import verify_archives
     from workflow.commands.signing import frozen_changes
     from workflow.commands.tte import electronic_problems
@@ -120,7 +131,11 @@ def rule_problems(store: Store, loaded: Loaded, process: Process, entries: list[
     for n, e in enumerate(entries, 1):  # the hot loop of `verify`: work is done only for what needs it
         name, ts = e["event"], e["ts"]
         if ts < previous:
-            out.append(f"{shown}:{n}: entry {n}: time order: recorded at {ts}, before entry {n - 1} at {previous}")
+            out.append(
+                _("{path}:{n}: entry {n}: time order: recorded at {ts}, before entry {before} at {previous}").format(
+                    path=shown, n=n, ts=ts, before=n - 1, previous=previous
+                )
+            )
         elif ts > previous:
             previous = ts
         event = events.get(name)
@@ -132,17 +147,29 @@ def rule_problems(store: Store, loaded: Loaded, process: Process, entries: list[
             allowed, what = [], ""  # render, redline, archive: no role needed
         role = e.get("role")
         if what and role not in allowed:
-            out.append(f"{shown}:{n}: entry {n}: role: {name} recorded under role {role}, but it needs {' or '.join(allowed)}")
+            out.append(
+                _("{path}:{n}: entry {n}: role: {event} recorded under role {role}, but it needs {roles}").format(
+                    path=shown, n=n, event=name, role=role, roles=_(" or ").join(allowed)
+                )
+            )
         if role is not None:
             people = roles_then(e["data_sha256"])
             held = people.get(e["actor"]) if people is not None else None
             if people is not None and (held is None or role not in held):
-                had = ", ".join(held) if held else "no role (not among the people)"
-                out.append(f"{shown}:{n}: entry {n}: role: {e['actor']} did not hold {role} when it was recorded (held {had})")
+                had = ", ".join(held) if held else _("no role (not among the people)")
+                out.append(
+                    _("{path}:{n}: entry {n}: role: {actor} did not hold {role} when it was recorded (held {had})").format(
+                        path=shown, n=n, actor=e["actor"], role=role, had=had
+                    )
+                )
         if name in signatures:
             paths = [a["path"] for a in e["artifacts"]]
             if not any(p.endswith("/signature.json") for p in paths) or not any("/ttd-" in p for p in paths):
-                out.append(f"{shown}:{n}: entry {n}: signature: {name} recorded without its signed file and signature.json")
+                out.append(
+                    _("{path}:{n}: entry {n}: signature: {event} recorded without its signed file and signature.json").format(
+                        path=shown, n=n, event=name
+                    )
+                )
     out += _ledger_problems(store, loaded, process, entries, people_of)
     return out
 
@@ -169,6 +196,6 @@ def _ledger_problems(
     roster = ledger.roster_of(reader(store, loaded.slug), entries)
     path = store.history_path(loaded.slug)
     return [
-        f"{path}:{seq}: entry {seq}: {reason}"
+        _("{path}:{n}: entry {n}: {reason}").format(path=path, n=seq, reason=reason)
         for seq, reason in ledger.replay(entries, loaded.agreement, roster, date.max, terms_of)
     ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from workflow import config, shipped
+from workflow import config, i18n, shipped
 from workflow.data.cache import code_fingerprint, memo, memo_rows
 from workflow.records.store import Store
 
@@ -40,9 +40,11 @@ def remembered_rows(kind: str, store: Store, variant: Sequence[str], build: Call
 
 
 def _setting(code: Sequence[Path]) -> bytes:
-    """The code, process definitions, templates and settings (the day among them) a view is made with."""
+    """The code, process definitions, templates and settings (the day among them) a view is made with, and
+    the language its words are in."""
     settings = config.current()
     folders = [shipped.processes(), settings.templates or shipped.templates()]
     if settings.processes is not None:
         folders.append(settings.processes)
-    return code_fingerprint((*code, *folders)) + b"\0" + repr(settings.but(today=settings.day(), actor=None)).encode()
+    made = repr(settings.but(today=settings.day(), actor=None)) + "\0" + i18n.language()
+    return code_fingerprint((*code, *folders)) + b"\0" + made.encode()

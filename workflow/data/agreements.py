@@ -44,18 +44,25 @@ class Loaded:
 
 
 def skeleton() -> str:
-    """A commented ``agreement.yaml`` with every field of the model and nothing filled in."""
-    lines = [
-        "# A new agreement. Fill in every field; leave a field empty only where the comment says",
-        "# it may be unknown (documents then show a [PLACEHOLDER]). `mou check SLUG` lists what is missing.",
-        "# `mou schema` describes every field.",
-        "",
-    ]
+    """A commented ``agreement.yaml`` with every field of the model and nothing filled in.
+
+    The comments are in the reader's language; the keys and the (empty) values are the data, the same in both.
+    """
+    from workflow.i18n import _
+
+    header = _(
+        "A new agreement. Fill in every field; leave a field empty only where the comment says\n"
+        "it may be unknown (documents then show a [PLACEHOLDER]). `mou check SLUG` lists what is missing.\n"
+        "`mou schema` describes every field."
+    )
+    lines = [f"# {line}".rstrip() for line in header.splitlines()] + [""]
     _skeleton(Agreement, 0, lines)
     return "\n".join(lines) + "\n"
 
 
 def _skeleton(cls: type, indent: int, lines: list[str], first_prefix: str = "") -> None:
+    from workflow.i18n import _
+
     hints = get_type_hints(cls)
     pad = " " * indent
     for i, f in enumerate(dataclasses.fields(cls)):
@@ -63,10 +70,11 @@ def _skeleton(cls: type, indent: int, lines: list[str], first_prefix: str = "") 
         lead = first_prefix if i == 0 and first_prefix else pad
         base = strip_optional(tp)
         note = f.metadata.get("doc", "")
+        note = " ".join(_(note).split()) if note else ""  # the field's description, on the comment's one line
         if is_optional(tp) and f.default is dataclasses.MISSING:
-            note += "; may be left empty while unknown"
+            note = _("{description}; may be left empty while unknown").format(description=note)
         elif f.default is not dataclasses.MISSING:
-            note += "; optional, may be left out"
+            note = _("{description}; optional, may be left out").format(description=note)
         if dataclasses.is_dataclass(base):
             lines.append(f"{lead}{f.name}:  # {note}")
             _skeleton(typing.cast(type, base), indent + 2, lines)

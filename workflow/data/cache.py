@@ -8,6 +8,12 @@ file nor the code changed. The cache lives outside the agreements folder (``$MOU
 shared or archived folder changes; ``MOU_CACHE=off`` turns it off. Entries are pickles, so a folder
 that is not the user's own or that others can write to is never used. A missing, unreadable or damaged
 entry is a miss, never an error; an invalid file is never cached, so its problems are always reported.
+
+Language: a parsed document or a validated agreement holds no text for a reader (the problems of an invalid
+file are raised, never stored, and are worded afresh in the reader's language each time), so ``cached``
+keys need no language. The remembered views of ``memo`` and ``memo_rows`` are text a person reads: the
+active language is part of their keys, so a view remembered in English is never shown to an Indonesian
+reader (the catalogs are files of the package, so ``code_fingerprint`` changes with a new translation).
 """
 
 from __future__ import annotations
@@ -92,8 +98,15 @@ def _store(path: Path, data: bytes) -> None:
         pass
 
 
+def _reader(kind: str) -> bytes:
+    """``kind`` and the active language: the first part of the key of a remembered text a person reads."""
+    from workflow import i18n
+
+    return kind.encode() + b"\0" + i18n.language().encode()
+
+
 def memo(kind: str, key: bytes, build: Callable[[], bytes]) -> bytes:
-    """``build()``, or the bytes it returned before for the same ``kind`` and ``key`` (no pickle: plain bytes).
+    """``build()``, or the bytes it returned before for the same ``kind``, ``key`` and language (no pickle: plain bytes).
 
     For views that are a pure function of inputs the caller names in ``key`` (see
     ``workflow.commands.views``). A missing entry is a miss; an entry is written only after ``build``
@@ -102,7 +115,7 @@ def memo(kind: str, key: bytes, build: Callable[[], bytes]) -> bytes:
     where = folder()
     if where is None or not _private(where):
         return build()
-    digest = hashlib.sha256(kind.encode() + b"\0" + key).hexdigest()
+    digest = hashlib.sha256(_reader(kind) + b"\0" + key).hexdigest()
     path = where / f"{kind}-{digest}.out"
     try:
         return path.read_bytes()
@@ -114,7 +127,7 @@ def memo(kind: str, key: bytes, build: Callable[[], bytes]) -> bytes:
 
 
 def memo_rows(kind: str, key: bytes, heads: Mapping[str, str], build: Callable[[str], str]) -> dict[str, str]:
-    """Per name of ``heads``: the text ``build(name)`` gave before for the same head (and ``key``), else now.
+    """Per name of ``heads``: the text ``build(name)`` gave before for the same head (``key`` and language), else now.
 
     One file per ``kind`` and ``key`` holds every name's head and text, so a view over 10.000 agreements
     after one of them changed builds one row, not 10.000. Rewritten only when a row was built.
@@ -124,7 +137,7 @@ def memo_rows(kind: str, key: bytes, heads: Mapping[str, str], build: Callable[[
     where = folder()
     if where is None or not _private(where):
         return {name: build(name) for name in heads}
-    digest = hashlib.sha256(kind.encode() + b"\0" + key).hexdigest()
+    digest = hashlib.sha256(_reader(kind) + b"\0" + key).hexdigest()
     path = where / f"{kind}-{digest}.json"
     try:
         before = json.loads(path.read_bytes())

@@ -11,6 +11,7 @@ from workflow.data.model import RENDERED_NEEDS, Agreement
 from workflow.data.schema import Reader, field
 from workflow.data.yaml import load as load_yaml
 from workflow.errors import InvalidData, Problem, UnknownStage
+from workflow.i18n import _
 
 CATALOGUE_FILE = "catalogue.yaml"
 
@@ -67,20 +68,18 @@ class Catalogue:
         seen: set[str] = set()
         for i, stage in enumerate(self.stages, 1):
             if stage.name in seen:
-                out.append((f"stages[{i}].name", f"{stage.name} is listed twice, expected unique stage names"))
+                message = _("{stage} is listed twice, expected unique stage names").format(stage=stage.name)
+                out.append((f"stages[{i}].name", message))
             seen.add(stage.name)
             for j, doc in enumerate(stage.documents, 1):
                 where = f"stages[{i}].documents[{j}]"
                 if "/" in doc.template or "\\" in doc.template or not (templates_dir() / doc.template).is_file():
-                    out.append((f"{where}.template", f"{doc.template} is not a file in {templates_dir()}"))
+                    message = _("{template} is not a file in {folder}").format(template=doc.template, folder=templates_dir())
+                    out.append((f"{where}.template", message))
                 for k, need in enumerate(doc.needs, 1):
                     if need not in sections:
-                        out.append(
-                            (
-                                f"{where}.needs[{k}]",
-                                f"{need} is not a section of agreement.yaml, expected one of {', '.join(sorted(sections))}",
-                            )
-                        )
+                        message = _("{need} is not a section of agreement.yaml, expected one of {sections}")
+                        out.append((f"{where}.needs[{k}]", message.format(need=need, sections=", ".join(sorted(sections)))))
         return out
 
     def stage(self, name: str) -> Stage:
@@ -104,5 +103,5 @@ def load_catalogue() -> Catalogue:
 def _load(path: Path) -> Catalogue:
     catalogue = Reader(load_yaml(path)).read(Catalogue)
     if not catalogue.stages:
-        raise InvalidData([Problem(path, None, "stages", "is empty, expected at least one stage")])
+        raise InvalidData([Problem(path, None, "stages", _("is empty, expected at least one stage"))])
     return catalogue

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Final
 
+from workflow.i18n import MONTHS, _
+
 __all__ = [
     "FRONT_TITLES",
     "LIMIT",
@@ -38,20 +40,7 @@ LIMIT: Final[int] = 10**15
 
 # Monday first, matching date.weekday(); "Jumat" is the KBBI spelling (not "Jum'at").
 NAMA_HARI: Final[tuple[str, ...]] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-NAMA_BULAN: Final[tuple[str, ...]] = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+NAMA_BULAN: Final[tuple[str, ...]] = MONTHS  # one list of the month names, shared with the messages (workflow.i18n)
 
 # Index = digit; index 0 is never spoken inside a number.
 _UNITS: Final[tuple[str, ...]] = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
@@ -102,7 +91,7 @@ def terbilang(n: int) -> str:
     """Spell out 0 <= n < 10**15 in Indonesian words, e.g. 1_001_000 -> 'satu juta seribu'."""
     n = _require_int(n, "terbilang")
     if not 0 <= n < LIMIT:
-        raise ValueError(f"terbilang() expects an int from 0 to {LIMIT - 1} (below 10**15), got {n}")
+        raise ValueError(_("terbilang() expects an int from 0 to {limit} (below 10**15), got {n}").format(limit=LIMIT - 1, n=n))
     if n == 0:
         return "nol"
     words: list[str] = []
@@ -130,7 +119,7 @@ def rupiah(n: int, *, decimals: bool = True) -> str:
     """Write a non-negative rupiah amount as 'Rp201.600.000,00' (or 'Rp201.600.000' without decimals)."""
     n = _require_int(n, "rupiah")
     if n < 0:
-        raise ValueError(f"rupiah() expects a non-negative amount (0 or more), got {n}")
+        raise ValueError(_("rupiah() expects a non-negative amount (0 or more), got {n}").format(n=n))
     return f"Rp{angka(n)},00" if decimals else f"Rp{angka(n)}"
 
 
@@ -160,7 +149,7 @@ def nama_bulan(month: int) -> str:
     """Name a month given as 1..12, e.g. 5 -> 'Mei'."""
     month = _require_int(month, "nama_bulan")
     if not 1 <= month <= 12:
-        raise ValueError(f"nama_bulan() expects a month from 1 to 12, got {month}")
+        raise ValueError(_("nama_bulan() expects a month from 1 to 12, got {month}").format(month=month))
     return NAMA_BULAN[month - 1]
 
 

@@ -51,11 +51,13 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from workflow import i18n
 from workflow.data import formatting
 from workflow.data.entries import LOG_PREFIX
 from workflow.data.model import Agreement
 from workflow.data.participants import IMPORT_EVENT, REPLACE_EVENT, Participant, from_csv, mask
 from workflow.data.periods import end_of_month as _end_of
+from workflow.i18n import N_, _
 
 LOG = LOG_PREFIX
 MONEY = ("enrolment", "payment", "claim", "santunan")
@@ -77,7 +79,13 @@ FIGURES = {
 }
 """Figures each kind may carry (``participant`` and ``row`` are filled in from the list, never typed)."""
 WHOLE = ("count", "workers", "amount", "cases")
-NAMES = {"enrolment": "an enrolment", "payment": "a payment", "claim": "a claim", "santunan": "a santunan"}
+NAMES = {
+    "enrolment": N_("an enrolment"),
+    "payment": N_("a payment"),
+    "claim": N_("a claim"),
+    "santunan": N_("a santunan"),
+}
+"""Each kind of money entry as a reason names it (translated where shown)."""
 
 
 def allocation_for(a: Agreement, year: int) -> int:
@@ -267,9 +275,9 @@ def check_entry(
     (see :func:`draft`), a void's ``{"corrects": seq, "reason": text}``. ``terms``: the agreement's
     terms in force when the entry is recorded. ``roster``: the participant list versions recorded
     before it. ``earlier``: every history entry before it, in order. ``today``: the day it is
-    checked. Each reason names the rule and the figures, in English.
+    checked. Each reason names the rule and the figures, in the active language.
     """
-    return [reason for _, reason in breaches(kind, data, terms, roster, earlier, today)]
+    return [reason for _rule, reason in breaches(kind, data, terms, roster, earlier, today)]
 
 
 def replay(
@@ -323,15 +331,15 @@ def breaches(
     try:
         on = date.fromisoformat(str(data["date"])) if data.get("date") else today
     except ValueError:
-        return [("required", f"date {data['date']!r} is not a date, expected YYYY-MM-DD")]
+        return [("required", _("date {value} is not a date, expected YYYY-MM-DD").format(value=repr(data["date"])))]
     out: list[Breach] = []
     if on > today:
-        out.append(("future", f"date {on} is after today ({today})"))
+        out.append(("future", _("date {date} is after today ({today})").format(date=i18n.day(on), today=i18n.day(today))))
     if kind in FIXES:
         return out + _fix(kind, data, terms, roster, earlier, on)
     foreign = [k for k in data if k != "date" and k not in FIGURES[kind]]
     if foreign:
-        return out + [("figures", f"--{k} is not a figure of {NAMES[kind]}") for k in foreign]
+        return out + [("figures", _("--{key} is not a figure of {what}").format(key=k, what=_(NAMES[kind]))) for k in foreign]
     return out + _rules(kind, dict(data), terms, roster, book(earlier), on, exclude=None, explained=False)
 
 
@@ -346,38 +354,61 @@ def _fix(
     out: list[Breach] = []
     seq = data.get("corrects")
     if seq is None:
-        out.append(("required", "--corrects is required"))
+        out.append(("required", _("--corrects is required")))
     elif not isinstance(seq, int) or isinstance(seq, bool):
-        out.append(("required", f"--corrects {seq!r} is not an entry number"))
+        out.append(("required", _("--corrects {value} is not an entry number").format(value=repr(seq))))
     if not str(data.get("reason") or "").strip():
-        out.append(("required", "--reason is required"))
+        out.append(("required", _("--reason is required")))
     if out:
         return out
     assert isinstance(seq, int)
     items = book(earlier)
     entry = next((e for e in earlier if e["seq"] == seq), None)
-    verb = "corrects" if kind == "correction" else "voids"
     if entry is None:
-        return [("corrects", f"entry {seq} does not exist (the history has {len(earlier)} entries)")]
+        # "entries" whatever the count: the English text as it has always been
+        return [
+            ("corrects", _("entry {seq} does not exist (the history has {count} entries)").format(seq=seq, count=len(earlier)))
+        ]
     named = _kind(entry["event"])
     if named in FIXES:
-        return [("corrects", f"entry {seq} is a {named}; name the entry it {verb} ({entry['data'].get('corrects')})")]
+        if kind == "correction":
+            text = _("entry {seq} is a {named}; name the entry it corrects ({corrects})")
+        else:
+            text = _("entry {seq} is a {named}; name the entry it voids ({corrects})")
+        return [("corrects", text.format(seq=seq, named=named, corrects=entry["data"].get("corrects")))]
     if named not in MONEY:
-        return [("corrects", f"entry {seq} is {entry['event']}, not a payment, claim, santunan or enrolment")]
+        return [
+            (
+                "corrects",
+                _("entry {seq} is {event}, not a payment, claim, santunan or enrolment").format(seq=seq, event=entry["event"]),
+            )
+        ]
     target = items[seq]
     if target.voided_by is not None:
-        return [("corrects", f"entry {seq} is already voided by entry {target.voided_by}")]
+        return [("corrects", _("entry {seq} is already voided by entry {by}").format(seq=seq, by=target.voided_by))]
     figures: dict[str, Any] = dict(data.get("figures") or {})
     if kind == "void" and figures:
-        return [("figures", f"--{k} is not taken by a void, which only names the entry and the reason") for k in figures]
+        return [
+            ("figures", _("--{key} is not taken by a void, which only names the entry and the reason").format(key=k))
+            for k in figures
+        ]
     if kind == "correction":
         if data.get("kind", target.kind) != target.kind:
-            return [("corrects", f"entry {seq} is {NAMES[target.kind]}, the correction is of {data.get('kind')}")]
+            return [
+                (
+                    "corrects",
+                    _("entry {seq} is {what}, the correction is of {kind}").format(
+                        seq=seq, what=_(NAMES[target.kind]), kind=data.get("kind")
+                    ),
+                )
+            ]
         foreign = [k for k in figures if k not in FIGURES[target.kind]]
         if foreign:
-            return [("figures", f"--{k} is not a figure of {NAMES[target.kind]}") for k in foreign]
+            return [
+                ("figures", _("--{key} is not a figure of {what}").format(key=k, what=_(NAMES[target.kind]))) for k in foreign
+            ]
         if _same(figures, target.figures, roster):
-            return [("corrects", f"the figures are those of entry {seq} already; nothing to correct")]
+            return [("corrects", _("the figures are those of entry {seq} already; nothing to correct").format(seq=seq))]
     out += _dependants(target, figures if kind == "correction" else None, items, roster)
     if kind == "correction":
         out += _rules(target.kind, figures, terms, roster, items, target.on, exclude=seq, explained=True)
@@ -410,7 +441,12 @@ def _dependants(target: Item, figures: Mapping[str, Any] | None, items: dict[int
     if figures is not None and figures.get("programme") == "JKM" and _person_nik(figures, roster) == person:
         return []
     return [
-        ("corrects", f"santunan entry {i.seq} follows the JKM claim in entry {target.seq}; void or correct entry {i.seq} first")
+        (
+            "corrects",
+            _("santunan entry {seq} follows the JKM claim in entry {claim}; void or correct entry {seq} first").format(
+                seq=i.seq, claim=target.seq
+            ),
+        )
         for i in items.values()
         if i.kind == "santunan" and i.voided_by is None and _person_nik(i.figures, roster) == person
     ]
@@ -428,9 +464,9 @@ def _rules(
     explained: bool,
 ) -> list[Breach]:
     """The rules of one money entry's figures ``f``, dated ``on``, after ``items`` (less ``exclude``)."""
-    out: list[Breach] = [("required", f"--{k} is required") for k in REQUIRED[kind] if f.get(k) in (None, "")]
+    out: list[Breach] = [("required", _("--{key} is required").format(key=k)) for k in REQUIRED[kind] if f.get(k) in (None, "")]
     out += [
-        ("required", f"--{k} {f[k]!r} is not a whole number")
+        ("required", _("--{key} {value} is not a whole number").format(key=k, value=repr(f[k])))
         for k in WHOLE
         if k in f and (not isinstance(f[k], int) or isinstance(f[k], bool))
     ]
@@ -438,7 +474,7 @@ def _rules(
         return out
     others = [i for i in items.values() if i.voided_by is None and i.seq != exclude]
     if "amount" in f and f["amount"] <= 0:
-        out.append(("positive", f"amount {f['amount']} must be positive"))
+        out.append(("positive", _("amount {amount} must be positive").format(amount=f["amount"])))
     if kind == "payment":
         out += _payment(f, terms, roster, others, on)
     elif kind == "claim":
@@ -446,7 +482,12 @@ def _rules(
     elif kind == "santunan":
         out += _santunan(f, terms, roster, others, explained)
     elif not 0 < f["count"] <= terms.coverage.workers:
-        out.append(("quota", f"count {f['count']} must be from 1 to the quota of {terms.coverage.workers}"))
+        out.append(
+            (
+                "quota",
+                _("count {count} must be from 1 to the quota of {quota}").format(count=f["count"], quota=terms.coverage.workers),
+            )
+        )
     return out
 
 
@@ -454,47 +495,80 @@ def _payment(f: dict[str, Any], a: Agreement, roster: Roster, others: list[Item]
     out: list[Breach] = []
     period = _period(f["period"])
     if period is None:
-        return [("period", f"{f['period']!r} is not a month, expected YYYY-MM such as 2025-07")]
+        return [("period", _("{value} is not a month, expected YYYY-MM such as 2025-07").format(value=repr(f["period"])))]
     label, workers, amount = f"{period:%Y-%m}", f["workers"], f["amount"]
-    rp = _rp  # Rp figures without decimals
+    rp = i18n.money  # Rp figures without decimals
     if workers < 1:
-        out.append(("positive", f"workers {workers} must be at least 1"))
+        out.append(("positive", _("workers {workers} must be at least 1").format(workers=workers)))
     if not date(a.term.start.year, a.term.start.month, 1) <= period <= a.term.end:
-        out.append(("term", f"period {label} is outside the term {a.term.start} to {a.term.end}"))
+        out.append(
+            (
+                "term",
+                _("period {period} is outside the term {start} to {end}").format(
+                    period=label, start=i18n.day(a.term.start), end=i18n.day(a.term.end)
+                ),
+            )
+        )
     if period > on:
-        out.append(("future", f"period {label} has not begun on {on}; a month is payable from its first day"))
+        out.append(
+            (
+                "future",
+                _("period {period} has not begun on {date}; a month is payable from its first day").format(
+                    period=label, date=i18n.day(on)
+                ),
+            )
+        )
     if workers > a.coverage.workers:
         out.append(
             (
                 "quota",
-                f"{formatting.angka(workers)} workers paid for, more than the quota of {formatting.angka(a.coverage.workers)}",
+                _("{workers} workers paid for, more than the quota of {quota}").format(
+                    workers=formatting.angka(workers), quota=formatting.angka(a.coverage.workers)
+                ),
             )
         )
     if not roster.versions:
-        out.append(("participants", "no participants imported; import the list first (mou participants import)"))
+        out.append(("participants", _("no participants imported; import the list first (mou participants import)")))
     elif workers > (active := roster.active(period)):
         out.append(
             (
                 "participants",
-                f"{formatting.angka(workers)} workers paid for {label}, "
-                f"more than the {formatting.angka(active)} participants active that month",
+                _("{workers} workers paid for {period}, more than the {active} participants active that month").format(
+                    workers=formatting.angka(workers), period=label, active=formatting.angka(active)
+                ),
             )
         )
     rate = a.coverage.monthly_per_worker
     if workers >= 1 and amount > 0 and amount != workers * rate:
-        out.append(("rate", f"amount {rp(amount)} ≠ {formatting.angka(workers)} × {rp(rate)} = {rp(workers * rate)}"))
+        out.append(
+            (
+                "rate",
+                _("amount {amount} ≠ {workers} × {rate} = {total}").format(
+                    amount=rp(amount), workers=formatting.angka(workers), rate=rp(rate), total=rp(workers * rate)
+                ),
+            )
+        )
     payments = [i for i in others if i.kind == "payment"]
     for i in payments:
         if _period(i.figures.get("period")) == period:
-            ref = i.figures.get("reference") or "no reference"
-            out.append(("once", f"period {label} is already paid by entry {i.seq} ({ref}); correct or void that entry instead"))
+            ref = i.figures.get("reference") or _("no reference")
+            out.append(
+                (
+                    "once",
+                    _("period {period} is already paid by entry {seq} ({reference}); correct or void that entry instead").format(
+                        period=label, seq=i.seq, reference=ref
+                    ),
+                )
+            )
     reference = _ref(f["reference"])
     for i in payments:
         if _ref(i.figures.get("reference")) == reference:
             out.append(
                 (
                     "reference",
-                    f"reference {f['reference']} is already used by entry {i.seq} (payment for {i.figures.get('period')})",
+                    _("reference {reference} is already used by entry {seq} (payment for {period})").format(
+                        reference=f["reference"], seq=i.seq, period=i.figures.get("period")
+                    ),
                 )
             )
     if amount > 0:
@@ -506,7 +580,12 @@ def _payment(f: dict[str, Any], a: Agreement, roster: Roster, others: list[Item]
         ceiling = allocation_for(a, period.year)
         if paid + amount > ceiling:
             out.append(
-                ("allocation", f"payments of {period.year} would reach {rp(paid + amount)}, above the ceiling of {rp(ceiling)}")
+                (
+                    "allocation",
+                    _("payments of {year} would reach {total}, above the ceiling of {ceiling}").format(
+                        year=period.year, total=rp(paid + amount), ceiling=rp(ceiling)
+                    ),
+                )
             )
     return out
 
@@ -515,15 +594,22 @@ def _claim(f: dict[str, Any], a: Agreement, roster: Roster, others: list[Item]) 
     out: list[Breach] = []
     codes = [p.code for p in a.coverage.programmes]
     if f["programme"] not in codes:
-        out.append(("programme", f"programme {f['programme']} is not covered, expected one of {', '.join(codes)}"))
+        out.append(
+            (
+                "programme",
+                _("programme {programme} is not covered, expected one of {codes}").format(
+                    programme=f["programme"], codes=", ".join(codes)
+                ),
+            )
+        )
     if f["cases"] <= 0:
-        out.append(("positive", f"cases {f['cases']} must be at least 1"))
+        out.append(("positive", _("cases {cases} must be at least 1").format(cases=f["cases"])))
     member, problem = _person(f, roster)
     if problem:
         out.append(("participant", problem))
     elif member is not None and f["programme"] == "JKM":
         out += [
-            ("claim", f"a JKM claim for {mask(member.nik)} is already recorded in entry {i.seq}")
+            ("claim", _("a JKM claim for {nik} is already recorded in entry {seq}").format(nik=mask(member.nik), seq=i.seq))
             for i in others
             if i.kind == "claim" and i.figures.get("programme") == "JKM" and _person_nik(i.figures, roster) == member.nik
         ]
@@ -539,16 +625,27 @@ def _santunan(f: dict[str, Any], a: Agreement, roster: Roster, others: list[Item
         who = f"{mask(member.nik)} ({member.nama})"
         mine = [i for i in others if _person_nik(i.figures, roster) == member.nik]
         if not any(i.kind == "claim" and i.figures.get("programme") == "JKM" for i in mine):
-            out.append(("claim", f"no JKM claim is recorded for {who}; a santunan follows the JKM claim of the same participant"))
+            out.append(
+                (
+                    "claim",
+                    _("no JKM claim is recorded for {who}; a santunan follows the JKM claim of the same participant").format(
+                        who=who
+                    ),
+                )
+            )
         out += [
-            ("santunan", f"the santunan for {who} was already handed over in entry {i.seq}") for i in mine if i.kind == "santunan"
+            ("santunan", _("the santunan for {who} was already handed over in entry {seq}").format(who=who, seq=i.seq))
+            for i in mine
+            if i.kind == "santunan"
         ]
     benefit = a.coverage.jkm_benefit
     if f["amount"] > 0 and f["amount"] != benefit and not (explained or str(f.get("reason") or "").strip()):
         out.append(
             (
                 "benefit",
-                f"amount {_rp(f['amount'])} ≠ the JKM benefit of {_rp(benefit)}; give --reason to explain a different amount",
+                _("amount {amount} ≠ the JKM benefit of {benefit}; give --reason to explain a different amount").format(
+                    amount=i18n.money(f["amount"]), benefit=i18n.money(benefit)
+                ),
             )
         )
     return out
@@ -560,21 +657,23 @@ def _person(f: Mapping[str, Any], roster: Roster) -> tuple[Member | None, str | 
     if row:
         member = roster.at(str(row))
         if member is None:
-            return None, f"participant {f.get('nik', '?')} ({row}) is on no participant list recorded before this entry"
+            return None, _("participant {nik} ({row}) is on no participant list recorded before this entry").format(
+                nik=f.get("nik", "?"), row=row
+            )
         return member, None
     nik = str(f.get("nik", ""))
     if len(nik) != 16 or not nik.isdigit():
-        return None, f"NIK {mask(nik)} is not 16 digits"
+        return None, _("NIK {nik} is not 16 digits").format(nik=mask(nik))
     if not roster.versions:
-        return None, "no participants imported; import the list first (mou participants import)"
+        return None, _("no participants imported; import the list first (mou participants import)")
     member = roster.find(nik)
     if member is None:
-        return None, f"NIK {mask(nik)} is not on the participant list"
+        return None, _("NIK {nik} is not on the participant list").format(nik=mask(nik))
     return member, None
 
 
 def _person_nik(f: Mapping[str, Any], roster: Roster) -> str | None:
-    member, _ = _person(f, roster)
+    member, _problem = _person(f, roster)
     return member.nik if member else None
 
 
@@ -651,7 +750,3 @@ def _period(text: Any) -> date | None:
 
 def _ref(text: Any) -> str:
     return " ".join(str(text or "").split()).casefold()
-
-
-def _rp(n: int) -> str:
-    return formatting.rupiah(n, decimals=False)

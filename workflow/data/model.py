@@ -16,8 +16,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
+from workflow import i18n
 from workflow.data.formatting import bilangan, nama_bulan
 from workflow.data.schema import field, strip_optional
+from workflow.i18n import _
 
 Check = list[tuple[str, str]]
 _T = TypeVar("_T")
@@ -67,7 +69,8 @@ class Official:
     def problems(self) -> Check:
         """Degrees after a comma, when there is one."""
         if self.name is not None and self.name.rstrip().endswith(","):
-            return [("name", f"{self.name!r} ends with a comma, expected the degrees after it, e.g. 'La Ode Fulan, S.Sos.'")]
+            message = _("{name} ends with a comma, expected the degrees after it, e.g. 'La Ode Fulan, S.Sos.'")
+            return [("name", message.format(name=repr(self.name)))]
         return []
 
 
@@ -225,10 +228,10 @@ class Fgd:
         """Time format and non-empty lists."""
         out: Check = []
         if self.time is not None and not _is_time(self.time):
-            out.append(("time", f"{self.time!r} is not a time, expected HH.MM such as 09.00"))
+            out.append(("time", _("{value} is not a time, expected HH.MM such as 09.00").format(value=repr(self.time))))
         for name in ("invitees", "agenda", "outcomes"):
             if not getattr(self, name):
-                out.append((name, "is an empty list, expected at least one item"))
+                out.append((name, _("is an empty list, expected at least one item")))
         return out
 
 
@@ -246,13 +249,13 @@ class Programme:
 
     code: str = field("short name, e.g. JKK")
     name: str = field("full name, e.g. Jaminan Kecelakaan Kerja")
-    percent: Decimal | None = field("contribution as % of the income base (JKK: 1)", default=None)
+    percent: Decimal | None = field("contribution rate in percent of the income base (JKK: 1)", default=None)
     flat: int | None = field("flat monthly contribution in rupiah (JKM: 6800)", default=None, lo=0, hi=10_000_000)
 
     def problems(self) -> Check:
         """Exactly one of percent and flat."""
         if (self.percent is None) == (self.flat is None):
-            return [("", "give exactly one of percent or flat, expected e.g. 'percent: 1' or 'flat: 6800'")]
+            return [("", _("give exactly one of percent or flat, expected e.g. 'percent: 1' or 'flat: 6800'"))]
         return []
 
     def monthly(self, income_base: int) -> int:
@@ -285,19 +288,23 @@ class Coverage:
         """Programmes present, unique, and priced in whole rupiah; the JKM parts add up to the benefit."""
         out: Check = []
         if self.jkm is not None and (parts := sum(p.amount for p in self.jkm.parts)) != self.jkm_benefit:
-            out.append(("jkm.parts", f"add up to {parts}, not the jkm_benefit of {self.jkm_benefit}, expected the same sum"))
+            message = _("add up to {parts}, not the jkm_benefit of {benefit}, expected the same sum")
+            out.append(("jkm.parts", message.format(parts=parts, benefit=self.jkm_benefit)))
         if not self.programmes:
-            out.append(("programmes", "is an empty list, expected at least one programme"))
+            out.append(("programmes", _("is an empty list, expected at least one programme")))
         seen: set[str] = set()
         for i, p in enumerate(self.programmes, 1):
             if p.code in seen:
-                out.append((f"programmes[{i}].code", f"{p.code} is listed twice, expected each programme once"))
+                message = _("{code} is listed twice, expected each programme once").format(code=p.code)
+                out.append((f"programmes[{i}].code", message))
             seen.add(p.code)
             if p.percent is not None and Decimal(self.income_base) * p.percent % 100:
                 out.append(
                     (
                         f"programmes[{i}].percent",
-                        f"{p.percent}% of {self.income_base} is not whole rupiah, expected a rate giving whole rupiah",
+                        _("{percent} of {base} is not whole rupiah, expected a rate giving whole rupiah").format(
+                            percent=f"{p.percent}%", base=self.income_base
+                        ),
                     )
                 )
         return out
@@ -371,7 +378,7 @@ class JkmRules:
 
     def problems(self) -> Check:
         """At least one part."""
-        return [] if self.parts else [("parts", "is an empty list, expected at least one part")]
+        return [] if self.parts else [("parts", _("is an empty list, expected at least one part"))]
 
 
 @dataclass(frozen=True)
@@ -458,10 +465,12 @@ class Term:
     def problems(self) -> Check:
         """End after start, at most five years."""
         if self.end <= self.start:
-            return [("end", f"{self.end} is not after the start {self.start}, expected a later date")]
+            message = _("{end} is not after the start {start}, expected a later date")
+            return [("end", message.format(end=i18n.day(self.end), start=i18n.day(self.start)))]
         limit = _add_years(self.start, MAX_TERM_YEARS) - timedelta(days=1)
         if self.end > limit:
-            return [("end", f"{self.end} makes the term longer than {MAX_TERM_YEARS} years, expected {limit} or earlier")]
+            message = _("{end} makes the term longer than {years} years, expected {limit} or earlier")
+            return [("end", message.format(end=i18n.day(self.end), years=MAX_TERM_YEARS, limit=limit.isoformat()))]
         return []
 
     @property
@@ -550,7 +559,7 @@ class Person:
 
     def problems(self) -> Check:
         """At least one role."""
-        return [] if self.roles else [("roles", "is an empty list, expected at least one role")]
+        return [] if self.roles else [("roles", _("is an empty list, expected at least one role"))]
 
 
 @dataclass(frozen=True)
@@ -643,12 +652,13 @@ class Change:
     def problems(self) -> Check:
         """The field exists and is a single value, and the value fits it."""
         if (self.sets is None) != (self.value is None):
-            return [("", "give both sets and value, or neither (a wording-only change)")]
+            return [("", _("give both sets and value, or neither (a wording-only change)"))]
         if self.sets is None or self.value is None:
             return []
         tp = field_type(self.sets)
         if tp is None:
-            return [("sets", f"{self.sets} is not a single-valued field of agreement.yaml, expected a path such as term.end")]
+            message = _("{path} is not a single-valued field of agreement.yaml, expected a path such as term.end")
+            return [("sets", message.format(path=self.sets))]
         base = strip_optional(tp)
         try:
             if base is int:
@@ -658,9 +668,11 @@ class Change:
             elif base is Decimal:
                 Decimal(self.value)
             elif base is not str:
-                return [("sets", f"{self.sets} cannot be changed by an adendum value, expected a text, number or date field")]
+                message = _("{path} cannot be changed by an adendum value, expected a text, number or date field")
+                return [("sets", message.format(path=self.sets))]
         except (ArithmeticError, ValueError):
-            return [("value", f"{self.value!r} is not a valid {base.__name__} for {self.sets}")]
+            message = _("{value} is not a valid {type} for {path}")
+            return [("value", message.format(value=repr(self.value), type=base.__name__, path=self.sets))]
         return []
 
 
@@ -677,7 +689,7 @@ class Amendment:
 
     def problems(self) -> Check:
         """At least one change."""
-        return [] if self.changes else [("changes", "is an empty list, expected at least one change")]
+        return [] if self.changes else [("changes", _("is an empty list, expected at least one change"))]
 
 
 @dataclass(frozen=True)
@@ -802,9 +814,11 @@ class Reconciliation:
         """The period is a month's first day; active participants are registered ones."""
         out: Check = []
         if self.period is not None and self.period.day != 1:
-            out.append(("period", f"{self.period} is not the first day of a month, expected {self.period.replace(day=1)}"))
+            message = _("{period} is not the first day of a month, expected {first}")
+            out.append(("period", message.format(period=self.period.isoformat(), first=self.period.replace(day=1).isoformat())))
         if self.active is not None and self.registered is not None and self.active > self.registered:
-            out.append(("active", f"{self.active} is more than the {self.registered} registered, expected at most that"))
+            message = _("{active} is more than the {registered} registered, expected at most that")
+            out.append(("active", message.format(active=self.active, registered=self.registered)))
         return out
 
 
@@ -905,12 +919,19 @@ class Tkksd:
         """Time format; a revisi or tolak names its reasons; the telaahan is not dated before the meeting."""
         out: Check = []
         if self.time is not None and not _is_time(self.time):
-            out.append(("time", f"{self.time!r} is not a time, expected HH.MM such as 09.00"))
+            out.append(("time", _("{value} is not a time, expected HH.MM such as 09.00").format(value=repr(self.time))))
         if self.verdict in ("revisi", "tolak") and not self.reasons:
-            out.append(("reasons", f"is empty for the verdict {self.verdict}, expected at least one reason"))
+            out.append(
+                ("reasons", _("is empty for the verdict {verdict}, expected at least one reason").format(verdict=self.verdict))
+            )
         if self.date is not None and self.telaahan_date is not None and self.telaahan_date < self.date:
             out.append(
-                ("telaahan_date", f"{self.telaahan_date} is before the meeting on {self.date}, expected that day or later")
+                (
+                    "telaahan_date",
+                    _("{date} is before the meeting on {meeting}, expected that day or later").format(
+                        date=i18n.day(self.telaahan_date), meeting=i18n.day(self.date)
+                    ),
+                )
             )
         return out
 
@@ -1024,10 +1045,12 @@ class FinalReport:
         """Active participants are registered ones; the payments add up to what was paid."""
         out: Check = []
         if self.active is not None and self.registered is not None and self.active > self.registered:
-            out.append(("active", f"{self.active} is more than the {self.registered} registered, expected at most that"))
+            message = _("{active} is more than the {registered} registered, expected at most that")
+            out.append(("active", message.format(active=self.active, registered=self.registered)))
         total = sum(p.amount for p in self.payments)
         if self.payments and self.paid is not None and total != self.paid:
-            out.append(("payments", f"add up to {total}, not the {self.paid} paid, expected the same sum"))
+            message = _("add up to {total}, not the {paid} paid, expected the same sum")
+            out.append(("payments", message.format(total=total, paid=self.paid)))
         return out
 
 
@@ -1078,12 +1101,14 @@ class ParafSheet:
         """At most three hierarchical paraf; each position once."""
         out: Check = []
         if len(self.hierarchy) > MAX_PARAF_HIERARKI:
-            out.append(("hierarchy", f"lists {len(self.hierarchy)} positions, expected at most {MAX_PARAF_HIERARKI}"))
+            message = _("lists {n} positions, expected at most {limit}")
+            out.append(("hierarchy", message.format(n=len(self.hierarchy), limit=MAX_PARAF_HIERARKI)))
         for name in ("coordination", "hierarchy"):
             seen: set[str] = set()
             for i, position in enumerate(getattr(self, name), 1):
                 if position in seen:
-                    out.append((f"{name}[{i}]", f"{position} is listed twice, expected each position once"))
+                    message = _("{position} is listed twice, expected each position once").format(position=position)
+                    out.append((f"{name}[{i}]", message))
                 seen.add(position)
         return out
 
@@ -1175,42 +1200,54 @@ class Agreement:
         first, last = f.year * 12 + f.start_month, f.end.year * 12 + f.end.month  # months as ordinals
         term_first, term_last = term.start.year * 12 + term.start.month, term.end.year * 12 + term.end.month
         if not term.start.year <= f.year <= term.end.year:
-            out.append(("funding.year", f"{f.year} is outside the term {term.start} to {term.end}, expected a year of the term"))
+            message = _("{year} is outside the term {start} to {end}, expected a year of the term")
+            out.append(("funding.year", message.format(year=f.year, start=i18n.day(term.start), end=i18n.day(term.end))))
         elif first < term_first:
             out.append(
                 (
                     "funding.start_month",
-                    f"month {f.start_month} of {f.year} is before the term starts on {term.start}, "
-                    f"expected {term.start.month} or later",
+                    _("month {month} of {year} is before the term starts on {start}, expected {first} or later").format(
+                        month=f.start_month, year=f.year, start=i18n.day(term.start), first=term.start.month
+                    ),
                 )
             )
         elif first > term_last:
             out.append(
                 (
                     "funding.start_month",
-                    f"month {f.start_month} of {f.year} is after the term ends on {term.end}, "
-                    f"expected {term.end.month} or earlier",
+                    _("month {month} of {year} is after the term ends on {end}, expected {last} or earlier").format(
+                        month=f.start_month, year=f.year, end=i18n.day(term.end), last=term.end.month
+                    ),
                 )
             )
         elif last > term_last:
             limit = term_last - first + 1
             if f.months is None:
-                what = f"is left out, so the funding runs through December {f.year}, past the end of the term on {term.end}"
-                out.append(("funding.months", f"{what}, expected months: {limit} or fewer"))
+                message = _(
+                    "is left out, so the funding runs through December {year}, past the end of the term on {end}, "
+                    "expected months: {limit} or fewer"
+                )
+                out.append(("funding.months", message.format(year=f.year, end=i18n.day(term.end), limit=limit)))
             else:
-                what = f"{f.months} months from month {f.start_month} of {f.year} run to {f.end:%Y-%m}"
-                out.append(("funding.months", f"{what}, past the end of the term on {term.end}, expected at most {limit}"))
+                message = _(
+                    "{months} months from month {month} of {year} run to {last}, past the end of the term on {end}, "
+                    "expected at most {limit}"
+                )
+                figures = {"months": f.months, "month": f.start_month, "year": f.year, "limit": limit}
+                out.append(("funding.months", message.format(**figures, last=_month(f.end), end=i18n.day(term.end))))
         seen: set[str] = set()
         for i, person in enumerate(self.people, 1):
             if person.name in seen:
-                out.append((f"people[{i}].name", f"{person.name} is listed twice, expected each person once"))
+                message = _("{name} is listed twice, expected each person once").format(name=person.name)
+                out.append((f"people[{i}].name", message))
             seen.add(person.name)
         for name in ("considerations", "scope", "people"):
             if not getattr(self, name):
-                out.append((name, "is an empty list, expected at least one item"))
+                out.append((name, _("is an empty list, expected at least one item")))
         for i, path in enumerate(self.examples, 1):
             if field_type(path) is None:
-                out.append((f"examples[{i}]", f"{path} is not a single-valued field of agreement.yaml, expected e.g. pks.date"))
+                message = _("{path} is not a single-valued field of agreement.yaml, expected e.g. pks.date").format(path=path)
+                out.append((f"examples[{i}]", message))
         return out
 
     def effective(self, signed_adenda: int) -> Agreement:
@@ -1248,8 +1285,13 @@ def _unknown(cls: type[_T]) -> _T:
     return cls(**dict.fromkeys(facts))
 
 
+def _month(d: date) -> str:
+    """A month in a message: ``2026-03`` in English (as the data file writes it), ``Maret 2026`` in Indonesian."""
+    return f"{nama_bulan(d.month)} {d.year}" if i18n.language() == "id" else f"{d:%Y-%m}"
+
+
 def _is_time(text: str) -> bool:
-    hh, _, mm = text.partition(".")
+    hh, _sep, mm = text.partition(".")
     return len(hh) == 2 and len(mm) == 2 and hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60
 
 

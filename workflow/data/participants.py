@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from workflow import i18n
 from workflow.data.entries import IMPORT_EVENT as IMPORT_EVENT  # the history entries of an import, a replacement
 from workflow.data.entries import REPLACE_EVENT as REPLACE_EVENT
 from workflow.errors import InvalidData, Problem
+from workflow.i18n import _
 
 PARTICIPANTS_DIR = "participants"
 """Each import or replacement writes a new ``participants/peserta-vN.csv``; the highest N is the list in force."""
@@ -52,11 +54,11 @@ def mask(nik: str) -> str:
 def nik_problem(nik: str) -> str | None:
     """Why ``nik`` is not a plausible NIK, or None: 16 digits, a province, a birth date, a serial."""
     if len(nik) != 16 or not nik.isdigit():
-        return f"{mask(nik)} is not 16 digits"
+        return _("{nik} is not 16 digits").format(nik=mask(nik))
     if int(nik[:2]) not in PROVINCES:
-        return f"{mask(nik)} starts with {nik[:2]}, which is no province code"
+        return _("{nik} starts with {code}, which is no province code").format(nik=mask(nik), code=nik[:2])
     if nik[2:4] == "00" or nik[4:6] == "00":
-        return f"{mask(nik)} has no kabupaten/kota or kecamatan code"
+        return _("{nik} has no kabupaten/kota or kecamatan code").format(nik=mask(nik))
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     day = day - 40 if day > 40 else day  # women: day + 40
     for century in (1900, 2000):
@@ -66,9 +68,9 @@ def nik_problem(nik: str) -> str | None:
         except ValueError:
             continue
     else:
-        return f"{mask(nik)} does not encode a birth date (DDMMYY, day + 40 for women)"
+        return _("{nik} does not encode a birth date (DDMMYY, day + 40 for women)").format(nik=mask(nik))
     if nik[12:] == "0000":
-        return f"{mask(nik)} has serial 0000"
+        return _("{nik} has serial 0000").format(nik=mask(nik))
     return None
 
 
@@ -87,7 +89,16 @@ def parse(
     header = [h.strip().lower() for h in reader.fieldnames or []]
     if header != list(COLUMNS):
         raise InvalidData(
-            [Problem(path, 1, "header", f"columns are {', '.join(header) or 'missing'}, expected {','.join(COLUMNS)}")]
+            [
+                Problem(
+                    path,
+                    1,
+                    "header",
+                    _("columns are {columns}, expected {expected}").format(
+                        columns=", ".join(header) or _("missing"), expected=",".join(COLUMNS)
+                    ),
+                )
+            ]
         )
     problems: list[Problem] = []
     people: list[Participant] = []
@@ -102,25 +113,45 @@ def parse(
         if issue:
             problems.append(Problem(path, row_no, "nik", issue))
         elif nik in seen:
-            problems.append(Problem(path, row_no, "nik", f"{mask(nik)} already on row {seen[nik]}"))
+            problems.append(Problem(path, row_no, "nik", _("{nik} already on row {row}").format(nik=mask(nik), row=seen[nik])))
         else:
             seen[nik] = row_no
         for column in ("nama", "desa", "kecamatan", "pekerjaan"):
             if not row[column]:
-                problems.append(Problem(path, row_no, column, "is empty, expected text"))
+                problems.append(Problem(path, row_no, column, _("is empty, expected text")))
         try:
             mulai = date.fromisoformat(row["mulai"])
         except ValueError:
-            problems.append(Problem(path, row_no, "mulai", f"{row['mulai']!r} is not a date, expected YYYY-MM-DD"))
+            problems.append(
+                Problem(path, row_no, "mulai", _("{value} is not a date, expected YYYY-MM-DD").format(value=repr(row["mulai"])))
+            )
         else:
             if not start <= mulai <= end:
-                problems.append(Problem(path, row_no, "mulai", f"{mulai} is outside the term {start} to {end}"))
+                problems.append(
+                    Problem(
+                        path,
+                        row_no,
+                        "mulai",
+                        _("{date} is outside the term {start} to {end}").format(
+                            date=i18n.day(mulai), start=i18n.day(start), end=i18n.day(end)
+                        ),
+                    )
+                )
         if len(problems) == before:
             people.append(Participant(nik, row["nama"], row["desa"], row["kecamatan"], row["pekerjaan"], mulai))
         if progress:
             progress(1)
     if rows > quota:
-        problems.append(Problem(path, None, "", f"{rows} participants, expected at most the quota of {quota} (coverage.workers)"))
+        problems.append(
+            Problem(
+                path,
+                None,
+                "",
+                _("{count} participants, expected at most the quota of {quota} (coverage.workers)").format(
+                    count=rows, quota=quota
+                ),
+            )
+        )
     if problems:
         raise InvalidData(problems)
     return people
@@ -153,7 +184,7 @@ def versions(files: Sequence[str]) -> list[tuple[int, str]]:
     """(N, path) of every list version ``participants/peserta-vN.csv`` among the agreement's ``files``, by N."""
     found = []
     for rel in files:
-        folder, _, name = rel.rpartition("/")
+        folder, _sep, name = rel.rpartition("/")
         number = name.removeprefix(_PREFIX).removesuffix(_SUFFIX)
         if folder == PARTICIPANTS_DIR and name.startswith(_PREFIX) and name.endswith(_SUFFIX) and number.isdigit():
             found.append((int(number), rel))

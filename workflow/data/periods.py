@@ -7,6 +7,7 @@ from datetime import date
 
 from workflow.data import formatting
 from workflow.errors import MouError
+from workflow.i18n import _
 
 ROMAN = ("I", "II", "III", "IV")
 
@@ -17,7 +18,7 @@ def month_of(text: str) -> date:
         year, month = text.split("-")
         return date(int(year), int(month), 1)
     except ValueError as err:
-        raise MouError(f"{text!r} is not a month, expected YYYY-MM such as 2025-07") from err
+        raise MouError(_("{text} is not a month, expected YYYY-MM such as 2025-07").format(text=repr(text))) from err
 
 
 def add_months(d: date, months: int) -> date:
@@ -43,4 +44,4 @@ def period_bounds(text: str) -> tuple[date, date, str]:
         year, m = int(month.group(1)), int(month.group(2))
         start = date(year, m, 1)
         return start, end_of_month(start), f"Bulan {formatting.nama_bulan(m)} Tahun {year}"
-    raise MouError(f"{text!r} is not a period, expected YYYY-Qn (2025-Q3) or YYYY-MM (2025-07)")
+    raise MouError(_("{text} is not a period, expected YYYY-Qn (2025-Q3) or YYYY-MM (2025-07)").format(text=repr(text)))

@@ -8,37 +8,42 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 from workflow.data.model import Agreement
 from workflow.data.schema import describe, is_optional, strip_optional
+from workflow.i18n import _
 
 
 def schema_reference() -> str:
-    """Markdown describing every field of ``agreement.yaml`` and every derived value."""
+    """Markdown describing every field of ``agreement.yaml`` and every derived value (in the reader's language)."""
     out = [
-        "# agreement.yaml reference",
+        _("# agreement.yaml reference"),
         "",
-        "Generated from `workflow/data/model.py` by `mou schema`; do not edit by hand.",
+        _("Generated from `workflow/data/model.py` by `mou schema`; do not edit by hand."),
         "",
-        "- **required**: the key must be present with a value.",
-        "- **may be unknown**: the key must be present; leave it empty while the fact is not known, and",
-        "  documents show a visible `[PLACEHOLDER]` instead of inventing a value.",
-        "- **optional**: the key may be left out.",
+        _("- **required**: the key must be present with a value."),
+        _(
+            "- **may be unknown**: the key must be present; leave it empty while the fact is not known, and\n"
+            "  documents show a visible `[PLACEHOLDER]` instead of inventing a value."
+        ),
+        _("- **optional**: the key may be left out."),
         "",
-        "Dates are written `YYYY-MM-DD`; numbers without separators (`1000`, not `1.000`); text that",
-        "looks like a number (a NIP) goes in quotes. Only `true`/`false` are booleans: `no`, `off` stay text.",
+        _(
+            "Dates are written `YYYY-MM-DD`; numbers without separators (`1000`, not `1.000`); text that\n"
+            "looks like a number (a NIP) goes in quotes. Only `true`/`false` are booleans: `no`, `off` stay text."
+        ),
         "",
-        "| field | type | status | meaning |",
+        _("| field | type | status | meaning |"),
         "|---|---|---|---|",
     ]
     derived: list[str] = []
     _rows(Agreement, "", out, derived)
     out += [
         "",
-        "## Derived values (computed by the library; templates may use them)",
+        _("## Derived values (computed by the library; templates may use them)"),
         "",
-        "| value | meaning |",
+        _("| value | meaning |"),
         "|---|---|",
     ]
     out += derived
-    out += ["| `version` | draft number of the document being rendered |", ""]
+    out += [_("| `version` | draft number of the document being rendered |"), ""]
     return "\n".join(out)
 
 
@@ -48,12 +53,13 @@ def _rows(cls: type, prefix: str, out: list[str], derived: list[str]) -> None:
         tp: Any = hints[f.name]
         path = f"{prefix}{f.name}"
         if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING:
-            status = "optional"
+            status = _("optional")
         elif is_optional(tp):
-            status = "may be unknown"
+            status = _("may be unknown")
         else:
-            status = "required"
+            status = _("required")
         doc = f.metadata.get("doc", "")
+        doc = _(doc) if doc else ""  # the field's description (marked by field() in the model)
         bounds = ""
         if f.metadata.get("lo") is not None:
             bounds = f" ({f.metadata['lo']}–{f.metadata['hi']})"
@@ -67,5 +73,5 @@ def _rows(cls: type, prefix: str, out: list[str], derived: list[str]) -> None:
     for name in dir(cls):
         attr = getattr(cls, name)
         if not name.startswith("_") and isinstance(attr, property):
-            summary = (attr.__doc__ or "").strip().splitlines()[0]
+            summary = _((attr.__doc__ or "").strip().splitlines()[0])  # make i18n extracts these first lines too
             derived.append(f"| `{prefix}{name}` | {summary} |")

@@ -17,8 +17,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
+from workflow import i18n
 from workflow.data.yaml import Document, join
 from workflow.errors import InvalidData, Problem
+from workflow.i18n import _
 
 T = TypeVar("T")
 
@@ -62,24 +64,24 @@ def _is_union(tp: Any) -> bool:
 
 
 def describe(tp: Any) -> str:
-    """What a value of type ``tp`` looks like, in words, for error messages and the schema page."""
+    """What a value of type ``tp`` looks like, in words (active language), for messages and the schema page."""
     base = strip_optional(tp)
     if base is str:
-        return "text"
+        return _("text")
     if base is int:
-        return "a whole number"
+        return _("a whole number")
     if base is bool:
-        return "true or false"
+        return _("true or false")
     if base is Decimal:
-        return "a number"
+        return _("a number")
     if base is date:
-        return "a date YYYY-MM-DD"
+        return _("a date YYYY-MM-DD")
     if get_origin(base) is Literal:
-        return "one of " + ", ".join(str(a) for a in get_args(base))
+        return _("one of {values}").format(values=", ".join(str(a) for a in get_args(base)))
     if get_origin(base) is list:
-        return f"a list of {describe(get_args(base)[0])}"
+        return _("a list of {items}").format(items=describe(get_args(base)[0]))
     if dataclasses.is_dataclass(base):
-        return "a mapping"
+        return _("a mapping")
     return str(base)
 
 
@@ -98,7 +100,7 @@ class Reader:
         """Build ``cls`` from the whole document or raise InvalidData listing every problem."""
         if self.doc.data is None:
             raise InvalidData(
-                [Problem(self.doc.path, None, "", "is empty, expected the fields of an agreement (see `mou schema`)")]
+                [Problem(self.doc.path, None, "", _("is empty, expected the fields of an agreement (see `mou schema`)"))]
             )
         value = self.value(cls, self.doc.data, "", {})
         if self.problems:
@@ -110,21 +112,25 @@ class Reader:
         if raw is None:
             if is_optional(tp):
                 return None
-            self.fail(fpath, f"is empty, expected {describe(tp)}")
+            self.fail(fpath, _("is empty, expected {expected}").format(expected=describe(tp)))
             return None
         base = strip_optional(tp)
         if dataclasses.is_dataclass(base):
             return self.record(typing.cast(type, base), raw, fpath)
         if get_origin(base) is list:
             if not isinstance(raw, list):
-                self.fail(fpath, f"{_shown(raw)} is not a list, expected {describe(base)}")
+                self.fail(
+                    fpath, _("{value} is not a list, expected {expected}").format(value=_shown(raw), expected=describe(base))
+                )
                 return None
             (item_tp,) = get_args(base)
             return [self.value(item_tp, item, join(fpath, i), md) for i, item in enumerate(raw, 1)]
         if get_origin(base) is Literal:
             allowed = get_args(base)
             if raw not in allowed:
-                self.fail(fpath, f"{_shown(raw)} is not allowed, expected {describe(base)}")
+                self.fail(
+                    fpath, _("{value} is not allowed, expected {expected}").format(value=_shown(raw), expected=describe(base))
+                )
                 return None
             return raw
         if base is str:
@@ -133,7 +139,7 @@ class Reader:
             return self.integer(raw, fpath, md)
         if base is bool:
             if not isinstance(raw, bool):
-                self.fail(fpath, f"{_shown(raw)} is not true or false, expected true or false")
+                self.fail(fpath, _("{value} is not true or false, expected true or false").format(value=_shown(raw)))
                 return None
             return raw
         if base is Decimal:
@@ -145,28 +151,31 @@ class Reader:
     def record(self, cls: type, raw: Any, fpath: str) -> Any:
         """Build one dataclass; unknown keys and missing required keys are problems."""
         if not isinstance(raw, dict):
-            self.fail(fpath or "(top level)", f"{_shown(raw)} is not a mapping, expected a mapping of fields")
+            self.fail(
+                fpath or _("(top level)"), _("{value} is not a mapping, expected a mapping of fields").format(value=_shown(raw))
+            )
             return None
         hints, fields = _layout(cls)
         for key in raw:
             if key not in fields:
                 near = difflib.get_close_matches(key, fields, n=1)
-                hint = f"did you mean '{near[0]}'? " if near else ""
-                self.fail(join(fpath, key), f"unknown field, {hint}expected one of: {', '.join(fields)}")
+                if near:
+                    message = _("unknown field, did you mean '{near}'? expected one of: {fields}")
+                else:
+                    message = _("unknown field, expected one of: {fields}")
+                self.fail(join(fpath, key), message.format(near=near[0] if near else "", fields=", ".join(fields)))
         kwargs: dict[str, Any] = {}
         ok = True
         for name, f in fields.items():
             child = join(fpath, name)
             if name not in raw:
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                    hint = " (leave it empty if not yet known)" if is_optional(hints[name]) else ""
+                    if is_optional(hints[name]):
+                        message = _("missing, expected {expected} (leave it empty if not yet known)")
+                    else:
+                        message = _("missing, expected {expected}")
                     self.problems.append(
-                        Problem(
-                            self.doc.path,
-                            self.doc.line(fpath),
-                            child,
-                            f"missing, expected {describe(hints[name])}{hint}",
-                        )
+                        Problem(self.doc.path, self.doc.line(fpath), child, message.format(expected=describe(hints[name])))
                     )
                     ok = False
                 continue
@@ -183,76 +192,87 @@ class Reader:
     def text(self, raw: Any, fpath: str) -> str | None:
         """Non-empty text without characters that XML 1.0 forbids."""
         if isinstance(raw, bool | int | float):
-            self.fail(
-                fpath,
-                f"{_shown(raw)} is a {'boolean' if isinstance(raw, bool) else 'number'}, expected text (put it in quotes)",
-            )
+            if isinstance(raw, bool):
+                message = _("{value} is a boolean, expected text (put it in quotes)")
+            else:
+                message = _("{value} is a number, expected text (put it in quotes)")
+            self.fail(fpath, message.format(value=_shown(raw)))
             return None
         if not isinstance(raw, str):
-            self.fail(fpath, f"{_shown(raw)} is not text, expected text")
+            self.fail(fpath, _("{value} is not text, expected text").format(value=_shown(raw)))
             return None
         if not raw.strip():
-            self.fail(fpath, "is blank, expected text (leave the field empty only where it may be unknown)")
+            self.fail(fpath, _("is blank, expected text (leave the field empty only where it may be unknown)"))
             return None
         bad = _XML_INVALID.search(raw)
         if bad:
             self.fail(
                 fpath,
-                f"contains the control character U+{ord(bad.group()):04X} at position {bad.start() + 1}, expected printable text",
+                _("contains the control character {char} at position {position}, expected printable text").format(
+                    char=f"U+{ord(bad.group()):04X}", position=bad.start() + 1
+                ),
             )
             return None
         if len(raw) > MAX_TEXT:
-            self.fail(fpath, f"is {len(raw):,} characters long, expected at most {MAX_TEXT:,}")
+            self.fail(
+                fpath,
+                _("is {length} characters long, expected at most {most}").format(
+                    length=i18n.number(len(raw)), most=i18n.number(MAX_TEXT)
+                ),
+            )
             return None
         return raw.strip()
 
     def integer(self, raw: Any, fpath: str, md: Mapping[str, Any]) -> int | None:
         """A whole number within the field's bounds."""
         lo, hi = md.get("lo"), md.get("hi")
-        if lo is not None and hi is not None:
-            want = f"a whole number from {lo:,} to {hi:,}".replace(",", ".")
+        if lo is not None and hi is not None:  # bounds written as the documents write numbers: 10.000.000
+            want = _("a whole number from {lo} to {hi}").format(lo=f"{lo:,}".replace(",", "."), hi=f"{hi:,}".replace(",", "."))
         else:
-            want = "a whole number"
+            want = _("a whole number")
         if isinstance(raw, bool) or not isinstance(raw, int):
-            extra = " without separators" if isinstance(raw, str | float) else ""
-            self.fail(fpath, f"{_shown(raw)} is not a whole number, expected {want}{extra}")
+            if isinstance(raw, str | float):
+                message = _("{value} is not a whole number, expected {expected} without separators")
+            else:
+                message = _("{value} is not a whole number, expected {expected}")
+            self.fail(fpath, message.format(value=_shown(raw), expected=want))
             return None
         if (lo is not None and raw < lo) or (hi is not None and raw > hi):
-            self.fail(fpath, f"{raw} is out of range, expected {want}")
+            self.fail(fpath, _("{value} is out of range, expected {expected}").format(value=raw, expected=want))
             return None
         return raw
 
     def decimal(self, raw: Any, fpath: str) -> Decimal | None:
         """A non-negative decimal number (floats are read through their shortest text form)."""
         if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-            self.fail(fpath, f"{_shown(raw)} is not a number, expected a number such as 1 or 0.5")
+            self.fail(fpath, _("{value} is not a number, expected a number such as 1 or 0.5").format(value=_shown(raw)))
             return None
         try:
             value = Decimal(str(raw))
         except InvalidOperation:
-            self.fail(fpath, f"{_shown(raw)} is not a number, expected a number such as 1 or 0.5")
+            self.fail(fpath, _("{value} is not a number, expected a number such as 1 or 0.5").format(value=_shown(raw)))
             return None
         if not value.is_finite() or value < 0:
-            self.fail(fpath, f"{_shown(raw)} is out of range, expected a number of at least 0")
+            self.fail(fpath, _("{value} is out of range, expected a number of at least 0").format(value=_shown(raw)))
             return None
         return value
 
     def date(self, raw: Any, fpath: str) -> date | None:
         """An ISO date that exists in the calendar."""
         if not isinstance(raw, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            self.fail(fpath, f"{_shown(raw)} is not a date, expected YYYY-MM-DD such as 2025-05-28")
+            self.fail(fpath, _("{value} is not a date, expected YYYY-MM-DD such as 2025-05-28").format(value=_shown(raw)))
             return None
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            self.fail(fpath, f"{raw} is not a day of the calendar, expected a real date YYYY-MM-DD")
+            self.fail(fpath, _("{value} is not a day of the calendar, expected a real date YYYY-MM-DD").format(value=raw))
             return None
 
 
 def _shown(raw: Any) -> str:
     text = repr(raw) if isinstance(raw, str) else str(raw)
     if isinstance(raw, dict):
-        text = "a mapping"
+        text = _("a mapping")
     elif isinstance(raw, list):
-        text = "a list"
+        text = _("a list")
     return text if len(text) <= 40 else text[:37] + "..."

@@ -17,7 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workflow import i18n
 from workflow.errors import InvalidData, Problem
+from workflow.i18n import _
 
 if TYPE_CHECKING:
     import yaml
@@ -62,10 +64,12 @@ def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InvalidData([Problem(path, None, "", f"file is {size:,} bytes, expected at most {MAX_BYTES:,}")])
+            message = _("file is {size} bytes, expected at most {limit}")
+            raise InvalidData([Problem(path, None, "", message.format(size=i18n.number(size), limit=i18n.number(MAX_BYTES)))])
         return path.read_bytes()
     except OSError as err:
-        raise InvalidData([Problem(path, None, "", f"cannot read file: {err.strerror}")]) from err
+        # the reason is the operating system's own text
+        raise InvalidData([Problem(path, None, "", _("cannot read file: {reason}").format(reason=err.strerror))]) from err
 
 
 def decode(path: Path, raw: bytes) -> str:
@@ -74,7 +78,7 @@ def decode(path: Path, raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise InvalidData([Problem(path, line, "", "not valid UTF-8 text, expected a UTF-8 file")]) from err
+        raise InvalidData([Problem(path, line, "", _("not valid UTF-8 text, expected a UTF-8 file"))]) from err
 
 
 def read_text(path: Path) -> str:
@@ -178,17 +182,21 @@ def parse(path: Path, text: str) -> Document:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = min(mark.line + 1, last) if mark else None
-        what = (err.problem or err.context or "invalid YAML").strip()
+        # PyYAML's own description of the problem stays in English: the library has no translations
+        what = (err.problem or err.context or _("invalid YAML")).strip()
         if err.context and err.context_mark and err.problem and err.context_mark.line + 1 != line:
-            what += f" ({err.context.strip()} started on line {err.context_mark.line + 1})"
+            what = _("{problem} ({context} started on line {line})").format(
+                problem=what, context=err.context.strip(), line=err.context_mark.line + 1
+            )
         quote = _unclosed_quote(text, err.context_mark.line if err.context_mark else 0, line_of_error(err))
         if quote:
-            line, what = quote, f"unclosed quote: the text from this line runs on to line {min(line_of_error(err), last)}"
-        raise InvalidData([Problem(path, line, "", f"invalid YAML: {what}")]) from err
+            what = _("unclosed quote: the text from this line runs on to line {line}").format(line=min(line_of_error(err), last))
+            line = quote
+        raise InvalidData([Problem(path, line, "", _("invalid YAML: {problem}").format(problem=what))]) from err
     except yaml.reader.ReaderError as err:  # a character YAML does not allow anywhere, even in a comment
         raise InvalidData([_bad_character(path, text, err)]) from err
     except yaml.YAMLError as err:
-        raise InvalidData([Problem(path, None, "", f"invalid YAML: {err}")]) from err
+        raise InvalidData([Problem(path, None, "", _("invalid YAML: {problem}").format(problem=err))]) from err
     finally:
         loader.dispose()
     doc = Document(path, None)
@@ -210,9 +218,12 @@ def _bad_character(path: Path, text: str, err: yaml.reader.ReaderError) -> Probl
         at = min(max(err.position, 0), len(text))
     line = text.count("\n", 0, at) + 1
     column = at - text.rfind("\n", 0, at)
-    kind = "control character" if unicodedata.category(char or " ") == "Cc" else "character"
     code = f" U+{ord(char):04X}" if char else ""
-    return Problem(path, line, "", f"invalid YAML: contains the {kind}{code} at column {column}, expected printable text")
+    if unicodedata.category(char or " ") == "Cc":
+        message = _("invalid YAML: contains the control character{code} at column {column}, expected printable text")
+    else:
+        message = _("invalid YAML: contains the character{code} at column {column}, expected printable text")
+    return Problem(path, line, "", message.format(code=code, column=column))
 
 
 def _shared(root: Node) -> set[int]:
@@ -289,7 +300,7 @@ def _build(
     line = line or node.start_mark.line + 1
     doc.lines[fpath] = line
     if id(node) in seen:  # the composer shares anchored nodes: a second visit is an alias
-        problems.append(Problem(doc.path, line, fpath, "YAML aliases (*name) are not allowed, write the value out"))
+        problems.append(Problem(doc.path, line, fpath, _("YAML aliases (*name) are not allowed, write the value out")))
         return None
     seen.add(id(node))
     at = node.start_mark.index
@@ -297,23 +308,28 @@ def _build(
     first_key = isinstance(node, MappingNode) and bool(node.value) and node.value[0][0].start_mark.index == at
     anchor, tag = (None, None) if first_key else _properties(loader.text, at)
     if anchor and id(node) not in loader.shared:  # an anchor some alias uses is reported at the alias
-        problems.append(Problem(doc.path, line, fpath, f"YAML anchor {anchor} is not allowed, expected a plain value"))
+        message = _("YAML anchor {anchor} is not allowed, expected a plain value").format(anchor=anchor)
+        problems.append(Problem(doc.path, line, fpath, message))
     if node.tag not in _PLAIN_TAGS:
-        problems.append(Problem(doc.path, line, fpath, f"YAML tag {node.tag} is not allowed, expected a plain value"))
+        message = _("YAML tag {tag} is not allowed, expected a plain value").format(tag=node.tag)
+        problems.append(Problem(doc.path, line, fpath, message))
         return None
     if tag:  # !!str, !!int, ! ...: resolved to a plain type, but written tags are refused all the same
-        problems.append(Problem(doc.path, line, fpath, f"YAML tag {tag} is not allowed, expected a plain value"))
+        message = _("YAML tag {tag} is not allowed, expected a plain value").format(tag=tag)
+        problems.append(Problem(doc.path, line, fpath, message))
         return None
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                problems.append(Problem(doc.path, key_node.start_mark.line + 1, fpath, "keys must be plain names"))
+                problems.append(Problem(doc.path, key_node.start_mark.line + 1, fpath, _("keys must be plain names")))
                 continue
             key_anchor, key_tag = _properties(loader.text, key_node.start_mark.index)
             if key_anchor or key_tag:
-                what = f"YAML anchor {key_anchor}" if key_anchor else f"YAML tag {key_tag}"
-                message = f"{what} is not allowed, expected a plain name"
+                if key_anchor:
+                    message = _("YAML anchor {anchor} is not allowed, expected a plain name").format(anchor=key_anchor)
+                else:
+                    message = _("YAML tag {tag} is not allowed, expected a plain name").format(tag=key_tag)
                 problems.append(Problem(doc.path, key_node.start_mark.line + 1, join(fpath, key_node.value), message))
                 continue
             key = key_node.value
@@ -324,7 +340,7 @@ def _build(
                         doc.path,
                         key_node.start_mark.line + 1,
                         child,
-                        f"duplicate key, first given on line {doc.lines[child]}",
+                        _("duplicate key, first given on line {line}").format(line=doc.lines[child]),
                     )
                 )
                 continue

@@ -56,6 +56,7 @@ from workflow.data.model import Agreement
 from workflow.documents.compiled import UnsafeTemplate
 from workflow.documents.context import schema_paths
 from workflow.documents.environment import environment
+from workflow.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from collections.abc import MutableMapping
@@ -113,7 +114,10 @@ class _Paragraph(NamedTuple):
     """One paragraph of a part as the author sees it: its text and where it stands (a table cell, a footnote)."""
 
     text: str
-    place: str
+    cell: tuple[int, int, int] | None = None
+    """(table, row, cell), each counted from 1, of the table cell the paragraph is in."""
+    footnote: str | None = None
+    """The id of the footnote the paragraph is in."""
 
 
 def template_parts(path: Path) -> list[Part]:
@@ -123,7 +127,7 @@ def template_parts(path: Path) -> list[Part]:
     recorded by an environment that compiles none of them (it hands back an empty template): the
     linter cannot read other parts or other text than the renderer.
     """
-    return [part for part, _ in _read_parts(path)]
+    return [part for part, _paragraphs in _read_parts(path)]
 
 
 def _read_parts(path: Path) -> list[tuple[Part, list[_Paragraph]]]:
@@ -139,7 +143,7 @@ def _read_parts(path: Path) -> list[tuple[Part, list[_Paragraph]]]:
         parts.append((Part(name, tuple(p.text for p in paragraphs), sources[id(part.template)]), paragraphs))
     for prop, template in compiled.props.items():
         value = sources[id(template)]  # the property's text, decoded by the XML parser, rendered unpatched
-        parts.append((Part(f"{_CORE}, {prop}", (value,), value), [_Paragraph(value, "")]))
+        parts.append((Part(f"{_CORE}, {prop}", (value,), value), [_Paragraph(value)]))
     return parts
 
 
@@ -168,18 +172,22 @@ def _paragraphs(xml: bytes) -> list[_Paragraph]:
     from lxml import etree
 
     root = etree.fromstring(xml)
-    places: dict[etree._Element, str] = {}  # every cell's "table t, row r, cell c" (holding the keys keeps lxml's proxies)
+    places: dict[
+        etree._Element, tuple[int, int, int]
+    ] = {}  # every cell's (table, row, cell) (holding the keys keeps lxml's proxies)
     for t, table in enumerate(root.iter(f"{_W}tbl"), start=1):
         rows = [row for row in table.iter(f"{_W}tr") if _nearest(row, "tbl") is table]
         for r, row in enumerate(rows, start=1):
             cells = [cell for cell in row.iter(f"{_W}tc") if _nearest(cell, "tr") is row]
-            places.update((cell, f"table {t}, row {r}, cell {c}") for c, cell in enumerate(cells, start=1))
+            places.update((cell, (t, r, c)) for c, cell in enumerate(cells, start=1))
     found: list[_Paragraph] = []
     for p in root.iter(f"{_W}p"):
         text = "".join(t.text or "" for t in p.iter(f"{_W}t") if _nearest(t, "p") is p)
         cell, note = _nearest(p, "tc"), _nearest(p, "footnote")
-        place = places.get(cell, "") if cell is not None else f"footnote {note.get(f'{_W}id')}" if note is not None else ""
-        found.append(_Paragraph(text, place))
+        if cell is not None:
+            found.append(_Paragraph(text, cell=places.get(cell)))
+        else:
+            found.append(_Paragraph(text, footnote=str(note.get(f"{_W}id")) if note is not None else None))
     return found
 
 
@@ -196,7 +204,7 @@ def used_paths(source: str) -> tuple[list[str], list[str]]:
 def _paths(tree: nodes.Template) -> tuple[list[str], list[str]]:
     """(variable paths, unsafe attribute uses) in one parsed template."""
     found, unsafe = _uses(tree)
-    return [path for path, _ in found], [attr for attr, _ in unsafe]
+    return [path for path, _line in found], [attr for attr, _line in unsafe]
 
 
 def _uses(tree: nodes.Template) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -273,9 +281,9 @@ def check_template(path: Path, spec: DocumentSpec | None = None, *, locate: bool
     try:
         parts = _read_parts(path)
     except UnsafeTemplate as err:
-        return [TemplateIssue(name, "file", "", f"refused: {err}")]
+        return [TemplateIssue(name, _("file"), "", _("refused: {reason}").format(reason=err))]
     except (OSError, zipfile.BadZipFile, KeyError, UnicodeDecodeError, ValueError, etree.XMLSyntaxError) as err:
-        return [TemplateIssue(name, "file", "", f"not a readable .docx ({err})")]
+        return [TemplateIssue(name, _("file"), "", _("not a readable .docx ({error})").format(error=err))]
     env = environment()
     return [issue for part, paragraphs in parts for issue in _check_part(name, part, paragraphs, env, spec, locate)]
 
@@ -297,8 +305,10 @@ def _check_part(
             where = at.describe([index]) if at else ""
             issues.append(
                 issue(
-                    f"curly quote {quote} inside a string in straight quotes in {_short(tag)}: docxtpl straightens it,"
-                    f" expected a straight quote, or \\u{ord(quote):04x} for a curly one",
+                    _(
+                        "curly quote {quote} inside a string in straight quotes in {tag}: docxtpl straightens it,"
+                        " expected a straight quote, or \\u{code} for a curly one"
+                    ).format(quote=quote, tag=_short(tag), code=f"{ord(quote):04x}"),
                     where=where,
                 )
             )
@@ -307,7 +317,8 @@ def _check_part(
     try:
         tree = env.parse(part.source)
     except TemplateSyntaxError as err:
-        return [*issues, issue(f"template syntax error: {_syntax_message(err, part)}", where=at.syntax_error() if at else "")]
+        message = _("template syntax error: {message}").format(message=_syntax_message(err, part))
+        return [*issues, issue(message, where=at.syntax_error() if at else "")]
     paths, unsafe = _paths(tree)
     lines: dict[str, list[int]] = {}
     if at is not None and at.tree is not None:
@@ -319,18 +330,24 @@ def _check_part(
         return at.lines(lines.get(name, [])) if at else ""
 
     for attr in sorted(set(unsafe)):
-        issues.append(issue("access to underscore attributes is not allowed in templates", attr, where_used(attr)))
+        issues.append(issue(_("access to underscore attributes is not allowed in templates"), attr, where_used(attr)))
     valid = _valid()
     sections = set(Agreement.__dataclass_fields__)
     for p in sorted(set(paths)):
         if p not in valid:
             near = difflib.get_close_matches(p, valid, n=1)
-            hint = f", did you mean {near[0]}?" if near else ""
-            issues.append(issue(f"not in the agreement model{hint}", p, where_used(p)))
+            if near:
+                message = _("not in the agreement model, did you mean {path}?").format(path=near[0])
+            else:
+                message = _("not in the agreement model")
+            issues.append(issue(message, p, where_used(p)))
         elif spec is not None:
             top = p.split(".")[0].split("[")[0]
             if top in sections and top not in spec.needs:
-                issues.append(issue(f"section {top} is not in the catalogue's needs for {spec.name}", p, where_used(p)))
+                message = _("section {section} is not in the catalogue's needs for {document}").format(
+                    section=top, document=spec.name
+                )
+                issues.append(issue(message, p, where_used(p)))
     for message, kind, name in _unknown_names(tree, part, env):
         issues.append(issue(message, where=at.uses_of(kind, name) if at else ""))
     return issues
@@ -354,7 +371,7 @@ class _Locator:
         self.tags = list(_TAG.finditer(part.source))
         self.typed = [(m.group(), n) for n, p in enumerate(paragraphs) for m in _TAG.finditer(p.text)]
         source_keys = [_key(m.group()) for m in self.tags]
-        typed_keys = [_key(tag) for tag, _ in self.typed]
+        typed_keys = [_key(tag) for tag, _paragraph in self.typed]
         blocks = difflib.SequenceMatcher(None, source_keys, typed_keys, autojunk=False).get_matching_blocks()
         self.typed_of = {a + k: b + k for a, b, size in blocks for k in range(size)}
         lined: list[str] = []
@@ -441,17 +458,28 @@ class _Locator:
         if not unique:
             return ""
         tag, paragraph = unique[0]
-        text = f"at {_short(tag, 80)}"
-        if paragraph is not None and not self.property:
+        shown_tag = _short(tag, 80)
+        if paragraph is None or self.property:
+            text = _("at {tag}").format(tag=shown_tag)
+        else:
             p = self.paragraphs[paragraph]
-            if p.place.startswith("footnote"):  # the author counts footnotes, not the separators' paragraphs
-                text += f" in {p.place}"
+            words = _first_words(p.text)
+            if p.footnote is not None:  # the author counts footnotes, not the separators' paragraphs
+                text = _("at {tag} in footnote {footnote} \u201c{words}\u201d").format(
+                    tag=shown_tag, footnote=p.footnote, words=words
+                )
+            elif p.cell is not None:
+                table, row, cell = p.cell
+                text = _("at {tag} in paragraph {paragraph} (table {table}, row {row}, cell {cell}) \u201c{words}\u201d").format(
+                    tag=shown_tag, paragraph=paragraph + 1, table=table, row=row, cell=cell, words=words
+                )
             else:
-                text += f" in paragraph {paragraph + 1}" + (f" ({p.place})" if p.place else "")
-            text += f" \u201c{_first_words(p.text)}\u201d"
+                text = _("at {tag} in paragraph {paragraph} \u201c{words}\u201d").format(
+                    tag=shown_tag, paragraph=paragraph + 1, words=words
+                )
         more = len(unique) - 1
         if more:
-            text += f", and {more} more place{'s' if more > 1 else ''}"
+            text += ngettext(", and {n} more place", ", and {n} more places", more).format(n=more)
         return text
 
 
@@ -529,23 +557,28 @@ def _unknown_names(tree: nodes.Template, part: Part, env: Environment) -> list[t
             seen.add(node.name)
             own = ", ".join(sorted(n for n in known if n not in builtin))
             near = difflib.get_close_matches(node.name, sorted(known), n=1)
-            hint = f", did you mean {near[0]}?" if near else ""
-            where = _tag_using(part, node.lineno, kind, node.name)
-            message = f"unknown {kind} {node.name}{where}, expected one of {own} or a Jinja built-in {kind}{hint}"
+            hint = _(", did you mean {name}?").format(name=near[0]) if near else ""
+            tag = _tag_using(part, node.lineno, kind, node.name)
+            where = _(" in {tag}").format(tag=tag) if tag is not None else ""
+            if kind == "filter":
+                text = _("unknown filter {name}{where}, expected one of {own} or a Jinja built-in filter{hint}")
+            else:
+                text = _("unknown test {name}{where}, expected one of {own} or a Jinja built-in test{hint}")
+            message = text.format(name=node.name, where=where, own=own, hint=hint)
             problems.append((message, kind, node.name))
     return problems
 
 
-def _tag_using(part: Part, lineno: int, kind: str, name: str) -> str:
-    """`` in {{ ... }}``: the tag on source line ``lineno`` (else anywhere) that uses filter or test ``name``."""
+def _tag_using(part: Part, lineno: int, kind: str, name: str) -> str | None:
+    """The tag on source line ``lineno`` (else anywhere) that uses filter or test ``name``, shortened; None if none."""
     word = re.escape(name)
     use = re.compile(rf"(?:\|\s*|\{{%[-+]?\s*filter\s+){word}\b" if kind == "filter" else rf"\bis\s+(?:not\s+)?{word}\b")
     lines = part.source.split("\n")
     for text in (lines[lineno - 1] if 0 < lineno <= len(lines) else "", part.source):
         tag = next((m.group() for m in _TAG.finditer(text) if use.search(m.group())), None)
         if tag is not None:
-            return f" in {_short(tag)}"
-    return ""
+            return _short(tag)
+    return None
 
 
 def _syntax_message(err: Exception, part: Part) -> str:
@@ -555,9 +588,10 @@ def _syntax_message(err: Exception, part: Part) -> str:
     if at:
         offset = int(at.group(3))
         tag = next((m.group() for m in _TAG.finditer(part.source) if m.start() <= offset < m.end()), None)
-        message = f"{at.group(1)} in {_short(tag)}" if tag is not None else at.group(1)
+        # i18n: Jinja's own message (at.group(1), "unexpected char ...") is not translated: Jinja writes it
+        message = _("{message} in {tag}").format(message=at.group(1), tag=_short(tag)) if tag is not None else at.group(1)
         if at.group(2).strip("'\"") in _CURLY:  # only a property keeps them: docxtpl straightens the parts it patches
-            message += ", expected straight quotes ' or \" (document properties keep curly ones)"
+            message += _(", expected straight quotes ' or \" (document properties keep curly ones)")
     return message
 
 
@@ -595,15 +629,17 @@ def _across(tag: str, start: tuple[tuple[str, int], ...], end: tuple[tuple[str, 
     left = start[shared][0] if shared < len(start) else ""
     right = end[shared][0] if shared < len(end) else ""
     if left == right == "tr":
-        where, expected = "table row", "{%tr for ... %} and {%tr endfor %} each in a row of its own"
-    elif left == right == "tc":
-        where, expected = "table cell", "{%tc for ... %} and {%tc endfor %} each in a cell of its own"
-    else:
-        return (
-            f"{tag} does not end in the table cell, row or table where it starts,"
-            " expected the loop inside one cell, or {%tr for ... %} around whole rows"
-        )
-    return f"{tag} starts in one {where} and ends in another, expected {expected}"
+        return _(
+            "{tag} starts in one table row and ends in another, expected {for_tag} and {endfor_tag} each in a row of its own"
+        ).format(tag=tag, for_tag="{%tr for ... %}", endfor_tag="{%tr endfor %}")
+    if left == right == "tc":
+        return _(
+            "{tag} starts in one table cell and ends in another, expected {for_tag} and {endfor_tag} each in a cell of its own"
+        ).format(tag=tag, for_tag="{%tc for ... %}", endfor_tag="{%tc endfor %}")
+    return _(
+        "{tag} does not end in the table cell, row or table where it starts,"
+        " expected the loop inside one cell, or {for_tag} around whole rows"
+    ).format(tag=tag, for_tag="{%tr for ... %}")
 
 
 def check_templates() -> list[TemplateIssue]:
@@ -611,12 +647,12 @@ def check_templates() -> list[TemplateIssue]:
     catalogue = load_catalogue()
     issues: list[TemplateIssue] = []
     listed = set()
-    for _, spec in catalogue.documents():
+    for _stage, spec in catalogue.documents():
         listed.add(spec.template)
         issues += check_template(templates_dir() / spec.template, spec, locate=True)
     for path in sorted(templates_dir().glob("*.docx")):
         if path.name not in listed:
-            issues.append(TemplateIssue(shown(path), "catalogue", "", "template is not listed in templates/catalogue.yaml"))
+            issues.append(TemplateIssue(shown(path), _("catalogue"), "", _("template is not listed in templates/catalogue.yaml")))
     return issues
 
 

@@ -76,7 +76,9 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workflow import i18n
 from workflow.errors import RenderRefused
+from workflow.i18n import _
 
 if TYPE_CHECKING:
     from jinja2 import Environment, Template
@@ -140,10 +142,14 @@ def safe_members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     infos = zf.infolist()
     unsafe = [i.filename for i in infos if i.filename.startswith(("/", "\\")) or ".." in i.filename.split("/")]
     if unsafe:
-        raise UnsafeTemplate(f"member name {unsafe[0]!r} points outside the document")
+        raise UnsafeTemplate(_("member name {name} points outside the document").format(name=repr(unsafe[0])))
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED:
-        raise UnsafeTemplate(f"unpacks to {total:,} bytes, expected at most {MAX_UNPACKED:,} (a zip bomb?)")
+        raise UnsafeTemplate(
+            _("unpacks to {size} bytes, expected at most {limit} (a zip bomb?)").format(
+                size=i18n.number(total), limit=i18n.number(MAX_UNPACKED)
+            )
+        )
     return infos
 
 
@@ -301,7 +307,9 @@ class Session:
     def current_rendering_part(self) -> _StoryPart:
         """The part being rendered; docxtpl's InlineImage places its picture there."""
         if self._rendering is None:  # the InlineImage was made with another session than the one rendering
-            raise _NotRendering("InlineImage made with a session that is not rendering")
+            raise _NotRendering(
+                "InlineImage made with a session that is not rendering"
+            )  # i18n: not translated (caught, never shown)
         return self._rendering
 
     def build_url_id(self, url: str) -> str:
@@ -312,7 +320,7 @@ class Session:
 
     def new_subdoc(self, docpath: Any = None) -> Any:
         """Refused: mou does not support docxtpl's sub-documents."""
-        raise RenderRefused("template uses a Subdoc (new_subdoc), which mou does not support")
+        raise RenderRefused(_("template uses a Subdoc (new_subdoc), which mou does not support"))
 
     def replace_pic(self, embedded_file: str, dst_file: Any) -> None:
         """Replace the picture named ``embedded_file`` (its name, title or description) with ``dst_file``."""
@@ -366,8 +374,10 @@ class Session:
             except (AttributeError, _NotRendering) as err:
                 if isinstance(err, _NotRendering) or _raised_in_inline_image(err):
                     raise RenderRefused(
-                        f"template uses an InlineImage in {name} made with another template object; "
-                        "make it with this render's session: InlineImage(session, ...)"
+                        _(
+                            "template uses an InlineImage in {part} made with another template object; "
+                            "make it with this render's session: InlineImage(session, ...)"
+                        ).format(part=name)
                     ) from err
                 raise
             finally:
@@ -459,8 +469,10 @@ class Session:
         for rid in _LINK.findall(xml):
             if part != _DOCUMENT and rid in self._links and rid not in own:
                 raise RenderRefused(
-                    f"template uses a RichText link in {part}, which mou does not support yet "
-                    "(docxtpl's build_url_id relates links to the document body only)"
+                    _(
+                        "template uses a RichText link in {part}, which mou does not support yet "
+                        "(docxtpl's build_url_id relates links to the document body only)"
+                    ).format(part=part)
                 )
             if rid not in own and types.get(rid) != _HYPERLINK:  # a link made for another package
                 raise _foreign(part, rid)
@@ -501,7 +513,11 @@ class Session:
                         break
         missing = [name for name, done in replaced.items() if not done]
         if missing and not self.allow_missing_pics:
-            raise RenderRefused(f"replace_pic: picture {missing[0]!r} not found in the template's body, headers or footers")
+            raise RenderRefused(
+                _("replace_pic: picture {name} not found in the template's body, headers or footers").format(
+                    name=repr(missing[0])
+                )
+            )
 
     def _post_replace(self, members: list[str], rendered: dict[str, bytes]) -> None:
         """docxtpl's ``replace_media``, ``replace_embedded`` and ``replace_zipname`` on the finished package."""
@@ -520,19 +536,23 @@ class Session:
                 rendered[name] = embedded[crc]
                 unused_embedded.discard(crc)
         if unused_names:
-            raise RenderRefused(f"replace_zipname: the template has no member {sorted(unused_names)[0]!r}")
+            raise RenderRefused(
+                _("replace_zipname: the template has no member {name}").format(name=repr(sorted(unused_names)[0]))
+            )
         if unused_media:
-            raise RenderRefused("replace_media: no file in word/media/ of the template has the bytes of the file to replace")
+            raise RenderRefused(_("replace_media: no file in word/media/ of the template has the bytes of the file to replace"))
         if unused_embedded:
             raise RenderRefused(
-                "replace_embedded: no file in word/embeddings/ of the template has the bytes of the file to replace"
+                _("replace_embedded: no file in word/embeddings/ of the template has the bytes of the file to replace")
             )
 
 
 def _foreign(part: str, rid: str) -> RenderRefused:
     return RenderRefused(
-        f"a value in {part} refers to relationship {rid}, which this render did not make there: "
-        "an InlineImage, RichText link or Subdoc made with another template object? Make them with this render's session"
+        _(
+            "a value in {part} refers to relationship {rid}, which this render did not make there: "
+            "an InlineImage, RichText link or Subdoc made with another template object? Make them with this render's session"
+        ).format(part=part, rid=rid)
     )
 
 
@@ -553,11 +573,15 @@ class _StoryPart:
         from docx.oxml.shape import CT_Inline
 
         if self.kind == "footnotes":
-            raise RenderRefused(f"template uses InlineImage in {self.name}, which mou does not support (nor does docxtpl)")
+            raise RenderRefused(
+                _("template uses InlineImage in {part}, which mou does not support (nor does docxtpl)").format(part=self.name)
+            )
         try:
             picture = Image.from_file(image_descriptor)
         except (OSError, UnrecognizedImageError) as err:
-            raise RenderRefused(f"template uses InlineImage in {self.name}: cannot read the picture ({err})") from err
+            raise RenderRefused(
+                _("template uses InlineImage in {part}: cannot read the picture ({error})").format(part=self.name, error=err)
+            ) from err
         self.session._pictured.add(self.name)
         name, image = self.session._image_part(picture)
         rid = self.session._relate(self.name, name, _IMAGE, external=False)
@@ -720,7 +744,9 @@ def _well_formed(name: str, data: bytes) -> None:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as err:
-        raise RenderedXmlInvalid(f"{name}: the rendered XML is not well-formed ({err}); check the template's tags") from err
+        raise RenderedXmlInvalid(
+            _("{part}: the rendered XML is not well-formed ({error}); check the template's tags").format(part=name, error=err)
+        ) from err
 
 
 class RenderedXmlInvalid(Exception):
@@ -752,7 +778,7 @@ class Pictures:
     def add(self, png: bytes, width_mm: float) -> Picture:
         """A PNG ``width_mm`` wide, its height keeping the aspect ratio."""
         if png[:8] != b"\x89PNG\r\n\x1a\n":
-            raise ValueError("only PNG images can be placed")
+            raise ValueError("only PNG images can be placed")  # i18n: not translated (programming error)
         width, height = struct.unpack(">II", png[16:24])
         rid = f"rIdMou{len(self.items) + 1}"
         self.items.append((rid, f"media/mou-image{len(self.items) + 1}.png", png))

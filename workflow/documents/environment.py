@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from workflow.data import formatting
 from workflow.documents.context import Example, Placeholder, mark_example
+from workflow.i18n import _
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -56,7 +57,7 @@ class _FilterFailed(Exception):
     """A filter refused its value; the renderer names the template it happened in."""
 
     def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"filter {name} failed: {message}")
+        super().__init__(_("filter {name} failed: {message}").format(name=name, message=message))
 
 
 def _style(ctx: Any) -> tuple[bool, bool]:
@@ -72,7 +73,11 @@ def _text(value: Any) -> Any:
     """A field's text, a Placeholder, or an Example of text."""
     if isinstance(value, str | Placeholder | Example):
         return value
-    raise TypeError(f"expects a person (a mapping with name and position) or a name, got {type(value).__name__} {value!r}")
+    raise TypeError(
+        _("expects a person (a mapping with name and position) or a name, got {type} {value}").format(
+            type=type(value).__name__, value=repr(value)
+        )
+    )
 
 
 def _person_name(person: Any, *, upper: bool, degrees: bool) -> Any:
@@ -93,13 +98,13 @@ def _person_name(person: Any, *, upper: bool, degrees: bool) -> Any:
 def nama(ctx: Any, person: Any) -> Any:
     """A signer's name under a signature or in a komparisi: degrees as written, the bare name in capitals
     when ``document.names.upper`` ('Dr. H. LA ODE FULAN, S.STP., M.Si.'); a Pj/Plt/Plh signs without degrees."""
-    upper, _ = _style(ctx)
+    upper, _sekda_nip = _style(ctx)
     return _person_name(person, upper=upper, degrees=True)
 
 
 def nama_tanpa_gelar(ctx: Any, person: Any) -> Any:
     """The name without degrees, as a Keputusan names its signer ('LA ODE FULAN' or 'La Ode Fulan')."""
-    upper, _ = _style(ctx)
+    upper, _sekda_nip = _style(ctx)
     return _person_name(person, upper=upper, degrees=False)
 
 
@@ -120,10 +125,10 @@ def nip_pangkat(ctx: Any, person: Any) -> str:
     the Sekda: Permendagri 1/2023 Pasal 44 gives pangkat and NIP only to the other signers.
     """
     if not isinstance(person, dict) or "position" not in person:
-        raise TypeError(f"expects a person (a mapping with name and position), got {type(person).__name__}")
+        raise TypeError(_("expects a person (a mapping with name and position), got {type}").format(type=type(person).__name__))
     position = person["position"]
     office = formatting.signer_office(str(position.value if isinstance(position, Example) else position))
-    _, sekda_nip = _style(ctx)
+    _upper, sekda_nip = _style(ctx)
     if office in ("head", "deputy", "acting") or (office == "sekda" and not sekda_nip):
         return ""
     lines = [str(person["rank"])] if person.get("rank") is not None else []

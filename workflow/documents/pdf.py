@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from workflow.errors import ConversionFailed
+from workflow.i18n import N_, _
 
-INSTALL_HINT = "install it with: sudo apt-get install --no-install-recommends libreoffice-writer-nogui fonts-liberation2"
+INSTALL_HINT = N_("install it with: sudo apt-get install --no-install-recommends libreoffice-writer-nogui fonts-liberation2")
+"""How to install LibreOffice (translated where shown: ``_(INSTALL_HINT)``)."""
 
 
 def soffice() -> str:
@@ -25,7 +27,7 @@ def soffice() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise ConversionFailed(f"LibreOffice (soffice) is not installed; {INSTALL_HINT}")
+    raise ConversionFailed(_("LibreOffice (soffice) is not installed; {hint}").format(hint=_(INSTALL_HINT)))
 
 
 def pdfa_part(pdf: Path) -> str | None:
@@ -119,20 +121,25 @@ def _convert(
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired as err:
-            raise ConversionFailed(f"LibreOffice did not finish within {timeout:.0f} s") from err
+            raise ConversionFailed(_("LibreOffice did not finish within {seconds} s").format(seconds=f"{timeout:.0f}")) from err
     pdfs = [outdir / (s.stem + ".pdf") for s in sources]
     missing = [p.name for p in pdfs if not p.is_file()]
     if proc.returncode != 0 or missing:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        raise ConversionFailed(
-            f"LibreOffice failed (exit {proc.returncode}); missing {', '.join(missing) or 'nothing'}"
-            + (f": {detail[-1]}" if detail else "")
-        )
+        if missing:
+            message = _("LibreOffice failed (exit {code}); missing {files}").format(
+                code=proc.returncode, files=", ".join(missing)
+            )
+        else:
+            message = _("LibreOffice failed (exit {code}); missing nothing").format(code=proc.returncode)
+        raise ConversionFailed(message + (f": {detail[-1]}" if detail else ""))
     if pdfa:
         for pdf in pdfs:
             if pdfa_part(pdf) != "2B":
                 raise ConversionFailed(
-                    f"{pdf} does not declare PDF/A-2b (got {pdfa_part(pdf)}); LibreOffice 7.4 or newer is needed"
+                    _("{pdf} does not declare PDF/A-2b (got {part}); LibreOffice 7.4 or newer is needed").format(
+                        pdf=pdf, part=pdfa_part(pdf)
+                    )
                 )
     return pdfs
 
@@ -190,7 +197,7 @@ class _Split:
             root = etree.fromstring(docx.read("word/document.xml"), etree.XMLParser(resolve_entities=False, huge_tree=True))
         body = root.find(_W + "body")
         if body is None:
-            raise ConversionFailed(f"{source.name} has no document body")
+            raise ConversionFailed(_("{file} has no document body").format(file=source.name))
         blocks = [b for b in body if b.tag != _W + "sectPr"]
         tables = [b for b in blocks if b.tag == _W + "tbl"]
         if not tables:  # the rows counted are in nested tables or content controls: nothing to cut
@@ -519,5 +526,5 @@ def _merge(parts: list[tuple[_Marks, int, int]], target: Path, *, pdfa: bool) ->
         writer.write(out)
     tmp.replace(target)
     if pdfa and pdfa_part(target) != "2B":
-        raise ConversionFailed(f"{target} lost its PDF/A-2b declaration when the chunks were merged")
+        raise ConversionFailed(_("{pdf} lost its PDF/A-2b declaration when the chunks were merged").format(pdf=target))
     return target

@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 from workflow.data.catalogue import DocumentSpec, shown, templates_dir
 from workflow.documents.environment import _FilterFailed, environment
 from workflow.errors import TemplateProblem
+from workflow.i18n import N_, _, language
 
 if TYPE_CHECKING:
     from workflow.documents.compiled import Session
 
-MADE_BY = {"monitoring": "the monitoring report of a period", "santunan": "the record of a santunan handover"}
-"""Stages whose documents need figures beyond agreement.yaml, and what makes them (it supplies those figures)."""
+MADE_BY = {"monitoring": N_("the monitoring report of a period"), "santunan": N_("the record of a santunan handover")}
+"""Stages whose documents need figures beyond agreement.yaml, and what makes them (it supplies those figures;
+translated where shown: ``_(MADE_BY[stage])``)."""
 
 
 def render_bytes(
@@ -75,18 +77,19 @@ def _raise_problem(name: str, err: Exception) -> None:
     if isinstance(err, RenderRefused | _FilterFailed | RenderedXmlInvalid | UnsafeTemplate):
         raise TemplateProblem(name, "", str(err)) from err
     if isinstance(err, SecurityError):
-        raise TemplateProblem(name, "", f"unsafe expression refused: {err}") from err
+        raise TemplateProblem(name, "", _("unsafe expression refused: {error}").format(error=err)) from err
     if isinstance(err, UndefinedError):
-        raise TemplateProblem(name, "", f"undefined value: {err.message}") from err
+        raise TemplateProblem(name, "", _("undefined value: {error}").format(error=err.message)) from err
     if isinstance(err, TemplateError):
-        raise TemplateProblem(name, "", f"template error: {err.message}") from err
+        raise TemplateProblem(name, "", _("template error: {error}").format(error=err.message)) from err
     if isinstance(err, OverflowError):  # the sandbox bounds range(); a template asking for more is refused
-        raise TemplateProblem(name, "", f"refused by the sandbox: {err}") from err
+        raise TemplateProblem(name, "", _("refused by the sandbox: {error}").format(error=err)) from err
     if isinstance(err, OSError | zipfile.BadZipFile | KeyError | UnicodeDecodeError | ValueError):
-        raise TemplateProblem(name, "", f"cannot read the template: {err}") from err
+        raise TemplateProblem(name, "", _("cannot read the template: {error}").format(error=err)) from err
 
 
-_CHECKED: dict[tuple[tuple[str, int, int], str, tuple[str, ...]], list[Any]] = {}
+_CHECKED: dict[tuple[tuple[str, int, int], str, tuple[str, ...], str], list[Any]] = {}
+"""Checks of templates by file, document and language (their messages are in the reader's language)."""
 
 
 def checked(path: Path, spec: DocumentSpec) -> list[Any]:
@@ -95,7 +98,7 @@ def checked(path: Path, spec: DocumentSpec) -> list[Any]:
     from workflow.documents.compiled import file_key
 
     try:
-        key = (file_key(path), spec.name, tuple(spec.needs))
+        key = (file_key(path), spec.name, tuple(spec.needs), language())
     except OSError:
         return check_template(path, spec)
     if key not in _CHECKED:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from workflow.errors import RedlineFailed
+from workflow.i18n import _
 
 
 class Cell(NamedTuple):
@@ -83,7 +84,7 @@ def document_lines(path: Path | bytes) -> list[str]:
 def unified(stem: str, old: str, new: str, old_lines: Sequence[str], new_lines: Sequence[str]) -> list[str]:
     """The unified diff of versions ``old`` and ``new`` (``"1"``, ``"2"``) of document ``stem``, or one line saying they match."""
     lines = list(difflib.unified_diff(old_lines, new_lines, f"{stem}-v{old}", f"{stem}-v{new}", n=1, lineterm=""))
-    return lines or [f"{stem}: v{old} and v{new} have the same text"]
+    return lines or [_("{stem}: v{old} and v{new} have the same text").format(stem=stem, old=old, new=new)]
 
 
 def checked_redline(old: bytes, new: bytes, author: str, date: str, what: str = "document") -> bytes:
@@ -97,9 +98,9 @@ def checked_redline(old: bytes, new: bytes, author: str, date: str, what: str = 
 
     red = redline(old, new, author=author, date=date)
     if text(resolve(red, accept=True)) != text(new):
-        raise RedlineFailed(what, "the newer version")
+        raise RedlineFailed(what, "the newer version")  # i18n: not translated (RedlineFailed in errors.py words it)
     if text(resolve(red, accept=False)) != text(old):
-        raise RedlineFailed(what, "the older version")
+        raise RedlineFailed(what, "the older version")  # i18n: not translated (RedlineFailed in errors.py words it)
     return red
 
 
@@ -206,7 +207,7 @@ def _paragraphs(section: list[_Shown]) -> list[str]:
             b = f"<ins>{b}</ins>"
         elif s.cls == "chg":
             a, b = _words(s.old or "", s.new or "")
-        numbers = f'<td class="n">{s.n or ""}</td>', f'<td class="n">{s.m or ""}</td>'
+        numbers = f'<td class="n">{s.n or ""}</td>', f'<td class="n">{s.m or ""}</td>'  # i18n: not translated (HTML markup)
         rows.append(f'<tr class="{s.cls}">{numbers[0]}<td>{a}</td>{numbers[1]}<td>{b}</td></tr>')
     return rows
 

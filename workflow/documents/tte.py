@@ -20,7 +20,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from workflow import i18n
 from workflow.data.formatting import pisah_gelar
+from workflow.i18n import _
 
 EMETERAI = re.compile(r"meterai|peruri", re.IGNORECASE)
 """An e-Meterai stamp, told apart by its signer certificate: the organisation (O) or common name (CN)
@@ -84,22 +86,24 @@ CERTIFICATE_SUFFIXES = frozenset({".pem", ".crt", ".cer", ".der"})
 """The files of a trust folder that are read; any other file there (a README) is left alone."""
 
 
-def load_roots(folder: Path | None, option: str = "--trust DIR or MOU_TRUST") -> tuple[list[bytes], list[str]]:
+def load_roots(folder: Path | None, option: str | None = None) -> tuple[list[bytes], list[str]]:
     """The DER of every certificate in ``folder`` (``CERTIFICATE_SUFFIXES`` files of PEM blocks or DER, sub-folders
-    too), and the reasons it cannot be used."""
+    too), and the reasons it cannot be used; ``option`` names where the folder is given (``--trust DIR or MOU_TRUST``)."""
+    if option is None:
+        option = _("{flag} or {variable}").format(flag="--trust DIR", variable="MOU_TRUST")
     if folder is None:
-        return [], [f"no trust roots: give {option}"]
+        return [], [_("no trust roots: give {option}").format(option=option)]
     if not folder.is_dir():
-        return [], [f"trust roots folder {folder} does not exist"]
+        return [], [_("trust roots folder {folder} does not exist").format(folder=folder)]
     roots: list[bytes] = []
     reasons: list[str] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in CERTIFICATE_SUFFIXES):
         found = certificates_in(path.read_bytes())
         if found is None:
-            reasons.append(f"{path} is not a PEM or DER certificate")
+            reasons.append(_("{path} is not a PEM or DER certificate").format(path=path))
         roots += found or []
     if not roots and not reasons:
-        reasons.append(f"no trust roots: {folder} holds no certificate; give {option}")
+        reasons.append(_("no trust roots: {folder} holds no certificate; give {option}").format(folder=folder, option=option))
     return roots, reasons
 
 
@@ -144,21 +148,23 @@ def validate(
         "finalized": finalized_path,
         "validated_at": _iso(now),
         "offline": True,
-        "revocation": "not checked: OCSP and CRL need fresh data from the network",
+        "revocation": "not checked: OCSP and CRL need fresh data from the network",  # i18n: not translated (stored report)
         "signatures": [],
     }
     out = Validation(report)
     if not data.startswith(finalized):
         out.reasons.append(
-            f"{file_name} does not start with the finalized text ({finalized_path}): it was not signed over that file"
+            _("{file} does not start with the finalized text ({finalized}): it was not signed over that file").format(
+                file=file_name, finalized=finalized_path
+            )
         )
     try:
         embedded = list(_reader(data).embedded_signatures)
     except Exception as err:  # pyHanko raises many kinds of error on a malformed file
-        out.reasons.append(f"{file_name}: its signatures cannot be read ({_one_line(err)})")
+        out.reasons.append(_("{file}: its signatures cannot be read ({error})").format(file=file_name, error=_one_line(err)))
         return out
     if not embedded:
-        out.reasons.append(f"{file_name} carries no electronic signature")
+        out.reasons.append(_("{file} carries no electronic signature").format(file=file_name))
         return out
     anchors: dict[bytes, bytes] = {}
     for n, sig in enumerate(embedded, 1):
@@ -185,7 +191,7 @@ def _check_one(
     cert = sig.signer_cert
     subject = cert.subject.native
     name = str(subject.get("common_name") or cert.subject.human_friendly)
-    label = f"signature {n} (document timestamp, {name})" if timestamp else f"signature {n} ({name})"
+    label = (_("signature {n} (document timestamp, {name})") if timestamp else _("signature {n} ({name})")).format(n=n, name=name)
     token_time = _token_time(sig.signed_data) if timestamp else _signature_token_time(sig.signer_info)
     stated = sig.self_reported_timestamp
     if recorded is not None:
@@ -213,9 +219,13 @@ def _check_one(
     reasons: list[str] = []
     if recorded is None:
         if finalized_at is not None and when < finalized_at - CLOCK_SKEW:
-            reasons.append(f"{label}: signed at {_iso(when)}, before the text was finalized at {_iso(finalized_at)}")
+            reasons.append(
+                _("{label}: signed at {time}, before the text was finalized at {finalized}").format(
+                    label=label, time=_iso(when), finalized=_iso(finalized_at)
+                )
+            )
         if when > now + CLOCK_SKEW:
-            reasons.append(f"{label}: signed at {_iso(when)}, in the future")
+            reasons.append(_("{label}: signed at {time}, in the future").format(label=label, time=_iso(when)))
     from asn1crypto import x509 as asn1_x509
 
     anchors = [asn1_x509.Certificate.load(der) for der in roots]
@@ -228,7 +238,7 @@ def _check_one(
             status = validate_pdf_signature(sig, context, key_usage_settings=usage)
     except Exception as err:  # an unsupported or broken signature: pyHanko raises several kinds
         entry.update(intact=False, valid=False, trusted=False)
-        return entry, [*reasons, f"{label}: cannot be validated ({_one_line(err)})"], []
+        return entry, [*reasons, _("{label}: cannot be validated ({error})").format(label=label, error=_one_line(err))], []
     level = status.modification_level
     token = None if timestamp else status.timestamp_validity
     entry.update(
@@ -248,18 +258,24 @@ def _check_one(
         ),
     )
     if not (status.intact and status.valid):
-        reasons.append(f"{label}: the signed bytes were changed after signing")
+        reasons.append(_("{label}: the signed bytes were changed after signing").format(label=label))
         return entry, reasons, []
     if not status.trusted:
-        reasons.append(f"{label}: {_trust_reason(status, cert)}")
+        reasons.append(_("{label}: {reason}").format(label=label, reason=_trust_reason(status, cert)))
     if token is not None and not (token.intact and token.valid and token.trusted):
-        reasons.append(f"{label}: its timestamp does not validate ({_trust_reason(token, token.signing_cert)})")
+        reasons.append(
+            _("{label}: its timestamp does not validate ({reason})").format(
+                label=label, reason=_trust_reason(token, token.signing_cert)
+            )
+        )
     if status.coverage is None or status.coverage.name not in ("ENTIRE_REVISION", "ENTIRE_FILE"):
-        reasons.append(f"{label}: it does not cover a whole revision of the file")
+        reasons.append(_("{label}: it does not cover a whole revision of the file").format(label=label))
     elif level is None or level.name not in ACCEPTED_CHANGES:
-        reasons.append(f"{label}: the file was changed after signing other than by further signatures")
+        reasons.append(_("{label}: the file was changed after signing other than by further signatures").format(label=label))
     elif status.docmdp_ok is False:
-        reasons.append(f"{label}: later changes break the modification policy the document was certified with (DocMDP)")
+        reasons.append(
+            _("{label}: later changes break the modification policy the document was certified with (DocMDP)").format(label=label)
+        )
     path = status.validation_path
     chain = [c.dump() for c in path.iter_certs(include_root=True)] if path is not None and status.trusted else []
     return entry, reasons, chain
@@ -270,16 +286,18 @@ def _trust_reason(status: Any, cert: Any) -> str:
     problem = status.trust_problem_indic
     name = "" if problem is None else problem.name
     if status.validation_path is None or name in ("NO_CERTIFICATE_CHAIN_FOUND", "CERTIFICATE_CHAIN_GENERAL_FAILURE"):
-        return "certificate does not chain to a trusted root"
+        return _("certificate does not chain to a trusted root")
     if name in ("EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"):
-        return f"certificate expired on {cert.not_valid_after.date().isoformat()}"
+        return _("certificate expired on {date}").format(date=i18n.day(cert.not_valid_after.date()))
     if name == "NOT_YET_VALID":
-        return f"certificate not valid before {cert.not_valid_before.date().isoformat()}"
+        return _("certificate not valid before {date}").format(date=i18n.day(cert.not_valid_before.date()))
     if name in ("REVOKED", "REVOKED_NO_POE", "REVOKED_CA_NO_POE"):
-        return "certificate revoked"
+        return _("certificate revoked")
     if name in ("SIG_CONSTRAINTS_FAILURE", "CHAIN_CONSTRAINTS_FAILURE"):
-        return "certificate not valid for signing (key usage or chain constraints)"
-    return f"certificate not valid at the signing time ({name or 'no validation path'})"
+        return _("certificate not valid for signing (key usage or chain constraints)")
+    if not name:
+        return _("certificate not valid at the signing time (no validation path)")
+    return _("certificate not valid at the signing time ({indication})").format(indication=name)
 
 
 def _match(entries: list[dict[str, Any]], signatories: Sequence[Signatory]) -> list[str]:
@@ -296,10 +314,13 @@ def _match(entries: list[dict[str, Any]], signatories: Sequence[Signatory]) -> l
         if found is not None:
             found["signatory"] = {"party": who.party, "name": who.name, "position": who.position}
             continue
-        why = f"no signature by {who.name} ({who.position})"
         if same_name:
             e = same_name[0]
-            why += f": signature {e['n']} is by that name but carries id {', '.join(e['ids'])}, not {own}"
+            why = _("no signature by {name} ({position}): signature {n} is by that name but carries id {ids}, not {own}").format(
+                name=who.name, position=who.position, n=e["n"], ids=", ".join(e["ids"]), own=own
+            )
+        else:
+            why = _("no signature by {name} ({position})").format(name=who.name, position=who.position)
         reasons.append(why)
     return reasons
 

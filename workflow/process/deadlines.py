@@ -14,10 +14,14 @@ from typing import Any
 
 from workflow.data.model import CADENCE_MONTHS, Agreement
 from workflow.data.periods import add_months, end_of_month, month_of, period_bounds
+from workflow.i18n import _
 from workflow.process.definition import Process
 
 KINDS = ("signing", "term_end", "report", "payment", "review")
 """The sorts of due item (``Due.kind``)."""
+
+ORDER = {"term_end": 0, "report": 1, "payment": 2, "review": 3, "signing": 4}
+"""How items of one agreement due on the same day are listed, whatever the language of their words."""
 
 REVIEW_WAIT_DAYS = 14
 """A review waiting longer than this many days is due (``MOU_REVIEW_DAYS`` changes it)."""
@@ -30,6 +34,7 @@ class Due:
     slug: str
     when: date
     what: str
+    """The item in words, in the language active when it was made ('end of term', 'akhir jangka waktu')."""
     overdue: bool = False
     kind: str = ""
     """What sort of item, in no language: signing, term_end, report, payment or review (one of :data:`KINDS`).
@@ -37,8 +42,8 @@ class Due:
 
     @property
     def text(self) -> str:
-        """'monitoring report (overdue)' or 'end of term'."""
-        return f"{self.what} (overdue)" if self.overdue else self.what
+        """'monitoring report (overdue)' or 'end of term', in the active language."""
+        return _("{what} (overdue)").format(what=self.what) if self.overdue else self.what
 
 
 def period_of(item: Due, cadence: str) -> str | None:
@@ -83,24 +88,26 @@ def deadlines(
     out: list[Due] = []
     signed = is_signed(process, entries)
     if not signed and terms.signing.date is not None:
-        out.append(Due(slug, terms.signing.date, "signing", terms.signing.date < as_of, "signing"))
+        out.append(Due(slug, terms.signing.date, _("signing"), terms.signing.date < as_of, "signing"))
     if signed:
-        out.append(Due(slug, terms.term.end, "end of term", terms.term.end < as_of, "term_end"))
+        out.append(Due(slug, terms.term.end, _("end of term"), terms.term.end < as_of, "term_end"))
     if st.implementing:
         reports = [period_bounds(e["data"]["period"])[1] for e in entries if e["event"] == "report"]
         last = max(reports) if reports else date.fromordinal(terms.term.start.toordinal() - 1)
         nxt = end_of_month(add_months(last, CADENCE_MONTHS[terms.monitoring.cadence]))  # due at the end of its period
         if nxt <= end_of_month(terms.term.end):
-            out.append(Due(slug, nxt, "monitoring report", nxt < as_of, "report"))
+            out.append(Due(slug, nxt, _("monitoring report"), nxt < as_of, "report"))
         paid = paid if paid is not None else [e["data"]["period"] for e in entries if e["event"] == "log:payment"]
         first = max(date(terms.term.start.year, terms.term.start.month, 1), terms.funding.start)
         month = add_months(month_of(max(paid)), 1) if paid else first
         if month <= terms.funding.end:  # a month's contribution is due by the end of that month
-            out.append(Due(slug, end_of_month(month), f"payment for {month:%Y-%m}", end_of_month(month) < as_of, "payment"))
+            what = _("payment for {month}").format(month=f"{month:%Y-%m}")  # the period as `mou log --period` takes it
+            out.append(Due(slug, end_of_month(month), what, end_of_month(month) < as_of, "payment"))
     if st.review:
         entered = next((e for e in reversed(entries) if e["to"] == state and e["from"] != state), None)
         since = date.fromisoformat(entered["ts"][:10]) if entered else as_of
         waiting = (as_of - since).days
         if waiting > review_days:
-            out.append(Due(slug, since, f"review waiting {waiting} days (more than {review_days})", True, "review"))
-    return sorted(out, key=lambda d: (not d.overdue, d.when, d.what))
+            what = _("review waiting {days} days (more than {limit})").format(days=waiting, limit=review_days)
+            out.append(Due(slug, since, what, True, "review"))
+    return sorted(out, key=lambda d: (not d.overdue, d.when, ORDER.get(d.kind, len(ORDER)), d.what))

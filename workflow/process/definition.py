@@ -19,6 +19,7 @@ from workflow.data.catalogue import templates_dir
 from workflow.data.schema import Reader, field
 from workflow.data.yaml import load as load_yaml
 from workflow.errors import MouError, UnknownProcess
+from workflow.i18n import _
 
 
 @dataclass(frozen=True)
@@ -146,74 +147,120 @@ class Process:
         stages = {s.name for s in load_catalogue().stages}
         for i, name in enumerate(names, 1):
             if names.index(name) != i - 1:
-                out.append((f"states[{i}].name", f"{name} is declared twice, expected unique state names"))
+                out.append((f"states[{i}].name", _("{name} is declared twice, expected unique state names").format(name=name)))
         if self.initial not in names:
-            out.append(("initial", f"{self.initial} is not a declared state, expected one of {', '.join(names)}"))
+            out.append(
+                (
+                    "initial",
+                    _("{state} is not a declared state, expected one of {known}").format(
+                        state=self.initial, known=", ".join(names)
+                    ),
+                )
+            )
         for i, st in enumerate(self.states, 1):
             if st.stage is not None and st.stage not in stages:
-                out.append((f"states[{i}].stage", f"{st.stage} is not a stage of the template catalogue"))
+                out.append((f"states[{i}].stage", _("{stage} is not a stage of the template catalogue").format(stage=st.stage)))
         for i, st in enumerate(self.states, 1):
             if st.revoked and not st.final:
-                out.append((f"states[{i}].revoked", f"{st.name} is not final, expected revoked only on a final state"))
+                out.append(
+                    (
+                        f"states[{i}].revoked",
+                        _("{state} is not final, expected revoked only on a final state").format(state=st.name),
+                    )
+                )
         for i, role in enumerate(self.milestone_roles, 1):
             if role not in roles:
-                out.append((f"milestone_roles[{i}]", f"{role} is not a declared role"))
+                out.append((f"milestone_roles[{i}]", _("{role} is not a declared role").format(role=role)))
         documents = [d.name for d in self.documents]
         for i, doc in enumerate(self.documents, 1):
             if documents.index(doc.name) != i - 1:
-                out.append((f"documents[{i}].name", f"{doc.name} is declared twice, expected unique document names"))
+                out.append(
+                    (f"documents[{i}].name", _("{name} is declared twice, expected unique document names").format(name=doc.name))
+                )
             if doc.facts not in FACTS:
-                out.append((f"documents[{i}].facts", f"{doc.facts} is not one of {', '.join(FACTS)}"))
+                out.append(
+                    (f"documents[{i}].facts", _("{value} is not one of {known}").format(value=doc.facts, known=", ".join(FACTS)))
+                )
             if doc.stage is not None and doc.stage not in stages:
-                out.append((f"documents[{i}].stage", f"{doc.stage} is not a stage of the template catalogue"))
+                out.append(
+                    (f"documents[{i}].stage", _("{stage} is not a stage of the template catalogue").format(stage=doc.stage))
+                )
             if (doc.stage is None) != (doc.template is None):
-                out.append((f"documents[{i}]", "give both stage and template (where its final text comes from), or neither"))
+                out.append((f"documents[{i}]", _("give both stage and template (where its final text comes from), or neither")))
         triggers: set[str] = set()
         for i, ev in enumerate(self.events, 1):
             where = f"events[{i}]"
             if ev.trigger in triggers:
-                out.append((f"{where}.trigger", f"{ev.trigger} is declared twice, expected unique event names"))
+                out.append(
+                    (f"{where}.trigger", _("{name} is declared twice, expected unique event names").format(name=ev.trigger))
+                )
             triggers.add(ev.trigger)
             for j, src in enumerate(ev.source, 1):
                 if src not in names:
-                    out.append((f"{where}.source[{j}]", f"{src} is not a declared state"))
+                    out.append((f"{where}.source[{j}]", _("{state} is not a declared state").format(state=src)))
                 elif self.state(src).final:
-                    out.append((f"{where}.source[{j}]", f"{src} is a final state, expected no events out of it"))
+                    out.append(
+                        (f"{where}.source[{j}]", _("{state} is a final state, expected no events out of it").format(state=src))
+                    )
             if ev.dest is not None and ev.dest not in names:
-                out.append((f"{where}.dest", f"{ev.dest} is not a declared state"))
+                out.append((f"{where}.dest", _("{state} is not a declared state").format(state=ev.dest)))
             for j, role in enumerate(ev.roles, 1):
                 if role not in roles:
-                    out.append((f"{where}.roles[{j}]", f"{role} is not a declared role"))
+                    out.append((f"{where}.roles[{j}]", _("{role} is not a declared role").format(role=role)))
             for j, guard in enumerate(ev.guards, 1):
                 if guard not in GUARDS:
                     out.append(
-                        (f"{where}.guards[{j}]", f"{guard} is not a known guard, expected one of {', '.join(sorted(GUARDS))}")
+                        (
+                            f"{where}.guards[{j}]",
+                            _("{guard} is not a known guard, expected one of {known}").format(
+                                guard=guard, known=", ".join(sorted(GUARDS))
+                            ),
+                        )
                     )
             if not ev.source or not ev.roles:
-                out.append((where, "needs at least one source state and one role"))
+                out.append((where, _("needs at least one source state and one role")))
             if ev.kind is not None and ev.kind not in KINDS:
-                out.append((f"{where}.kind", f"{ev.kind} is not an event kind, expected one of {', '.join(KINDS)}"))
+                out.append(
+                    (
+                        f"{where}.kind",
+                        _("{kind} is not an event kind, expected one of {known}").format(kind=ev.kind, known=", ".join(KINDS)),
+                    )
+                )
             if ev.signature and ev.kind not in (None, "signature"):
-                out.append((f"{where}.kind", f"signature: true contradicts kind: {ev.kind}"))
+                out.append((f"{where}.kind", _("signature: true contradicts kind: {kind}").format(kind=ev.kind)))
             if ev.document is not None and ev.document not in documents:
-                known = ", ".join(documents) or "none (declare documents:)"
-                out.append((f"{where}.document", f"{ev.document} is not a declared document, expected one of {known}"))
+                known = ", ".join(documents) or _("none (declare documents:)")
+                out.append(
+                    (
+                        f"{where}.document",
+                        _("{document} is not a declared document, expected one of {known}").format(
+                            document=ev.document, known=known
+                        ),
+                    )
+                )
             elif ev.document is None and (ev.is_signature or ev.kind in ("approval", "changes")):
-                out.append((f"{where}.document", f"a {ev.kind or 'signature'} event must name the document it is about"))
+                out.append(
+                    (
+                        f"{where}.document",
+                        _("a {kind} event must name the document it is about").format(kind=ev.kind or "signature"),
+                    )
+                )
         if out:
             return out
         finals = {s.name for s in self.states if s.final}
         if not finals:
-            out.append(("states", "no state is final, expected at least one with final: true"))
+            out.append(("states", _("no state is final, expected at least one with final: true")))
         for i, st in enumerate(self.states, 1):
             if not st.final and not any(st.name in ev.source and ev.dest not in (None, st.name) for ev in self.events):
-                out.append((f"states[{i}]", f"{st.name} is a trap state: no event leads out of it"))
+                out.append((f"states[{i}]", _("{state} is a trap state: no event leads out of it").format(state=st.name)))
         reached = self._reachable_from(self.initial)
         for i, st in enumerate(self.states, 1):
             if st.name not in reached:
-                out.append((f"states[{i}]", f"{st.name} cannot be reached from {self.initial}"))
+                out.append(
+                    (f"states[{i}]", _("{state} cannot be reached from {initial}").format(state=st.name, initial=self.initial))
+                )
             elif not st.final and not (self._reachable_from(st.name) & finals):
-                out.append((f"states[{i}]", f"{st.name} cannot reach a final state"))
+                out.append((f"states[{i}]", _("{state} cannot reach a final state").format(state=st.name)))
         return out
 
     def _reachable_from(self, start: str) -> set[str]:
@@ -231,7 +278,7 @@ class Process:
         for st in self.states:
             if st.name == name:
                 return st
-        raise MouError(f"process {self.name} has no state {name!r}")
+        raise MouError(_("process {process} has no state {state}").format(process=self.name, state=repr(name)))
 
     def event(self, trigger: str) -> EventDef | None:
         """The event called ``trigger``, if declared."""

@@ -1,6 +1,6 @@
 """Named guards: functions over the agreement data and its history that say why an event must wait.
 
-Each guard returns None when it passes and a reason (one short English clause) when it fails.
+Each guard returns None when it passes and a reason (one short clause, in the reader's language) when it fails.
 Process definitions name them; `mou advance` lists every failing reason at once.
 """
 
@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from workflow import i18n
 from workflow.data.model import Agreement, Official, Party
+from workflow.i18n import _
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def stage_documents_rendered(ctx: GuardContext) -> str | None:
         return None
     if any(e.get("stage") == ctx.stage and e["artifacts"] for e in ctx.entries):
         return None
-    return f"documents of stage {ctx.stage} not rendered yet (mou render {ctx.slug})"
+    return _("documents of stage {stage} not rendered yet (mou render {slug})").format(stage=ctx.stage, slug=ctx.slug)
 
 
 @guard
@@ -80,7 +82,7 @@ def draft_rendered(ctx: GuardContext) -> str | None:
     """A draft was rendered in this drafting round (since entering the current state)."""
     if _renders_since_entering(ctx):
         return None
-    return f"no draft rendered since entering {ctx.state} (mou render {ctx.slug})"
+    return _("no draft rendered since entering {state} (mou render {slug})").format(state=ctx.state, slug=ctx.slug)
 
 
 def _approval(ctx: GuardContext) -> dict[str, Any] | None:
@@ -91,7 +93,7 @@ def _approval(ctx: GuardContext) -> dict[str, Any] | None:
 @guard
 def review_approved(ctx: GuardContext) -> str | None:
     """A reviewer approved the draft in this review round."""
-    return None if _approval(ctx) else "review not approved"
+    return None if _approval(ctx) else _("review not approved")
 
 
 def _approval_led_here(ctx: GuardContext) -> dict[str, Any] | None:
@@ -117,14 +119,14 @@ def data_unchanged_since_approval(ctx: GuardContext) -> str | None:
     approval = _approval(ctx) or _approval_led_here(ctx)
     if approval is None or approval["data_sha256"] == ctx.data_sha256:
         return None
-    return ctx.changes_since(approval) + "; render and review again"
+    return _("{changes}; render and review again").format(changes=ctx.changes_since(approval))
 
 
 @guard
 def nomor_present(ctx: GuardContext) -> str | None:
     """Both parties have reserved their nomor."""
     missing = [label for label, party in _parties(ctx) if party.nomor is None]
-    return "; ".join(f"nomor of {label} missing" for label in missing) or None
+    return "; ".join(_("nomor of {party} missing").format(party=label) for label in missing) or None
 
 
 @guard
@@ -134,18 +136,18 @@ def signatories_complete(ctx: GuardContext) -> str | None:
     for label, party in _parties(ctx):
         gaps = _official_gaps(party.representative)
         if party.appointment is None:
-            gaps.append("basis of appointment")
+            gaps.append(_("basis of appointment"))
         if party.address is None:
-            gaps.append("address")
+            gaps.append(_("address"))
         if gaps:
-            reasons.append(f"signatory of {label} incomplete: {', '.join(gaps)}")
+            reasons.append(_("signatory of {party} incomplete: {gaps}").format(party=label, gaps=", ".join(gaps)))
     return "; ".join(reasons) or None
 
 
 def _official_gaps(person: Official) -> list[str]:
     gaps = []
     if person.name is None:
-        gaps.append("name")
+        gaps.append(_("name"))
     if person.id is not None and person.id.number is None:
         gaps.append(person.id.kind)
     return gaps
@@ -161,9 +163,9 @@ def signing_date_set(ctx: GuardContext) -> str | None:
     """The signing date is fixed and not in the past."""
     when = ctx.agreement.signing.date
     if when is None:
-        return "signing date not set (signing.date)"
+        return _("signing date not set (signing.date)")
     if when < ctx.today:
-        return f"signing date {when} is in the past"
+        return _("signing date {date} is in the past").format(date=i18n.day(when))
     return None
 
 
@@ -173,7 +175,7 @@ def dprd_required(ctx: GuardContext) -> str | None:
     return (
         None
         if ctx.agreement.dprd.required
-        else "DPRD approval not required (dprd.burdens_public is false and dprd.budgeted is true)"
+        else _("DPRD approval not required (dprd.burdens_public is false and dprd.budgeted is true)")
     )
 
 
@@ -182,7 +184,7 @@ def dprd_not_required(ctx: GuardContext) -> str | None:
     """No DPRD approval is needed."""
     if not ctx.agreement.dprd.required:
         return None
-    return "DPRD approval required first (request_dprd_approval)"
+    return _("DPRD approval required first (request_dprd_approval)")
 
 
 @guard
@@ -190,33 +192,37 @@ def pks_signer_authorised(ctx: GuardContext) -> str | None:
     """The PKS signer is the Bupati or holds a surat kuasa from the Bupati."""
     pks = ctx.agreement.pks
     if pks is None:
-        return "PKS signatory not set (pks.signer)"
+        return _("PKS signatory not set (pks.signer)")
     gaps = _official_gaps(pks.signer)
     bupati = pks.signer.position.lower().startswith("bupati")
     if not bupati and pks.surat_kuasa is None:
-        gaps.append(f"surat kuasa from the Bupati ({pks.signer.position} is not the Bupati)")
-    return f"PKS signatory not authorised: {', '.join(gaps)} missing" if gaps else None
+        gaps.append(_("surat kuasa from the Bupati ({position} is not the Bupati)").format(position=pks.signer.position))
+    return _("PKS signatory not authorised: {gaps} missing").format(gaps=", ".join(gaps)) if gaps else None
 
 
 @guard
 def term_started(ctx: GuardContext) -> str | None:
     """The term has begun."""
     start = ctx.agreement.term.start
-    return None if start <= ctx.today else f"term starts on {start}"
+    return None if start <= ctx.today else _("term starts on {date}").format(date=i18n.day(start))
 
 
 @guard
 def within_90_days_of_end(ctx: GuardContext) -> str | None:
     """The end of the term is 90 days away or less (the first reminder of SIKERJA)."""
     end = ctx.agreement.term.end
-    return None if end - timedelta(days=90) <= ctx.today else f"term ends on {end}, more than 90 days away"
+    return (
+        None
+        if end - timedelta(days=90) <= ctx.today
+        else _("term ends on {date}, more than 90 days away").format(date=i18n.day(end))
+    )
 
 
 @guard
 def term_ended(ctx: GuardContext) -> str | None:
     """The last day of the term has passed."""
     end = ctx.agreement.term.end
-    return None if end < ctx.today else f"term runs until {end}"
+    return None if end < ctx.today else _("term runs until {date}").format(date=i18n.day(end))
 
 
 @guard
@@ -224,7 +230,7 @@ def extension_created(ctx: GuardContext) -> str | None:
     """Another agreement in the folder names this one in `extends:` (the new cycle)."""
     if ctx.extended_by():
         return None
-    return f"no agreement extends {ctx.slug} yet (mou new NEW --extends {ctx.slug})"
+    return _("no agreement extends {slug} yet (mou new NEW --extends {slug})").format(slug=ctx.slug)
 
 
 @guard
@@ -233,4 +239,6 @@ def amendment_described(ctx: GuardContext) -> str | None:
     signed = ctx.signed_adenda
     if len(ctx.agreement.amendments) > signed:
         return None
-    return f"no new adendum described in agreement.yaml (amendments: has {len(ctx.agreement.amendments)}, {signed} signed)"
+    return _("no new adendum described in agreement.yaml (amendments: has {described}, {signed} signed)").format(
+        described=len(ctx.agreement.amendments), signed=signed
+    )

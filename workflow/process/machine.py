@@ -18,6 +18,7 @@ from workflow.data.entries import RENDER_EVENT as RENDER_EVENT
 from workflow.data.entries import REPORT_EVENT as REPORT_EVENT
 from workflow.data.entries import is_monitoring as is_monitoring
 from workflow.errors import HistoryBroken
+from workflow.i18n import _
 from workflow.process.definition import Process
 
 
@@ -70,13 +71,23 @@ def replay(process: Process, entries: list[dict[str, Any]], path: Path) -> str:
     state = process.initial
     for n, e in enumerate(entries, 1):
         if e["from"] != state:
-            raise HistoryBroken(path, n, f"recorded from-state {e['from']} but replay is in {state}")
+            raise HistoryBroken(
+                path, n, _("recorded from-state {recorded} but replay is in {state}").format(recorded=e["from"], state=state)
+            )
         event = e["event"]
         if event not in RECORD_ONLY and not event.startswith(LOG_PREFIX):
             reached = process.next_state(state, event)
             if reached is None:
-                raise HistoryBroken(path, n, f"event {event} is not allowed in {e['from']} by process {process.name}")
+                raise HistoryBroken(
+                    path,
+                    n,
+                    _("event {event} is not allowed in {state} by process {process}").format(
+                        event=event, state=e["from"], process=process.name
+                    ),
+                )
             state = reached
         if e["to"] != state:
-            raise HistoryBroken(path, n, f"recorded to-state {e['to']} but replay reaches {state}")
+            raise HistoryBroken(
+                path, n, _("recorded to-state {recorded} but replay reaches {state}").format(recorded=e["to"], state=state)
+            )
     return state

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from workflow.errors import AgreementExists, AgreementNotFound, MouError
+from workflow.i18n import _
 from workflow.records.store import (
     AGREEMENT_FILE,
     Artifact,
@@ -234,7 +235,11 @@ class DatabaseStore(Store):
     def replace(self, slug: str, rel: str, data: bytes) -> Artifact:
         pure = _relative(rel).as_posix()
         if pure != AGREEMENT_FILE:
-            raise MouError(f"{pure}: only {AGREEMENT_FILE} is ever replaced; every other file is kept as written")
+            raise MouError(
+                _("{path}: only {file} is ever replaced; every other file is kept as written").format(
+                    path=pure, file=AGREEMENT_FILE
+                )
+            )
         sha = hashlib.sha256(data).hexdigest()
         with self._unit():
             if not self._known(slug):
@@ -284,7 +289,7 @@ class DatabaseStore(Store):
         """One transaction for the whole command, under the agreement's lock; rolled back if it fails."""
         check_slug(slug)
         if self._writing is not None:
-            raise MouError(f"{slug}: already writing {self._writing} in this command")
+            raise MouError(_("{slug}: already writing {other} in this command").format(slug=slug, other=self._writing))
         self._begin_writing(slug)
         self._writing = slug
         try:
@@ -335,7 +340,7 @@ class DatabaseStore(Store):
     def import_agreement(self, slug: str, files: Mapping[str, bytes], history: bytes) -> None:
         check_slug(slug)
         if AGREEMENT_FILE not in files:
-            raise MouError(f"{slug}: no {AGREEMENT_FILE} to copy")
+            raise MouError(_("{slug}: no {file} to copy").format(slug=slug, file=AGREEMENT_FILE))
         with self._unit():
             if self._known(slug):
                 raise AgreementExists(slug, self.url)
@@ -389,5 +394,5 @@ class DatabaseStore(Store):
 def blob_name(sha256: str) -> PurePosixPath:
     """Where a blob lives in a folder of blobs: ``ab/abcdef...`` (256 sub-folders, none too large)."""
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise MouError(f"{sha256!r} is not a SHA-256")
+        raise MouError(_("{value} is not a SHA-256").format(value=repr(sha256)))
     return PurePosixPath(sha256[:2]) / sha256

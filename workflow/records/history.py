@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.errors import HistoryBroken
+from workflow.i18n import _
 from workflow.records.files import write_atomic
 
 HISTORY_FILE = "history.jsonl"
@@ -90,18 +91,20 @@ def _parse(path: Path, raw: bytes) -> tuple[list[dict[str, Any]], list[bytes]]:
     try:  # one parse of the whole file is several times faster than a parse per line
         entries = _loads(b"[" + b",".join(lines) + b"]") if lines else []
         if len(entries) != len(lines):
-            raise ValueError("a line holds more than one value")
+            raise ValueError("a line holds more than one value")  # i18n: not translated (caught below, never shown)
     except (UnicodeDecodeError, ValueError):
         entries = []
         for n, line in enumerate(lines, 1):  # find the first line that is not one whole JSON value
             try:
                 entries.append(json.loads(line.decode("utf-8")))
             except (UnicodeDecodeError, json.JSONDecodeError) as err:
-                raise HistoryBroken(path, n, f"not valid JSON ({err})") from err
+                raise HistoryBroken(path, n, _("not valid JSON ({error})").format(error=err)) from err
     fields, in_order = set(FIELDS), tuple(sorted(FIELDS))
     for n, entry in enumerate(entries, 1):  # a canonical line has its keys sorted: one tuple comparison
         if type(entry) is not dict or (tuple(entry) != in_order and entry.keys() != fields):
-            raise HistoryBroken(path, n, f"expected an object with exactly the fields {', '.join(FIELDS)}")
+            raise HistoryBroken(
+                path, n, _("expected an object with exactly the fields {fields}").format(fields=", ".join(FIELDS))
+            )
     return entries, lines
 
 
@@ -135,7 +138,7 @@ def append(folder: Path, entries: list[dict[str, Any]], entry: dict[str, Any]) -
     try:
         size = os.fstat(fd).st_size
         if size and _pread(fd, 1, size - 1) != b"\n":  # never glue a line onto one a killed writer left
-            raise HistoryBroken(path, len(entries) + 1, "last line is incomplete (no newline)")
+            raise HistoryBroken(path, len(entries) + 1, _("last line is incomplete (no newline)"))
         done = os.write(fd, line)
         while done < len(line):  # a short write (a full disk) is not expected, yet never leaves a line unfinished
             done += os.write(fd, line[done:])
@@ -227,7 +230,7 @@ def check_chain(folder: Path) -> list[dict[str, Any]]:
         head = _read_head(folder)
     except (OSError, ValueError, KeyError, TypeError) as err:
         entries = check_lines(path, path.read_bytes() if path.exists() else b"", None)
-        raise HistoryBroken(path, len(entries) or 1, f"{HEAD_FILE} is missing or unreadable") from err
+        raise HistoryBroken(path, len(entries) or 1, _("{file} is missing or unreadable").format(file=HEAD_FILE)) from err
     return check_lines(path, path.read_bytes() if path.exists() else b"", head)
 
 
@@ -242,7 +245,7 @@ def check_lines(name: Path, raw: bytes, head: tuple[int, str] | None) -> list[di
     end = raw.rfind(b"\n") + 1
     entries, raw_lines = _parse(name, raw if end == len(raw) else raw[:end])
     if end < len(raw) and head is not None and head[0] > len(entries):  # the head names the incomplete line
-        raise HistoryBroken(name, len(entries) + 1, "last line is incomplete (no newline)")
+        raise HistoryBroken(name, len(entries) + 1, _("last line is incomplete (no newline)"))
     prev = GENESIS
     sha256 = hashlib.sha256
     for n, (entry, line) in enumerate(zip(entries, raw_lines, strict=True), 1):
@@ -259,19 +262,25 @@ def check_lines(name: Path, raw: bytes, head: tuple[int, str] | None) -> list[di
             fast = False
         if not fast:
             if line.decode("utf-8") != canonical(entry):
-                raise HistoryBroken(name, n, "not in canonical form (the line was edited)")
+                raise HistoryBroken(name, n, _("not in canonical form (the line was edited)"))
             if entry_hash(entry) != stored:
-                raise HistoryBroken(name, n, "hash does not match its content (the entry was altered)")
+                raise HistoryBroken(name, n, _("hash does not match its content (the entry was altered)"))
         if entry["seq"] != n:
-            raise HistoryBroken(name, n, f"sequence number {entry['seq']}, expected {n} (a line was removed, added or moved)")
+            raise HistoryBroken(
+                name,
+                n,
+                _("sequence number {seq}, expected {n} (a line was removed, added or moved)").format(seq=entry["seq"], n=n),
+            )
         if entry["prev"] != prev:
             raise HistoryBroken(
-                name, n, "previous-entry hash does not match entry " + str(n - 1) if n > 1 else "does not start the chain"
+                name,
+                n,
+                _("previous-entry hash does not match entry {n}").format(n=n - 1) if n > 1 else _("does not start the chain"),
             )
         prev = stored
     if entries or head is not None:
         if head is None:
-            raise HistoryBroken(name, len(entries), f"{HEAD_FILE} is missing or unreadable")
+            raise HistoryBroken(name, len(entries), _("{file} is missing or unreadable").format(file=HEAD_FILE))
         head_seq, head_hash = head
         # a line is written before the head that names it, so a writer killed between the two leaves
         # the head one entry behind; the next append moves it on
@@ -280,6 +289,8 @@ def check_lines(name: Path, raw: bytes, head: tuple[int, str] | None) -> list[di
             raise HistoryBroken(
                 name,
                 min(head_seq, len(entries)) or 1,
-                f"history ends at entry {len(entries)} but {HEAD_FILE} names entry {head_seq}",
+                _("history ends at entry {last} but {file} names entry {seq}").format(
+                    last=len(entries), file=HEAD_FILE, seq=head_seq
+                ),
             )
     return entries

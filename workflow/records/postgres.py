@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from workflow.errors import AgreementBusy, MouError, StoreUnavailable
+from workflow.i18n import _
 from workflow.records.database import SCHEMA_VERSION, DatabaseStore
 
 _SCHEMA = """
@@ -107,13 +108,17 @@ class PostgresStore(DatabaseStore):
 
             if self._gone:  # a fresh connection would write outside the lost transaction, unlocked
                 raise StoreUnavailable(
-                    f"lost the connection to the store {self.url} during the command; nothing of it was recorded"
+                    _("lost the connection to the store {url} during the command; nothing of it was recorded").format(
+                        url=self.url
+                    )
                 )
 
             try:
                 db = psycopg.connect(self.location, autocommit=True, connect_timeout=10)
             except psycopg.Error as err:
-                raise StoreUnavailable(f"cannot connect to the store {self.url}: {_reason(err)}") from err
+                raise StoreUnavailable(
+                    _("cannot connect to the store {url}: {reason}").format(url=self.url, reason=_reason(err))
+                ) from err
             try:
                 found = db.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
                 if found is None or found[0] is not True:
@@ -125,7 +130,9 @@ class PostgresStore(DatabaseStore):
                         )
             except psycopg.Error as err:
                 db.close()
-                raise StoreUnavailable(f"cannot prepare the store {self.url}: {_reason(err)}") from err
+                raise StoreUnavailable(
+                    _("cannot prepare the store {url}: {reason}").format(url=self.url, reason=_reason(err))
+                ) from err
             self._db = db
         return self._db
 
@@ -136,14 +143,16 @@ class PostgresStore(DatabaseStore):
             cur = self._connection().execute(self._sql(query), args)
             return list(cur.fetchall()) if fetch else []
         except (psycopg.errors.RaiseException, psycopg.IntegrityError) as err:  # a trigger's or a constraint's refusal
-            raise MouError(f"{self.url}: the database refused the change: {_reason(err)}") from err
+            raise MouError(_("{url}: the database refused the change: {error}").format(url=self.url, error=_reason(err))) from err
         except psycopg.errors.LockNotAvailable as err:
-            raise AgreementBusy(self._writing or "the store", 30.0) from err
+            raise AgreementBusy(self._writing or _("the store"), 30.0) from err
         except psycopg.errors.IntegrityError as err:  # e.g. two writers adding the same file outside a command
-            raise MouError(f"{self.url}: the database refused the change: {_reason(err)}") from err
+            raise MouError(_("{url}: the database refused the change: {error}").format(url=self.url, error=_reason(err))) from err
         except (psycopg.OperationalError, psycopg.InterfaceError) as err:
             self._lost()
-            raise StoreUnavailable(f"lost the connection to the store {self.url}: {_reason(err)}") from err
+            raise StoreUnavailable(
+                _("lost the connection to the store {url}: {reason}").format(url=self.url, reason=_reason(err))
+            ) from err
 
     def _rows(self, query: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return self._call(query, args, True)
@@ -184,14 +193,20 @@ class PostgresStore(DatabaseStore):
             except (psycopg.OperationalError, psycopg.InterfaceError) as err:
                 self._lost()
                 raise StoreUnavailable(
-                    f"lost the connection to the store {self.url} while committing ({_reason(err)}): the change may"
-                    " have been recorded or not; look at the agreement's history once the store is back"
+                    _(
+                        "lost the connection to the store {url} while committing ({reason}): the change may"
+                        " have been recorded or not; look at the agreement's history once the store is back"
+                    ).format(url=self.url, reason=_reason(err))
                 ) from err
             except psycopg.Error as err:  # refused at commit (a deferred check, a serialization failure)
-                raise MouError(f"{self.url}: the database refused the change: {_reason(err)}") from err
+                raise MouError(
+                    _("{url}: the database refused the change: {error}").format(url=self.url, error=_reason(err))
+                ) from err
             if status != "COMMIT":  # PostgreSQL answers COMMIT of a failed transaction with ROLLBACK, not an error
                 raise MouError(
-                    f"{self.url}: the command's transaction had failed and was rolled back; nothing of it was recorded"
+                    _("{url}: the command's transaction had failed and was rolled back; nothing of it was recorded").format(
+                        url=self.url
+                    )
                 )
         finally:
             self._open = self._gone = False

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from workflow.errors import AgreementBusy, StoreUnavailable
+from workflow.i18n import _
 from workflow.records.database import SCHEMA_VERSION, DatabaseStore, blob_name
 
 _SCHEMA = """
@@ -89,7 +90,9 @@ class SqliteStore(DatabaseStore):
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             if not self.file.parent.is_dir():
-                raise StoreUnavailable(f"{self.url}: the folder {self.file.parent} does not exist")
+                raise StoreUnavailable(
+                    _("{url}: the folder {folder} does not exist").format(url=self.url, folder=self.file.parent)
+                )
             try:
                 db = sqlite3.connect(self.file, timeout=30.0, isolation_level=None, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
@@ -99,12 +102,12 @@ class SqliteStore(DatabaseStore):
                     version = f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}');"
                     db.executescript("BEGIN IMMEDIATE;" + _SCHEMA + version + "COMMIT;")
             except sqlite3.DatabaseError as err:
-                raise StoreUnavailable(f"{self.url}: cannot open the database: {err}") from err
+                raise StoreUnavailable(_("{url}: cannot open the database: {error}").format(url=self.url, error=err)) from err
             self._db = db
         return self._db
 
     def _begin_unit(self) -> None:
-        self._begin_writing("the store")
+        self._begin_writing(_("the store"))
 
     def _begin_writing(self, slug: str) -> None:
         try:
@@ -159,4 +162,4 @@ class SqliteStore(DatabaseStore):
 def _refused(url: str, err: Exception) -> Exception:
     from workflow.errors import MouError
 
-    return MouError(f"{url}: the database refused the change: {err}")
+    return MouError(_("{url}: the database refused the change: {error}").format(url=url, error=err))

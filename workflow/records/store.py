@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from workflow.errors import AgreementBusy, AgreementNotFound, InvalidSlug, MouError
+from workflow.i18n import _
 from workflow.records import locking
 from workflow.records.files import fsync_dir
 from workflow.records.files import write_atomic as write_atomic  # re-exported: writes outside the root (exports)
@@ -36,7 +37,11 @@ _CHECKPOINT_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,99}$")
 def check_checkpoint_name(name: str) -> str:
     """Return ``name`` if it can name a stored checkpoint (``2026-12-01T06-30-00Z.json``), else raise."""
     if not _CHECKPOINT_NAME.match(name) or ".." in name:
-        raise MouError(f"{name!r} is not a checkpoint name (letters, digits, '.', '-' and '_'; e.g. 2026-12-01T06-30-00Z.json)")
+        raise MouError(
+            _("{name} is not a checkpoint name (letters, digits, '.', '-' and '_'; e.g. 2026-12-01T06-30-00Z.json)").format(
+                name=repr(name)
+            )
+        )
     return name
 
 
@@ -75,7 +80,7 @@ def _relative(rel: str) -> PurePosixPath:
     """A path inside an agreement's folder, given with ``/``; refuse one that climbs out or is absolute."""
     pure = PurePosixPath(rel.replace("\\", "/"))
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or str(pure) in {".", ""}:
-        raise MouError(f"{rel!r} is not a path inside an agreement's folder")
+        raise MouError(_("{path} is not a path inside an agreement's folder").format(path=repr(rel)))
     return pure
 
 
@@ -248,7 +253,11 @@ class FolderStore(Store):
         """The folder of one agreement (the slug is checked, and a symlink may not lead out of the root)."""
         path = self.root / check_slug(slug)
         if path.is_symlink() and not path.resolve().is_relative_to(self.root.resolve()):
-            raise MouError(f"{path} is a link to {path.resolve()}, outside {self.root}; agreements must live inside it")
+            raise MouError(
+                _("{path} is a link to {target}, outside {root}; agreements must live inside it").format(
+                    path=path, target=path.resolve(), root=self.root
+                )
+            )
         return path
 
     def agreement_file(self, slug: str) -> Path:

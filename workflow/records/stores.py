@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from workflow.errors import StoreUnavailable
+from workflow.i18n import _
 from workflow.records.store import FolderStore, Store
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -25,7 +26,7 @@ def open_store(url: str | Path) -> Store:
         return FolderStore(url)
     text = url.strip()
     if not text:
-        raise StoreUnavailable("the store is empty; give a folder, sqlite:///path/mou.db or postgresql://...")
+        raise StoreUnavailable(_("the store is empty; give a folder, sqlite:///path/mou.db or postgresql://..."))
     found = _SCHEME.match(text)
     if found is None or len(found.group(1)) == 1:  # "C:" is a drive letter
         return FolderStore(Path(text))
@@ -36,7 +37,7 @@ def open_store(url: str | Path) -> Store:
         rest = text[len("sqlite:") :]
         path = rest[2:] if rest.startswith("//") else rest  # sqlite:///abs -> /abs, sqlite:rel.db -> rel.db
         if not path:
-            raise StoreUnavailable(f"{text}: no database file named; e.g. sqlite:///srv/mou/mou.db")
+            raise StoreUnavailable(_("{store}: no database file named; e.g. sqlite:///srv/mou/mou.db").format(store=text))
         return SqliteStore(Path(path))
     if scheme in {"postgresql", "postgres"}:
         from workflow.records.postgres import PostgresStore
@@ -45,5 +46,7 @@ def open_store(url: str | Path) -> Store:
     if scheme == "file":
         return FolderStore(Path(text[len("file:") :].removeprefix("//")))
     raise StoreUnavailable(
-        f"{text}: unknown kind of store {scheme!r}; give a folder, sqlite:///path/mou.db or postgresql://user@host/db"
+        _("{store}: unknown kind of store {scheme}; give a folder, sqlite:///path/mou.db or postgresql://user@host/db").format(
+            store=text, scheme=repr(scheme)
+        )
     )
