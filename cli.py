@@ -458,13 +458,16 @@ def advance(ctx: click.Context, slug: str, event: str, actor: str | None, note: 
         mou advance buton-bpjstk-2025 request_kb_changes --as "Bagian Hukum Setda Kabupaten Buton" \\
             --note "Pasal 5: sebutkan DPA"
     """
-    entry = workflow.advance(_store(ctx, slug), slug, event, actor, note)
-    said = {"slug": slug, "event": event, "actor": entry["actor"], "role": entry["role"], "seq": entry["seq"]}
+    store = _store(ctx, slug)
+    entry = workflow.advance(store, slug, event, actor, note)
+    titles = _titles(store, slug)
+    said = {"slug": slug, "event": _named(event, titles.events.get(event)), "actor": entry["actor"], "role": entry["role"]}
+    said |= {"seq": entry["seq"], "dest": _named(entry["to"], titles.states.get(entry["to"]))}
     if entry["from"] != entry["to"]:
         line = _("{slug}: {event} by {actor} ({role}): {source} -> {dest} [entry {seq}]")
-        click.echo(line.format(**said, source=entry["from"], dest=entry["to"]))
+        click.echo(line.format(**said, source=_named(entry["from"], titles.states.get(entry["from"]))))
     else:
-        click.echo(_("{slug}: {event} by {actor} ({role}): stays in {dest} [entry {seq}]").format(**said, dest=entry["to"]))
+        click.echo(_("{slug}: {event} by {actor} ({role}): stays in {dest} [entry {seq}]").format(**said))
     for artifact in entry["artifacts"]:
         click.echo(f"  {artifact['path']}")
 
@@ -681,6 +684,16 @@ def _named(token: str, title: str | None) -> str:
     return token
 
 
+def _titles(store: workflow.Store, slug: str) -> workflow.Titles:
+    """The titles of the agreement's process, read where they are shown (in Indonesian); none in English."""
+    if i18n.language() == i18n.SOURCE:
+        return workflow.Titles({}, {})
+    try:
+        return workflow.process_titles(workflow.status(store, slug).process)
+    except workflow.MouError:  # the tokens alone still say it
+        return workflow.Titles({}, {})
+
+
 def _either(items: list[str]) -> str:
     """``a or b or c`` in the reader's language."""
     text = items[0] if items else ""
@@ -723,7 +736,10 @@ def history(ctx: click.Context, slug: str, as_json: bool) -> None:
     if as_json:
         _echo_json(found)
         return
+    titles = _titles(_store(ctx, slug), slug)
     for e in found:
+        e = {**e, "event": _named(e["event"], titles.events.get(e["event"]))}
+        e |= {"from": _named(e["from"], titles.states.get(e["from"])), "to": _named(e["to"], titles.states.get(e["to"]))}
         moved = f"{e['from']} -> {e['to']}" if e["from"] != e["to"] else e["to"]
         who = f"{e['actor']}" + (f" ({e['role']})" if e["role"] else "")
         click.echo(f"{e['seq']:>4}  {e['ts']}  {e['event']:<22} {moved:<36} {who}")

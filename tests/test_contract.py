@@ -4,6 +4,9 @@ The commands are found by walking the click groups under `cli.main`, so a comman
 to the contract without touching this file: its --help exits 0 and shows an example of it, a flag it
 does not know is a usage error (exit 2, `Usage:` line), and an agreement that does not exist is one
 `Error:` line naming it and the agreements that do, exit 1, with nothing written.
+
+The contract holds in both languages: the tests marked with the ``lang`` fixture run in English and in
+Indonesian (`Penggunaan:`, `Contoh:`, `Kesalahan:`), the words they look for taken from ``WORDS``.
 """
 
 from __future__ import annotations
@@ -42,6 +45,31 @@ BY_NAME = {
 
 
 CmdPath = tuple[str, ...]
+
+# What a reader sees in each language, where the contract names it.
+WORDS = {
+    "en": {
+        "example": "Example:",
+        "usage": "Usage: ",
+        "error": "Error: ",
+        "known": "known agreements",
+        "no_option": ("No such option: --no-such-flag", "No such option '--no-such-flag'"),
+    },
+    "id": {
+        "example": "Contoh:",
+        "usage": "Penggunaan: ",
+        "error": "Kesalahan: ",
+        "known": "kerja sama yang ada",
+        "no_option": ("Tidak ada opsi: --no-such-flag", "Tidak ada opsi '--no-such-flag'"),
+    },
+}
+
+
+@pytest.fixture(params=["en", "id"])
+def lang(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The contract in English (the catalogs' source) and in Indonesian (the default of a user with no setting)."""
+    monkeypatch.setenv("MOU_LANG", request.param)
+    return str(request.param)
 
 
 def _walk(command: click.Command, path: CmdPath = ()) -> Iterator[tuple[CmdPath, click.Command]]:
@@ -131,18 +159,19 @@ def invoke(root: Path) -> Callable[..., Result]:
     return run
 
 
-def _one_unknown_line(result: Result, root: Path) -> str:
+def _one_unknown_line(result: Result, root: Path, lang: str = "en") -> str:
     """The single stderr line of an unknown agreement; asserts exit 1 and that it names both slugs."""
+    words = WORDS[lang]
     assert result.exit_code == 1, (result.exit_code, result.stderr)
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     line = lines[0]
-    assert line.startswith("Error: ")
+    assert line.startswith(words["error"])
     assert f"'{UNKNOWN}'" in line
-    assert SLUG in line.split("known agreements", 1)[1]
+    assert SLUG in line.split(words["known"], 1)[1]
     assert str(root) in line
-    assert "Usage:" not in result.stderr
+    assert words["usage"] not in result.stderr
     return line
 
 
@@ -173,47 +202,55 @@ def test_the_walk_finds_commands_of_nested_groups() -> None:
 
 
 @pytest.mark.parametrize("path", PATHS, ids=_name)
-def test_help_exits_0_with_an_example_of_the_command(path: CmdPath) -> None:
+def test_help_exits_0_with_an_example_of_the_command(path: CmdPath, lang: str) -> None:
     """Every command and group: --help exits 0 and its Example: block shows the command itself."""
     result = CliRunner().invoke(cli.main, [*path, "--help"], prog_name="mou")
     assert result.exit_code == 0, result.output
-    assert "Example:" in result.stdout
-    example = result.stdout.split("Example:", 1)[1]
+    assert result.stdout.startswith(WORDS[lang]["usage"])
+    assert WORDS[lang]["example"] in result.stdout
+    example = result.stdout.split(WORDS[lang]["example"], 1)[1]
     assert f"{_name(path)} " in example
 
 
 @pytest.mark.parametrize("path", PATHS, ids=_name)
-def test_unknown_flag_is_a_usage_error(path: CmdPath, root: Path, invoke: Callable[..., Result]) -> None:
+def test_unknown_flag_is_a_usage_error(path: CmdPath, root: Path, invoke: Callable[..., Result], lang: str) -> None:
     """A flag the command does not know: exit 2, click's Usage: line on stderr, nothing written."""
     before = tree_hash(root)
     result = invoke(*path, "--no-such-flag")
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
-    assert result.stderr.startswith(f"Usage: {_name(path)} ")
-    assert "No such option: --no-such-flag" in result.stderr or "No such option '--no-such-flag'" in result.stderr
+    assert result.stderr.startswith(f"{WORDS[lang]['usage']}{_name(path)} ")
+    assert any(text in result.stderr for text in WORDS[lang]["no_option"]), result.stderr
+    assert f"\n{WORDS[lang]['error']}" in result.stderr
     assert tree_hash(root) == before
 
 
 @pytest.mark.parametrize(("path", "command"), WITH_SLUG, ids=[_name(p) for p, _ in WITH_SLUG])
 def test_unknown_agreement_is_one_line_naming_the_known_ones(
-    path: CmdPath, command: click.Command, root: Path, inputs: Path, invoke: Callable[..., Result]
+    path: CmdPath, command: click.Command, root: Path, inputs: Path, invoke: Callable[..., Result], lang: str
 ) -> None:
     """An unknown SLUG with otherwise valid arguments: exit 1, one line naming it and the known slugs, nothing written."""
     before = tree_hash(root)
     result = invoke(*_argv(path, command, UNKNOWN, inputs))
-    _one_unknown_line(result, root)
+    _one_unknown_line(result, root, lang)
     assert tree_hash(root) == before
 
 
 @pytest.mark.parametrize(("path", "command", "option"), SLUG_OPTIONS, ids=[f"{_name(p)} {o.opts[0]}" for p, _, o in SLUG_OPTIONS])
 def test_unknown_agreement_in_a_slug_option_is_one_line(
-    path: CmdPath, command: click.Command, option: click.Option, root: Path, inputs: Path, invoke: Callable[..., Result]
+    path: CmdPath,
+    command: click.Command,
+    option: click.Option,
+    root: Path,
+    inputs: Path,
+    invoke: Callable[..., Result],
+    lang: str,
 ) -> None:
     """An option naming an agreement (`new --from SLUG`) that does not exist: the same one line, nothing written."""
     before = tree_hash(root)
     slug = FRESH if path in CREATES else SLUG
     result = invoke(*_argv(path, command, slug, inputs), option.opts[0], UNKNOWN)
-    _one_unknown_line(result, root)
+    _one_unknown_line(result, root, lang)
     assert tree_hash(root) == before
 
 
@@ -317,6 +354,17 @@ def test_render_argument_combinations_are_usage_errors(
     assert result.stdout == ""
     assert result.stderr.startswith("Usage: mou render [OPTIONS] [SLUG]\n")
     assert result.stderr.endswith(f"Error: {message}\n")
+    assert tree_hash(root) == before
+
+
+def test_a_refused_step_is_exit_1_without_usage_in_both_languages(root: Path, invoke: Callable[..., Result], lang: str) -> None:
+    """A refused step in either language: exit 1, its Error: line, no Usage: line, nothing written."""
+    before = tree_hash(root)
+    refused = invoke("advance", SLUG, "approve_kb")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith(WORDS[lang]["error"])
+    assert "'approve_kb'" in refused.stderr
+    assert WORDS[lang]["usage"] not in refused.stderr
     assert tree_hash(root) == before
 
 

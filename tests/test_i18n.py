@@ -328,3 +328,88 @@ def test_the_scanner_finds_a_bare_message(tmp_path: Path) -> None:
     )
     found = bare_messages(sample)
     assert [line.split(":")[1] for line in found] == ["5", "8", "10"]
+
+
+# --- what an Indonesian reader sees: no English sentence left ----------------------------------------
+
+_ENGLISH = re.compile(r"\b(the|is|are|not|and|of|with|expected|must|cannot|should|agreement|entries|nothing|allowed|unknown)\b")
+
+
+def _prose(line: str) -> str:
+    """``line`` without what stays as typed in any language: paths, `code`, tokens, flags, quoted values."""
+    line = re.sub(r"`[^`]*`|'[^']*'|\"[^\"]*\"", " ", line)
+    words = (w.strip("().,:;") for w in line.split())
+    return " ".join(w for w in words if not re.search(r"[/_.=:<>\[\]-]|^[A-Z]{2,}", w))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", SLUG],
+        ["list"],
+        ["due", "--within", "400"],
+        ["participants", "import", SLUG, "nosuch.csv"],
+        ["verify", SLUG],
+        ["check", SLUG],
+        ["advance", SLUG, "approve_kb"],
+        ["advance", SLUG, "hold_fgd"],
+        ["advance", SLUG, "no_such_event"],
+        ["render", SLUG, "--stage", "signed"],
+        ["log", SLUG, "payment", "--period", "2025-07", "--workers", "1000", "--amount", "5", "--reference", "X"],
+        ["data", "put", SLUG, "nosuch.yaml"],
+        ["diff", SLUG, "v1", "v9"],
+        ["sign", SLUG, "--document", "kb", "--file", "nosuch.pdf", "--date", "2025-02-30"],
+        ["report", SLUG, "--period", "2025-Q9"],
+        ["new", "Bad Slug"],
+        ["schema"],
+    ],
+    ids=" ".join,
+)
+def test_an_indonesian_reader_sees_no_english_sentence(args: list[str], root: Path) -> None:
+    """Every line a command prints in Indonesian (output and errors), once paths, tokens and quoted values
+    are set aside, holds none of the common English words: a message that skipped the catalog shows here."""
+    env = {"MOU_LANG": "id", "MOU_ACTOR": "Dinas Tenaga Kerja Kabupaten Buton"}
+    result = CliRunner().invoke(cli.main, ["--root", str(root), *args], env=env, prog_name="mou")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    text = result.stdout + result.stderr
+    assert text.strip()
+    english = [line for line in text.splitlines() if _ENGLISH.search(_prose(line))]
+    assert english == []
+
+
+def test_the_english_detector_sees_english(root: Path) -> None:
+    """The check above can fail: the same refusal read in English is caught by it."""
+    env = {"MOU_LANG": "en", "MOU_ACTOR": "Dinas Tenaga Kerja Kabupaten Buton"}
+    result = CliRunner().invoke(cli.main, ["--root", str(root), "advance", SLUG, "approve_kb"], env=env, prog_name="mou")
+    assert _ENGLISH.search(_prose(result.stderr)), result.stderr
+
+
+def test_the_calendar_speaks_indonesian_and_stays_valid(demo_out: Path, tmp_path: Path) -> None:
+    """`mou due --ics` of the demo in Indonesian: the reminders read Indonesian, dates as `31 Oktober 2025`,
+    and the calendar passes the RFC 5545 conformance check and parses (icalendar) with the same UIDs as the
+    English one: a UID never depends on the reader."""
+    import shutil
+
+    import icalendar
+
+    from tests.test_ics import conformance_problems
+
+    root = tmp_path / "agreements"
+    shutil.copytree(demo_out / "agreements", root)
+    calendars = {}
+    for lang in ("id", "en"):
+        out = tmp_path / f"{lang}.ics"
+        args = ["--root", str(root), "due", "--within", "4000", "--ics", str(out)]
+        result = CliRunner().invoke(cli.main, args, env={"MOU_LANG": lang, "MOU_TODAY": "2025-10-01"})
+        assert result.exit_code == 0, result.output
+        assert conformance_problems(out.read_bytes()) == []
+        calendars[lang] = icalendar.Calendar.from_ical(out.read_bytes())
+    events = {lang: list(cal.walk("VEVENT")) for lang, cal in calendars.items()}
+    assert events["id"]
+    assert [str(e["UID"]) for e in events["id"]] == [str(e["UID"]) for e in events["en"]]
+    description = str(events["id"][0]["DESCRIPTION"])
+    assert "jatuh tempo" in description and "rincian: mou status" in description, description
+    months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+    assert re.search(rf"\d{{1,2}} ({months}) 20\d\d", description), description
+    alarms = [str(a["DESCRIPTION"]) for a in events["id"][0].walk("VALARM")]
+    assert [a.split(":")[0] for a in alarms] == ["30 hari lagi", "7 hari lagi"]

@@ -34,6 +34,8 @@ _WHERE = {
     # the lifecycle
     "advance": "workflow.commands.lifecycle",
     "status": "workflow.commands.lifecycle",
+    "process_titles": "workflow.commands.lifecycle",
+    "Titles": "workflow.commands.lifecycle",
     "remembered": "workflow.commands.views",
     "render": "workflow.commands.lifecycle:record_render",
     "list_agreements": "workflow.commands.lifecycle",
@@ -142,6 +144,7 @@ __all__ = [
     "StoreUnavailable",
     "TemplateCheckFailed",
     "TemplateProblem",
+    "Titles",
     "TransitionNotAllowed",
     "UnknownDocument",
     "UnknownProcess",
@@ -178,6 +181,7 @@ __all__ = [
     "new_checkpoint_key",
     "open_checkpoint",
     "open_store",
+    "process_titles",
     "remembered",
     "render",
     "render_all",
@@ -215,7 +219,7 @@ if TYPE_CHECKING:  # the same names for type checkers and editors; never importe
     from workflow.commands.diff import compare
     from workflow.commands.export import export_jdih
     from workflow.commands.finalize import finalize
-    from workflow.commands.lifecycle import advance, diagram, due_of, entries, list_agreements, status
+    from workflow.commands.lifecycle import Titles, advance, diagram, due_of, entries, list_agreements, process_titles, status
     from workflow.commands.lifecycle import record_render as render
     from workflow.commands.monitoring import due, ics, kpis, log
     from workflow.commands.participants import import_participants, load_participants, mask, replace_participant

@@ -326,6 +326,20 @@ def dot(process: Process, current: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+@dataclass(frozen=True)
+class Titles:
+    """The titles a process gives its states and events (Indonesian in the shipped processes), by token."""
+
+    states: dict[str, str]
+    events: dict[str, str]
+
+
+def process_titles(name: str) -> Titles:
+    """The state and event titles of the process ``name`` (what a reader is shown beside the tokens)."""
+    process = load_process(name)
+    return Titles({s.name: s.title for s in process.states}, {e.trigger: e.title for e in process.events})
+
+
 def diagram(store: Store, slug: str | None, fmt: str, process_name: str | None = None) -> str:
     """Mermaid text or SVG of a process, highlighting ``slug``'s state when given."""
     current = None
