@@ -19,9 +19,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from workflow import shipped
-from workflow.commands.lifecycle import advance, record_render
+from workflow.commands.lifecycle import advance, process_titles, record_render
 from workflow.commands.render import Rendered
-from workflow.errors import MouError
+from workflow.errors import MouError, titled
 from workflow.i18n import _, money
 from workflow.records.store import AGREEMENT_FILE, FolderStore, Store
 
@@ -315,9 +315,19 @@ def _implement(store: Store, out: Path, steps: list[Step], fire: Any) -> Any:
     return kpis
 
 
+DEMO_PROCESS = "ksdpk"  # the example's process (agreement.yaml: process)
+
+
 def _move(event: str, actor: str, entry: dict[str, Any]) -> dict[str, str]:
-    """The figures of a step that moved the agreement: the event, who fired it, the states it left and reached."""
-    return {"event": event, "actor": actor, "source": entry["from"], "target": entry["to"]}
+    """The figures of a step that moved the agreement: the event, who fired it, the states it left and reached
+    (in Indonesian with their titles beside the tokens)."""
+    titles = process_titles(DEMO_PROCESS)
+    return {
+        "event": titled(event, titles.events.get(event)),
+        "actor": actor,
+        "source": titled(entry["from"], titles.states.get(entry["from"])),
+        "target": titled(entry["to"], titles.states.get(entry["to"])),
+    }
 
 
 def _rendered(store: Store, artifacts: list[dict[str, str]]) -> list[Rendered]:
