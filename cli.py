@@ -84,7 +84,12 @@ def _with_usage(err: click.UsageError, ctx: click.Context) -> None:
 
 
 class _ShowsUsage(click.Command):
-    """Every usage error of the command shows its ``Usage:`` line (and exits 2)."""
+    """Every usage error of the command shows its ``Usage:`` line (and exits 2); its help is shown in the
+    reader's language."""
+
+    def get_help(self, ctx: click.Context) -> str:
+        localize(ctx.find_root().command)  # only when help is shown: a command that runs needs none of it
+        return super().get_help(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
@@ -143,7 +148,6 @@ class MouGroup(_ShowsUsage, click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         i18n.install_click()  # click's own strings ("Usage:", "Error:", option errors) through the catalog
         with i18n.use_language(workflow.config.current_language()):
-            localize(self)
             return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
