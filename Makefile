@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LOCK := requirements-dev.txt
 
-.PHONY: demo test test-fast lint check lock wheel bench templates preview schema-doc i18n clean
+.PHONY: demo serve test test-fast lint check lock wheel bench templates preview schema-doc i18n clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ $(STAMP): pyproject.toml $(LOCK)
 
 demo: $(STAMP)
 	$(BIN)/mou demo
+
+# The demo, then the web application over it with three accounts (their logins are printed first):
+# open http://127.0.0.1:8000/ and sign in. MOU_PORT=8080 make serve for another port.
+serve: demo
+	$(BIN)/python -m workflow.web.demo mou-demo/agreements
+	$(BIN)/mou --root mou-demo/agreements serve --port $${MOU_PORT:-8000}
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -47,6 +47,8 @@ HINTS: dict[str, str] = {
     "demo.out": N_("choose another --out"),
     "output.exists": N_("mou diff never replaces a file: choose another name for --{e.kind}"),
     "stage.made_by.monitoring": N_("mou report SLUG --period 2025-Q3 renders it with the figures of the period"),
+    "account.unknown": N_("mou user list shows the accounts"),
+    "account.exists": N_("mou user list shows the accounts; mou user passwd {login} gives it a new password"),
     "stage.made_by.santunan": N_("mou log SLUG santunan --nik NIK --heir NAME --amount N renders it with the handover's figures"),
 }
 
@@ -746,6 +748,8 @@ def history(ctx: click.Context, slug: str, as_json: bool) -> None:
         e |= {"from": _named(e["from"], titles.states.get(e["from"])), "to": _named(e["to"], titles.states.get(e["to"]))}
         moved = f"{e['from']} -> {e['to']}" if e["from"] != e["to"] else e["to"]
         who = f"{e['actor']}" + (f" ({e['role']})" if e["role"] else "")
+        if isinstance(e.get("account"), dict):
+            who += " " + _("[web: {login}]").format(login=e["account"]["login"])
         click.echo(f"{e['seq']:>4}  {e['ts']}  {e['event']:<22} {moved:<36} {who}")
         if e["note"]:
             click.echo(_("      note: {note}").format(note=e["note"]))
@@ -1318,6 +1322,157 @@ def data_put(ctx: click.Context, slug: str, file: Path, actor: str | None, note:
         if len(change.fields) > 8:
             shown = _("{fields} and {n} more").format(fields=shown, n=len(change.fields) - 8)
         click.echo(_("{slug}: data replaced, entry {seq}: {fields}").format(slug=slug, seq=change.entry["seq"], fields=shown))
+
+
+@main.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (behind a reverse proxy: keep 127.0.0.1)."
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Server processes (one per CPU in production)."
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Serve the web application over the store, in Bahasa Indonesia, until stopped (Ctrl+C).
+
+    Accounts are made with mou user add; each acts only as the people it is linked to. Put it behind a
+    reverse proxy with TLS (the README says how).
+
+    \b
+    Example:
+        mou serve
+        mou --store postgresql://mou@db/mou serve --host 127.0.0.1 --port 8000 --workers 4
+    """
+    from workflow.web import serve as run
+
+    store = _store(ctx)
+    click.echo(_("Serving {url} on http://{host}:{port}/ (Ctrl+C stops it)").format(url=store.url, host=host, port=port))
+    run(store.location, host=host, port=port, workers=workers)
+
+
+@main.group(name="user")
+def user_group() -> None:
+    """Manage the accounts of the web application (mou serve): who signs in, and as which person they act.
+
+    Passwords are kept only as Argon2id hashes, in the store's shared data; no command shows them.
+
+    \b
+    Example:
+        mou user add budi --name "Budi Santoso" --acts-as "Dinas Tenaga Kerja Kabupaten Buton"
+        mou user list
+    """
+
+
+def _password(from_stdin: bool) -> str:
+    """The password: one line of standard input, or typed twice at a hidden prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt(_("Password"), hide_input=True, confirmation_prompt=True))
+
+
+def _password_option() -> Callable[[F], F]:
+    return click.option(
+        "--password-stdin",
+        "password_stdin",
+        is_flag=True,
+        help="Read the password from the first line of standard input instead of asking for it.",
+    )
+
+
+def _account_line(account: workflow.Account) -> str:
+    line = _("{login}: {name}, acts as {people}").format(
+        login=account.login, name=account.name, people="; ".join(account.acts_as)
+    )
+    if account.admin:
+        line += " [" + _("admin") + "]"
+    if account.disabled:
+        line += " [" + _("disabled") + "]"
+    return line
+
+
+@user_group.command(name="add")
+@click.argument("login")
+@click.option("--name", required=True, help="The name of the person who signs in.")
+@click.option(
+    "--acts-as",
+    "acts_as",
+    required=True,
+    multiple=True,
+    metavar="PERSON",
+    help="A name from people: in agreement.yaml the account acts as (repeat for several).",
+)
+@click.option("--admin", is_flag=True, help="The account may manage other accounts in the web application.")
+@_password_option()
+@click.pass_context
+def user_add(ctx: click.Context, login: str, name: str, acts_as: tuple[str, ...], admin: bool, password_stdin: bool) -> None:
+    """Add an account LOGIN (3-32 lower-case letters, digits, '.', '-', '_'); asks for its password twice.
+
+    \b
+    Example:
+        mou user add budi --name "Budi Santoso" --acts-as "Dinas Tenaga Kerja Kabupaten Buton"
+        mou user add siti --name "Siti Aminah" --acts-as "Bagian Hukum Setda Kabupaten Buton" \\
+            --admin --password-stdin < password.txt
+    """
+    store = _store(ctx)
+    if workflow.get_user(store, login) is not None:  # a malformed login refused too: before the password is typed
+        raise workflow.AccountExists(login)
+    account = workflow.add_user(store, login, name=name, acts_as=acts_as, password=_password(password_stdin), admin=admin)
+    click.echo(_("account {login} added").format(login=account.login))
+    click.echo(_account_line(account))
+
+
+@user_group.command(name="list")
+@json_option("the accounts")
+@click.pass_context
+def user_list(ctx: click.Context, as_json: bool) -> None:
+    """List the accounts: login, name, the people each acts as, admin, disabled (never a password hash).
+
+    \b
+    Example:
+        mou user list
+        mou user list --json
+    """
+    accounts = workflow.list_users(_store(ctx))
+    if as_json:
+        _echo_json(accounts)
+    elif not accounts:
+        click.echo(_("no accounts yet; mou user add makes one"))
+    for account in [] if as_json else accounts:
+        click.echo(_account_line(account))
+
+
+@user_group.command(name="disable")
+@click.argument("login")
+@click.pass_context
+def user_disable(ctx: click.Context, login: str) -> None:
+    """Disable the account LOGIN: it can no longer sign in, and its open sessions end.
+
+    \b
+    Example:
+        mou user disable budi
+    """
+    account = workflow.disable_user(_store(ctx), login)
+    click.echo(_("account {login} disabled; its sessions have ended").format(login=account.login))
+
+
+@user_group.command(name="passwd")
+@click.argument("login")
+@_password_option()
+@click.pass_context
+def user_passwd(ctx: click.Context, login: str, password_stdin: bool) -> None:
+    """Give the account LOGIN a new password (asked twice); its open sessions end and a lock is lifted.
+
+    \b
+    Example:
+        mou user passwd budi
+        echo "$PASSWORD" | mou user passwd budi --password-stdin
+    """
+    store = _store(ctx)
+    if workflow.get_user(store, login) is None:
+        raise workflow.AccountUnknown(login)  # before the password is typed
+    account = workflow.set_password(store, login, _password(password_stdin))
+    click.echo(_("password of {login} changed; its sessions have ended").format(login=account.login))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,7 +4,7 @@
     python -m bench --out docs/benchmarks.md
     python -m bench --only render,startup # some cases (render, batch, startup, list, verify,
                                           # append, participants, memory, pdf, redline,
-                                          # stores_race, stores_list)
+                                          # stores_race, stores_list, warm_pdf)
 
 Medians of several runs with their min-max; these machines are noisy, so only the ratios within one
 run mean much. No test asserts a time: the targets are printed beside the figures.
@@ -56,6 +56,8 @@ class Row:
 
 def _fmt(values: list[float], unit: str) -> str:
     med = statistics.median(values)
+    if unit == "count":
+        return f"{med:.0f}"
     if unit == "MiB":
         return f"{med:.0f} MiB" if len(values) == 1 else f"{med:.0f} MiB ({min(values):.0f}-{max(values):.0f})"
     scale, suffix = (1000, "ms") if med < 1 else (1, "s")
@@ -497,6 +499,43 @@ def case_pdf(rows: list[Row], work: Path) -> None:
         )
 
 
+def case_warm_pdf(rows: list[Row], work: Path) -> None:
+    """The demo's KB to PDF/A: through one warm LibreOffice (started and warmed up before timing, as the web
+    application starts it once) against ``pdf.to_pdf`` starting LibreOffice per file, interleaved."""
+    from bench.pdf_case import demo_kb
+    from workflow.documents.pdf import to_pdf
+    from workflow.documents.warm import WarmOffice
+
+    if shutil.which("soffice") is None:
+        progress("warm PDF case skipped: LibreOffice is not installed")
+        return
+    progress("warm PDF: mou demo for its Kesepakatan Bersama")
+    source = demo_kb(work, VENV_BIN / "mou")
+    progress("warm PDF: the KB to PDF/A 10 times, one warm LibreOffice vs a cold one per file")
+    with WarmOffice() as office:
+        out = work / "warm-pdf"
+        warm, cold = interleaved(
+            [
+                lambda: office.convert(source, out / "warm" / "kb.pdf", pdfa=True),
+                lambda: to_pdf([source], out / "cold", pdfa=True),
+            ],
+            10,
+        )
+        restarts = office.starts - 1
+    if restarts:
+        progress(f"warm PDF: LibreOffice was started again {restarts} time(s) during the run")
+    rows.append(
+        Row(
+            "PDF/A of the demo's KB, warm LibreOffice",
+            warm,
+            cold,
+            "cold soffice per file",
+            "<= 0.4 s per KB PDF, warm",
+            statistics.median(warm) <= 0.4,
+        )
+    )
+
+
 def case_redline(rows: list[Row], work: Path) -> None:
     from bench.redline_case import bench_redline
 
@@ -520,9 +559,20 @@ def case_stores_list(rows: list[Row], work: Path) -> None:
     rows.extend(Row(**r) for r in stores_list(demo_agreement(work), work, progress))
 
 
+def case_web_load(rows: list[Row], work: Path) -> None:
+    from bench.web_case import web_load
+
+    root = work / "web"
+    if not root.is_dir():
+        slugs = _agreements(root, 1000, history_of=demo_agreement(work) / SLUG)
+    else:
+        slugs = sorted(p.name for p in root.iterdir() if (p / "agreement.yaml").is_file())
+    rows.extend(Row(**r) for r in web_load(root, slugs, _cli(), progress))
+
+
 CASES = (
     *("render", "batch", "startup", "list", "verify", "append", "participants", "memory", "pdf", "redline"),
-    *("stores_race", "stores_list"),
+    *("stores_race", "stores_list", "warm_pdf", "web_load"),
 )
 
 

@@ -43,6 +43,16 @@ def bench_pdf(rows: int, stock: bool, irregular: bool = False) -> float:
         return time.perf_counter() - start
 
 
+def demo_kb(work: Path, mou: Path) -> Path:
+    """The demo's Kesepakatan Bersama draft (rancangan-kb, its last version): ``mou demo`` run once into ``work``."""
+    import subprocess
+
+    out = work / "demo-warm-pdf"
+    if not out.is_dir():
+        subprocess.run([str(mou), "demo", "--out", str(out)], check=True, capture_output=True)
+    return sorted((out / "agreements").glob("*/documents/draft_kb/rancangan-kb-v*.docx"))[-1]
+
+
 if __name__ == "__main__":
     import sys
 

@@ -24,6 +24,7 @@ LAYERS = {
     "workflow.records": 4,
     "workflow.commands": 5,
     "workflow": 6,  # the package itself: the public API over everything
+    "workflow.web": 7,  # the web application: a front end over the public API, as cli.py is
 }
 """Rank of each layer; a module may import its own layer and those below, never one above."""
 
@@ -149,14 +150,14 @@ def test_no_import_cycle() -> None:
 
 
 def test_the_cli_uses_only_the_public_api() -> None:
-    """``cli.py`` imports ``workflow`` and nothing below it: the web application will use the same names."""
+    """``cli.py`` imports ``workflow`` and nothing below it (but the web front end it starts with `mou serve`)."""
     tree = ast.parse((PROJECT / "cli.py").read_text(encoding="utf-8"))
     deep = [
         f"cli.py:{node.lineno}: {ast.unparse(node)}"
         for node in ast.walk(tree)
-        if (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("workflow."))
+        if (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("workflow.") and node.module != "workflow.web")
         or (isinstance(node, ast.Import) and any(a.name.startswith("workflow.") for a in node.names))
-    ]
+    ]  # `mou serve` starts the other front end, workflow.web, which itself uses only the public API
     assert deep == []
 
 

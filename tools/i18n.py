@@ -23,6 +23,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po, write_po
+from jinja2.ext import babel_extract
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,6 +46,15 @@ def _code_messages(paths: Iterable[Path]) -> Iterable[tuple[str, str | tuple[str
             keywords = FIELD_KEYWORDS if file.name == "model.py" else KEYWORDS
             for _lineno, message, _comments, _context in extract_from_file("python", str(file), keywords=keywords):
                 yield str(file.relative_to(ROOT)), message, ""
+
+
+def _template_messages() -> Iterable[tuple[str, str | tuple[str, str], str]]:
+    """``_("...")`` in the web application's Jinja templates (Jinja's own Babel extractor)."""
+    for file in sorted((ROOT / "workflow" / "web" / "templates").glob("*.html")):
+        with file.open("rb") as fh:
+            for _lineno, _func, message, _comments in babel_extract(fh, ["_", "gettext", "ngettext"], [], {}):
+                if message:
+                    yield str(file.relative_to(ROOT)), message if isinstance(message, str) else tuple(message)[:2], ""
 
 
 def _help_messages() -> Iterable[tuple[str, str, str]]:
@@ -92,7 +102,13 @@ def _click_messages() -> Iterable[tuple[str, str | tuple[str, str], str]]:
 
 def extract() -> Catalog:
     catalog = Catalog(project="mou", msgid_bugs_address="", charset="utf-8", fuzzy=False)
-    sources = [_code_messages([ROOT / "workflow", ROOT / "cli.py"]), _help_messages(), _derived_messages(), _click_messages()]
+    sources = [
+        _code_messages([ROOT / "workflow", ROOT / "cli.py"]),
+        _template_messages(),
+        _help_messages(),
+        _derived_messages(),
+        _click_messages(),
+    ]
     for source in sources:
         for file, message, comment in source:
             if not message or (isinstance(message, tuple) and not message[0]):
@@ -187,6 +203,10 @@ def missing(args: list[str]) -> int:
     for file, message, _c in _code_messages(paths):
         key = message[0] if isinstance(message, tuple) else message
         wanted[key] = file
+    if any(p.name == "templates" or p.suffix == ".html" for p in paths):
+        for file, message, _c in _template_messages():
+            key = message[0] if isinstance(message, tuple) else message
+            wanted[key] = file
     if any(p.name == "cli.py" for p in paths):
         for file, message, _c in _help_messages():
             wanted[message] = file

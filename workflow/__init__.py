@@ -61,6 +61,7 @@ _WHERE = {
     "import_participants": "workflow.commands.participants",
     "replace_participant": "workflow.commands.participants",
     "load_participants": "workflow.commands.participants",
+    "reveal_participants": "workflow.commands.participants",
     "mask": "workflow.commands.participants",
     "log": "workflow.commands.monitoring",
     "due": "workflow.commands.monitoring",
@@ -73,6 +74,14 @@ _WHERE = {
     "copy_agreements": "workflow.commands.stores",
     "data_get": "workflow.commands.stores",
     "data_put": "workflow.commands.stores",
+    # accounts of the web application
+    "Account": "workflow.commands.accounts",
+    "add_user": "workflow.commands.accounts",
+    "list_users": "workflow.commands.accounts",
+    "get_user": "workflow.commands.accounts",
+    "disable_user": "workflow.commands.accounts",
+    "set_password": "workflow.commands.accounts",
+    "authenticate": "workflow.commands.accounts",
     # what the use cases stand on
     "session": "workflow.commands.session",
     "Store": "workflow.records.store",
@@ -113,9 +122,21 @@ _WHERE = {
     "MissingPackageData": "workflow.errors",
     "UnknownDocument": "workflow.errors",
     "OutputRefused": "workflow.errors",
+    "AccountError": "workflow.errors",
+    "InvalidLogin": "workflow.errors",
+    "AccountExists": "workflow.errors",
+    "AccountUnknown": "workflow.errors",
+    "WeakPassword": "workflow.errors",
+    "LoginRefused": "workflow.errors",
+    "AccountLocked": "workflow.errors",
 }
 
 __all__ = [
+    "Account",
+    "AccountError",
+    "AccountExists",
+    "AccountLocked",
+    "AccountUnknown",
     "ActorUnknown",
     "Agreement",
     "AgreementBusy",
@@ -127,7 +148,9 @@ __all__ = [
     "FolderStore",
     "HistoryBroken",
     "InvalidData",
+    "InvalidLogin",
     "InvalidSlug",
+    "LoginRefused",
     "MissingPackageData",
     "MouError",
     "NoDocumentsHere",
@@ -149,11 +172,14 @@ __all__ = [
     "UnknownDocument",
     "UnknownProcess",
     "UnknownStage",
+    "WeakPassword",
     "__version__",
     "activate",
+    "add_user",
     "advance",
     "angka",
     "archive",
+    "authenticate",
     "check_project",
     "compare",
     "copy_agreements",
@@ -161,16 +187,19 @@ __all__ = [
     "data_put",
     "demo",
     "diagram",
+    "disable_user",
     "due",
     "due_of",
     "entries",
     "export_jdih",
     "finalize",
     "find_checkpoint",
+    "get_user",
     "ics",
     "import_participants",
     "kpis",
     "list_agreements",
+    "list_users",
     "load",
     "load_file",
     "load_participants",
@@ -187,9 +216,11 @@ __all__ = [
     "render_all",
     "replace_participant",
     "report",
+    "reveal_participants",
     "rupiah",
     "schema_reference",
     "session",
+    "set_password",
     "sign",
     "skeleton",
     "status",
@@ -201,6 +232,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # the same names for type checkers and editors; never imported at run time
+    from workflow.commands.accounts import Account, add_user, authenticate, disable_user, get_user, list_users, set_password
     from workflow.commands.agreements import load, load_file, new
     from workflow.commands.archive import archive
     from workflow.commands.batch import render_all
@@ -222,7 +254,13 @@ if TYPE_CHECKING:  # the same names for type checkers and editors; never importe
     from workflow.commands.lifecycle import Titles, advance, diagram, due_of, entries, list_agreements, process_titles, status
     from workflow.commands.lifecycle import record_render as render
     from workflow.commands.monitoring import due, ics, kpis, log
-    from workflow.commands.participants import import_participants, load_participants, mask, replace_participant
+    from workflow.commands.participants import (
+        import_participants,
+        load_participants,
+        mask,
+        replace_participant,
+        reveal_participants,
+    )
     from workflow.commands.report import report
     from workflow.commands.session import session
     from workflow.commands.signing import sign
@@ -235,6 +273,10 @@ if TYPE_CHECKING:  # the same names for type checkers and editors; never importe
     from workflow.data.model import Agreement
     from workflow.data.reference import schema_reference
     from workflow.errors import (
+        AccountError,
+        AccountExists,
+        AccountLocked,
+        AccountUnknown,
         ActorUnknown,
         AgreementBusy,
         AgreementExists,
@@ -242,7 +284,9 @@ if TYPE_CHECKING:  # the same names for type checkers and editors; never importe
         ConversionFailed,
         HistoryBroken,
         InvalidData,
+        InvalidLogin,
         InvalidSlug,
+        LoginRefused,
         MissingPackageData,
         MouError,
         NoDocumentsHere,
@@ -261,6 +305,7 @@ if TYPE_CHECKING:  # the same names for type checkers and editors; never importe
         UnknownDocument,
         UnknownProcess,
         UnknownStage,
+        WeakPassword,
     )
     from workflow.records.store import Artifact, FolderStore, Store
     from workflow.records.stores import open_store

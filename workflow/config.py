@@ -62,6 +62,10 @@ class Settings:
     language: str = "id"
     trust: Path | None = None
     """A folder of the root certificates (PEM or DER) an e-signed PDF must chain to; None: none trusted."""
+    account: str | None = None
+    """The login the web authenticated for this request; None on the command line. Never read from the
+    environment: only a front end that checked a password sets it. History entries then carry
+    ``"account": {"login": ..., "via": "web", "v": 1}`` beside the actor."""
 
     def store_location(self) -> str:
         """The store to open: ``store`` when set, else the ``root`` folder."""
@@ -124,6 +128,12 @@ def _cache_folder(env: Mapping[str, str]) -> Path | None:
     return Path(base) / "mou"
 
 
+def pass_on(name: str, value: str) -> None:
+    """Set the setting ``name`` for the processes this one starts (a server's worker processes build
+    their settings from the environment they inherit)."""
+    os.environ[name] = value
+
+
 def prepare_matplotlib() -> None:
     """Before matplotlib is first imported: no display needed, its font cache in the user's cache folder."""
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -137,6 +147,12 @@ def current() -> Settings:
     """The active settings: those given to ``use``, else the environment as it is now."""
     active = _ACTIVE.get()
     return active if active is not None else Settings.from_environment()
+
+
+def current_account() -> str | None:
+    """The authenticated login of the active settings; None without activation (never from the environment)."""
+    active = _ACTIVE.get()
+    return active.account if active is not None else None
 
 
 def current_language() -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -340,3 +341,82 @@ class OutputRefused(MouError):
 
 class StoreUnavailable(MouError):
     """Raised when a store cannot be opened or reached: a bad URL, a database that refuses the connection."""
+
+
+# --- accounts of the web application (workflow.commands.accounts) -----------------------------------
+
+
+class AccountError(MouError):
+    """Base of the errors about accounts of the web application; ``rule`` says which (``account.*``)."""
+
+
+class InvalidLogin(AccountError):
+    """Raised for a login name that is not 3-32 lower-case letters, digits, dots, hyphens or underscores."""
+
+    def __init__(self, login: str) -> None:
+        self.login = login
+        super().__init__(
+            _(
+                "invalid login name {login}: use 3-32 lower-case letters, digits, '.', '-' and '_', "
+                "starting with a letter (e.g. budi.santoso)"
+            ).format(login=repr(login)),
+            rule="account.login",
+            field="login",
+        )
+
+
+class AccountExists(AccountError):
+    """Raised when an account of that login name exists already (disabled ones too)."""
+
+    def __init__(self, login: str) -> None:
+        self.login = login
+        super().__init__(
+            _("an account '{login}' exists already; choose another login name").format(login=login),
+            rule="account.exists",
+            field="login",
+            figures={"login": login},
+        )
+
+
+class AccountUnknown(AccountError):
+    """Raised when an administrator names an account that does not exist (never by ``authenticate``)."""
+
+    def __init__(self, login: str) -> None:
+        self.login = login
+        super().__init__(
+            _("no account '{login}'").format(login=login), rule="account.unknown", field="login", figures={"login": login}
+        )
+
+
+class WeakPassword(AccountError):
+    """Raised for a password shorter than the minimum; nothing is written."""
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+        super().__init__(
+            _("the password is too short: use at least {n} characters").format(n=minimum),
+            rule="account.password.short",
+            field="password",
+            figures={"minimum": minimum},
+        )
+
+
+class LoginRefused(AccountError):
+    """Raised by ``authenticate`` for a wrong password, an unknown or a disabled account: one message for
+    all three, so that it never tells whether an account exists."""
+
+    def __init__(self) -> None:
+        super().__init__(_("wrong login name or password"), rule="account.password")
+
+
+class AccountLocked(AccountError):
+    """Raised by ``authenticate`` while an account is locked after repeated failures, even for the right
+    password; ``until`` is when the lock ends (UTC), ``seconds`` how long that is from now."""
+
+    def __init__(self, until: datetime, seconds: int) -> None:
+        self.until, self.seconds = until, seconds
+        super().__init__(
+            _("too many failed sign-ins: try again in {seconds} s").format(seconds=seconds),
+            rule="account.locked",
+            figures={"until": until.isoformat(), "seconds": seconds},
+        )

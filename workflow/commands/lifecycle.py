@@ -8,6 +8,7 @@ event changes nothing (ANCHORS.md pitfall 16).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,9 +26,23 @@ from workflow.records.store import Store
 
 
 def advance(
-    store: Store, slug: str, trigger: str, actor: str | None = None, note: str = "", *, when: date | None = None
+    store: Store,
+    slug: str,
+    trigger: str,
+    actor: str | None = None,
+    note: str = "",
+    *,
+    when: date | None = None,
+    attachments: Sequence[tuple[str, bytes]] = (),
 ) -> dict[str, Any]:
-    """Fire ``trigger`` as ``actor``: refuse with every reason, or render (if the event says so) and record."""
+    """Fire ``trigger`` as ``actor``: refuse with every reason, or render (if the event says so) and record.
+
+    ``attachments`` go with a reviewer's decision (an approval or a request for changes): each a pair
+    (the name it had, its bytes), a Word document (.docx) such as the partner's marked-up draft. They are
+    checked before anything is written, kept as ``reviews/attachments/e<seq>-<n>.docx`` (a name of the
+    tool's, never the one given) and recorded among the entry's artifacts, their names in its data.
+    """
+    kept = _review_attachments(attachments)
     with session(store, slug, actor) as s:
         snap = s.snap
         event = snap.process.event(trigger)
@@ -38,6 +53,12 @@ def advance(
             )
         if event.is_signature:
             raise SignatureNeedsFiles(slug, trigger, event.document)
+        if kept and not event.is_review:
+            raise MouError(
+                _("{event} is not a review: only an approval or a request for changes takes attachments").format(event=trigger),
+                rule="review.attachment",
+                figures={"event": trigger},
+            )
         role, role_reason = s.role(event.roles, event.trigger)
         reasons = ([role_reason] if role_reason else []) + blockers(snap, event, store, when or s.settings.day())
         if reasons:
@@ -52,7 +73,54 @@ def advance(
         artifacts = [d.artifact for d in render_stage(store, snap.loaded, stage, None) if d.artifact] if stage else []
         if event.is_approval:  # keep the approved data, so later changes can be named
             artifacts.append(s.write(f"reviews/agreement-approved-e{len(snap.entries) + 1}.yaml", snap.loaded.raw))
-        return s.record(s.entry(trigger, role=role, to=machine.state, note=note, stage=stage, artifacts=artifacts))
+        data: dict[str, Any] = {}
+        if kept:
+            listed = []
+            for n, (name, content) in enumerate(kept, 1):  # after the approved copy, which stays the first reviews/ file
+                written = s.write(f"{ATTACHMENTS}/e{len(snap.entries) + 1}-{n}.docx", content)
+                artifacts.append(written)
+                listed.append({"path": written.path, "name": name})
+            data["attachments"] = listed
+        entry = s.entry(trigger, role=role, to=machine.state, note=note, stage=stage, artifacts=artifacts, data=data)
+        return s.record(entry)
+
+
+ATTACHMENTS = "reviews/attachments"
+"""Where the files a reviewer attaches to a decision are kept: ``e<seq>-<n>.docx``."""
+MAX_ATTACHMENT = 25 * 1024 * 1024
+
+
+def _review_attachments(attachments: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """``attachments`` with each name reduced to a plain label; raises unless every one is a .docx of at most 25 MB.
+
+    A .docx is recognised by its content (a zip holding ``word/document.xml``), never by its name.
+    """
+    import io
+    import zipfile
+
+    out: list[tuple[str, bytes]] = []
+    for n, (name, content) in enumerate(attachments, 1):
+        label = "".join(c for c in name.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable()).strip()[:120]
+        label = label or _("attachment {n}").format(n=n)
+        if len(content) > MAX_ATTACHMENT:
+            raise MouError(
+                _("the attachment {name} is larger than {limit} MB").format(name=label, limit=MAX_ATTACHMENT // 2**20),
+                rule="review.attachment.size",
+                figures={"name": label, "bytes": len(content)},
+            )
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as docx:
+                is_docx = "word/document.xml" in docx.namelist()
+        except (zipfile.BadZipFile, ValueError, OSError):
+            is_docx = False
+        if not is_docx:
+            raise MouError(
+                _("the attachment {name} is not a Word document (.docx)").format(name=label),
+                rule="review.attachment.type",
+                figures={"name": label},
+            )
+        out.append((label, content))
+    return out
 
 
 def record_render(store: Store, slug: str, stages: list[str] | None, out: Path | None, actor: str | None) -> list[Any]:

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from workflow.commands.session import Session, monitoring_role, session
+from workflow.data.entries import NIK_VIEW_EVENT
 from workflow.data.participants import (
     COLUMNS,
     IMPORT_EVENT,
@@ -36,6 +37,8 @@ from workflow.records.store import Artifact, Store
 __all__ = [
     "COLUMNS",
     "IMPORT_EVENT",
+    "NIK_ROLES",
+    "NIK_VIEW_EVENT",
     "REASONS",
     "REPLACE_EVENT",
     "Participant",
@@ -44,6 +47,7 @@ __all__ = [
     "mask",
     "parse",
     "replace_participant",
+    "reveal_participants",
     "synthetic",
 ]
 """The commands, and the names of ``workflow.data.participants`` their callers use with them."""
@@ -81,6 +85,29 @@ def load_participants(store: Store, slug: str) -> list[Participant]:
     if not found:
         return []
     return from_csv(store.read(slug, found[-1][1]).decode("utf-8"))
+
+
+NIK_ROLES = ("tim_teknis", "opd_teknis")
+"""Who may see the list with full NIK: the technical team and the technical OPD, who need it to enrol and pay."""
+
+
+def reveal_participants(store: Store, slug: str, actor: str | None = None) -> list[Participant]:
+    """The list in force with full NIK, for someone holding a role of :data:`NIK_ROLES`; the view is
+    recorded in the history (a ``nik_view`` entry: who, under which role, how many rows), so every
+    disclosure of the personal data can be accounted for (UU 27/2022)."""
+    with session(store, slug, actor) as s:
+        role, reason = s.role(list(NIK_ROLES), _("the full NIK of the participants"))
+        if role is None:
+            raise MouError(
+                _("cannot show the full NIK: {reason}").format(reason=reason),
+                rule="role",
+                figures={"actor": s.actor, "needs": NIK_ROLES},
+            )
+        people = load_participants(store, slug)
+        # i18n: not translated (stored in the history)
+        note = f"daftar peserta dengan NIK lengkap dilihat ({len(people)} peserta)"
+        s.record(s.entry(NIK_VIEW_EVENT, role=role, note=note, data={"count": len(people)}))
+    return people
 
 
 def replace_participant(

@@ -167,10 +167,13 @@ class Entry:
     artifacts: Sequence[Artifact] = ()
     data: Mapping[str, Any] = field(default_factory=dict)
     ts: str = field(default_factory=_now)
+    account: str | None = field(default_factory=config.current_account)
+    """The login the web authenticated (``Settings.account``); None on the command line."""
 
     def as_record(self) -> dict[str, Any]:
-        """The fields as ``history.jsonl`` stores them."""
-        return {
+        """The fields as ``history.jsonl`` stores them; ``account`` only when the web authenticated someone,
+        so an entry of the command line has exactly the fields every earlier history has."""
+        record: dict[str, Any] = {
             "data": dict(self.data),
             "ts": self.ts,
             "actor": self.actor,
@@ -183,6 +186,14 @@ class Entry:
             "data_sha256": self.data_sha256,
             "artifacts": [a.recorded() for a in self.artifacts],
         }
+        if self.account is not None:
+            from workflow.records.history import ACCOUNT, account_refusal
+
+            record[ACCOUNT] = {"login": self.account, "via": "web", "v": 1}
+            refusal = account_refusal(record[ACCOUNT])
+            if refusal is not None:  # an empty login: never record what `verify` would refuse
+                raise MouError(refusal, rule="history.account")
+        return record
 
 
 def record(snap: Snapshot, entry: Entry) -> dict[str, Any]:
@@ -229,7 +240,17 @@ class Session:
         """An entry by this session's actor, from the current state (to ``to``, else staying)."""
         state = self.snap.state
         return Entry(
-            self.actor, role, event, state, to or state, self.snap.data_sha256, note, stage, tuple(artifacts), data or {}
+            self.actor,
+            role,
+            event,
+            state,
+            to or state,
+            self.snap.data_sha256,
+            note,
+            stage,
+            tuple(artifacts),
+            data or {},
+            account=self.settings.account,
         )
 
     def record(self, entry: Entry) -> dict[str, Any]:

@@ -15,8 +15,9 @@ FINALIZE_EVENT = "finalize"  # the final text of a document as PDF/A, for the TT
 LOG_PREFIX = "log:"  # milestones (log:payment, log:claim, ...) recorded by workflow.commands.monitoring
 IMPORT_EVENT = LOG_PREFIX + "participants"  # a participant list imported
 REPLACE_EVENT = LOG_PREFIX + "replacement"  # a participant replaced
+NIK_VIEW_EVENT = "nik_view"  # the participant list shown with full NIK (workflow.commands.participants.reveal_participants)
 
-RECORD_ONLY = frozenset({RENDER_EVENT, ARCHIVE_EVENT, REDLINE_EVENT, REPORT_EVENT, DATA_EVENT, FINALIZE_EVENT})
+RECORD_ONLY = frozenset({RENDER_EVENT, ARCHIVE_EVENT, REDLINE_EVENT, REPORT_EVENT, DATA_EVENT, FINALIZE_EVENT, NIK_VIEW_EVENT})
 """Entries that record work without moving the state (besides every ``log:*`` milestone)."""
 
 

@@ -12,10 +12,13 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workflow.errors import ConversionFailed
 from workflow.i18n import N_, _
+
+if TYPE_CHECKING:  # warm imports this module; this one only holds a started office
+    from workflow.documents.warm import WarmOffice
 
 INSTALL_HINT = N_("install it with: sudo apt-get install --no-install-recommends libreoffice-writer-nogui fonts-liberation2")
 """How to install LibreOffice (translated where shown: ``_(INSTALL_HINT)``)."""
@@ -38,6 +41,48 @@ def pdfa_part(pdf: Path) -> str | None:
     if not part:
         return None
     return part.group(1).decode() + (conformance.group(1).decode().upper() if conformance else "")
+
+
+_WARM: WarmOffice | None = None
+"""The process-wide warm LibreOffice ``to_pdf`` converts through, once ``use_warm`` set one (the web application's)."""
+
+
+def use_warm(office: WarmOffice | None) -> WarmOffice | None:
+    """Let ``to_pdf`` convert through ``office`` (a ``workflow.documents.warm.WarmOffice``), or cold again with None.
+
+    Returns the office used before. Without it (the CLI) every call starts its own LibreOffice, as always.
+    Documents with a long table still go through the chunked path below, in cold processes: two at once,
+    and a long conversion would hold the one warm LibreOffice for many seconds.
+    """
+    global _WARM
+    before, _WARM = _WARM, office
+    return before
+
+
+def warm_office() -> WarmOffice | None:
+    """The office ``use_warm`` set, or None."""
+    return _WARM
+
+
+def filter_settings(pdfa: bool, options: dict[str, object] | None = None) -> dict[str, dict[str, str]]:
+    """The writer_pdf_Export FilterData, in the JSON form of ``--convert-to`` (the warm bridge takes the same)."""
+    settings: dict[str, dict[str, str]] = {}
+    if pdfa:  # the JSON form of LibreOffice >= 7.4; the older `SelectPdfVersion=2` is silently ignored
+        settings["SelectPdfVersion"] = {"type": "long", "value": "2"}
+    for name, value in (options or {}).items():
+        kind = "boolean" if isinstance(value, bool) else "long" if isinstance(value, int) else "string"
+        settings[name] = {"type": kind, "value": str(value).lower() if isinstance(value, bool) else str(value)}
+    return settings
+
+
+def check_pdfa(pdf: Path) -> None:
+    """Raise unless ``pdf`` declares PDF/A-2b."""
+    if pdfa_part(pdf) != "2B":
+        raise ConversionFailed(
+            _("{pdf} does not declare PDF/A-2b (got {part}); LibreOffice 7.4 or newer is needed").format(
+                pdf=pdf, part=pdfa_part(pdf)
+            )
+        )
 
 
 CHUNK_ROWS = 500
@@ -70,7 +115,11 @@ def to_pdf(
     long = [s for s in sources if _longest_table_hint(s) > max(chunk_above, 2 * chunk_rows)]
     short = [s for s in sources if s not in long]
     done: dict[Path, Path] = {}
-    if short:
+    office = _WARM
+    if short and office is not None:  # one at a time through the warm LibreOffice
+        for source in short:
+            done[source] = office.convert(source, outdir / (source.stem + ".pdf"), pdfa=pdfa, timeout=timeout)
+    elif short:
         done.update(zip(short, _convert(binary, short, outdir, timeout=timeout, pdfa=pdfa), strict=True))
     if long:
         for source in long:
@@ -99,12 +148,7 @@ def _convert(
     import json
 
     outdir.mkdir(parents=True, exist_ok=True)
-    settings: dict[str, dict[str, object]] = {}
-    if pdfa:  # the JSON form of LibreOffice >= 7.4; the older `SelectPdfVersion=2` is silently ignored
-        settings["SelectPdfVersion"] = {"type": "long", "value": "2"}
-    for name, value in (options or {}).items():
-        kind = "boolean" if isinstance(value, bool) else "long" if isinstance(value, int) else "string"
-        settings[name] = {"type": kind, "value": str(value).lower() if isinstance(value, bool) else str(value)}
+    settings = filter_settings(pdfa, options)
     target = "pdf:writer_pdf_Export:" + json.dumps(settings, separators=(",", ":")) if settings else "pdf"
     with tempfile.TemporaryDirectory(prefix="mou-soffice-") as profile:
         cmd = [
@@ -135,12 +179,7 @@ def _convert(
         raise ConversionFailed(message + (f": {detail[-1]}" if detail else ""))
     if pdfa:
         for pdf in pdfs:
-            if pdfa_part(pdf) != "2B":
-                raise ConversionFailed(
-                    _("{pdf} does not declare PDF/A-2b (got {part}); LibreOffice 7.4 or newer is needed").format(
-                        pdf=pdf, part=pdfa_part(pdf)
-                    )
-                )
+            check_pdfa(pdf)
     return pdfs
 
 

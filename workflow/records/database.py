@@ -11,6 +11,8 @@ The shape is the folder's, kept by a database:
   SHA-256; written once, except ``agreement.yaml``;
 - blobs: the contents, by SHA-256 (where depends on the database: ``blob_get``/``blob_put``).
 - ``checkpoints``: the store's signed checkpoints by name (``workflow.commands.checkpoint``); written once.
+- ``shared``: the store's shared data by name (the web's accounts, its secret): the one table whose rows
+  change, each change a read-modify-write in one transaction under a lock on the name.
 
 A command's writes happen inside ``writing(slug)``: one transaction, holding the agreement's lock, so a
 command applies whole or not at all. Outside it, each write is its own small transaction.
@@ -22,7 +24,7 @@ import hashlib
 import json
 import os
 from abc import abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -35,6 +37,7 @@ from workflow.records.store import (
     Store,
     _relative,
     check_checkpoint_name,
+    check_shared_name,
     check_slug,
     checkpoint_order,
 )
@@ -85,6 +88,13 @@ class DatabaseStore(Store):
     checkpoint_schema: tuple[str, ...] = ()
     """The statements (also part of the schema) that make the ``checkpoints`` table and its triggers: run
     by the first checkpoint written to a database made before checkpoints existed."""
+
+    shared_schema: tuple[str, ...] = ()
+    """The statements (also part of the schema) that make the ``shared`` table: run when a database made
+    before shared data existed is opened (or, if that was not allowed, by the first ``update_shared``)."""
+
+    def _lock_shared(self, name: str) -> None:
+        """Inside the unit's transaction, take the lock on shared data ``name`` (PostgreSQL: an advisory lock)."""
 
     @abstractmethod
     def _has_table(self, name: str) -> bool:
@@ -389,6 +399,32 @@ class DatabaseStore(Store):
         if row is None:
             raise FileNotFoundError(f"{self.url}/.checkpoints/{name}")
         return bytes(row[0])
+
+    # -- shared data: the ``shared`` table, one row per name, changed under a lock -----------------------
+
+    def read_shared(self, name: str) -> bytes | None:
+        check_shared_name(name)
+        if not self._has_table("shared"):
+            return None
+        row = self._one("SELECT data FROM shared WHERE name = ?", (name,))
+        return None if row is None else bytes(row[0])
+
+    def update_shared(self, name: str, change: Callable[[bytes | None], bytes]) -> bytes:
+        check_shared_name(name)
+        with self._unit():
+            if not self._has_table("shared"):
+                for statement in self.shared_schema:
+                    self._run(statement)
+            self._lock_shared(name)
+            row = self._one("SELECT data FROM shared WHERE name = ?", (name,))
+            data = change(None if row is None else bytes(row[0]))
+            if not isinstance(data, bytes):
+                raise TypeError(f"update_shared({name!r}): the change returned {type(data).__name__}, not bytes")
+            self._run(
+                "INSERT INTO shared (name, data) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET data = excluded.data",
+                (name, data),
+            )
+        return data
 
 
 def blob_name(sha256: str) -> PurePosixPath:

@@ -37,6 +37,28 @@ FIELDS = (
     "hash",
 )
 """``data`` holds an event's own figures (a payment's period and amount, a claim's cases, ...)."""
+ACCOUNT = "account"
+"""The one optional field: who the web authenticated, ``{"login": LOGIN, "via": "web", "v": 1}``. An entry
+recorded by the command line has exactly ``FIELDS``, so every history written before it verifies unchanged."""
+ACCOUNT_FIELDS = ("login", "via", "v")
+
+
+def account_refusal(value: Any) -> str | None:
+    """Why ``value`` is not a well-formed ``account`` field of an entry, or None when it is one."""
+    if (
+        type(value) is dict
+        and value.keys() == set(ACCOUNT_FIELDS)
+        and type(value["login"]) is str
+        and value["login"]
+        and value["via"] == "web"
+        and type(value["v"]) is int
+        and value["v"] == 1
+    ):
+        return None
+    found = canonical(value)
+    return _('account: expected exactly login (a non-empty name), via "web" and v 1; found {found}').format(
+        found=found if len(found) <= 80 else found[:77] + "..."
+    )
 
 
 def canonical(obj: Any) -> str:
@@ -100,8 +122,14 @@ def _parse(path: Path, raw: bytes) -> tuple[list[dict[str, Any]], list[bytes]]:
             except (UnicodeDecodeError, json.JSONDecodeError) as err:
                 raise HistoryBroken(path, n, _("not valid JSON ({error})").format(error=err)) from err
     fields, in_order = set(FIELDS), tuple(sorted(FIELDS))
+    with_account = fields | {ACCOUNT}
     for n, entry in enumerate(entries, 1):  # a canonical line has its keys sorted: one tuple comparison
         if type(entry) is not dict or (tuple(entry) != in_order and entry.keys() != fields):
+            if type(entry) is dict and entry.keys() == with_account:
+                refusal = account_refusal(entry[ACCOUNT])
+                if refusal is None:
+                    continue
+                raise HistoryBroken(path, n, refusal)
             raise HistoryBroken(
                 path, n, _("expected an object with exactly the fields {fields}").format(fields=", ".join(FIELDS))
             )

@@ -87,6 +87,8 @@ _CHECKPOINTS = (
     " FOR EACH STATEMENT EXECUTE FUNCTION mou_refuse('checkpoints are never removed')",
 )
 _SCHEMA += "".join(f"{statement};\n" for statement in _CHECKPOINTS)
+_SHARED = ("CREATE TABLE IF NOT EXISTS shared (name text PRIMARY KEY, data bytea NOT NULL)",)
+_SCHEMA += "".join(f"{statement};\n" for statement in _SHARED)
 _SCHEMA_LOCK = 0x6D6F75  # "mou": two first connections do not both create the tables
 
 
@@ -95,6 +97,7 @@ class PostgresStore(DatabaseStore):
 
     mark = "%s"
     checkpoint_schema = (f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})", *_CHECKPOINTS)  # one first writer makes them
+    shared_schema = (f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})", *_SHARED)
 
     def __init__(self, conninfo: str) -> None:
         super().__init__(redacted(conninfo), conninfo)
@@ -120,7 +123,7 @@ class PostgresStore(DatabaseStore):
                     _("cannot connect to the store {url}: {reason}").format(url=self.url, reason=_reason(err))
                 ) from err
             try:
-                found = db.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()
+                found = db.execute("SELECT to_regclass('meta') IS NOT NULL, to_regclass('shared') IS NOT NULL").fetchone()
                 if found is None or found[0] is not True:
                     with db.transaction():
                         db.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
@@ -128,6 +131,13 @@ class PostgresStore(DatabaseStore):
                         db.execute(
                             "INSERT INTO meta (key, value) VALUES ('schema', %s) ON CONFLICT DO NOTHING", (SCHEMA_VERSION,)
                         )
+                elif found[1] is not True:  # made before shared data existed: add the table now
+                    try:
+                        with db.transaction():
+                            for statement in self.shared_schema:
+                                db.execute(statement)
+                    except psycopg.errors.InsufficientPrivilege:  # a role that may not create it: the first update_shared
+                        pass
             except psycopg.Error as err:
                 db.close()
                 raise StoreUnavailable(
@@ -221,6 +231,12 @@ class PostgresStore(DatabaseStore):
             self._db.execute("ROLLBACK")
         except psycopg.Error:
             self._lost()
+
+    def _lock_shared(self, name: str) -> None:
+        """Wait (up to 30 s) for the transaction-scoped advisory lock on shared data ``name``: a key apart from
+        the agreements' (``shared:`` before the name), so the lock on ``accounts`` never waits for an agreement."""
+        self._run("SET LOCAL lock_timeout = '30s'")
+        self._run("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"shared:{name}",))
 
     def _has_table(self, name: str) -> bool:
         row = self._one("SELECT to_regclass(%s) IS NOT NULL", (name,))

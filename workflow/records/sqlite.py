@@ -73,12 +73,15 @@ _CHECKPOINTS = (
     " BEGIN SELECT RAISE(ABORT, 'checkpoints are never removed'); END",
 )
 _SCHEMA += "".join(f"{statement};\n" for statement in _CHECKPOINTS)
+_SHARED = ("CREATE TABLE IF NOT EXISTS shared (name TEXT PRIMARY KEY, data BLOB NOT NULL)",)
+_SCHEMA += "".join(f"{statement};\n" for statement in _SHARED)
 
 
 class SqliteStore(DatabaseStore):
     """Agreements in one SQLite file (see the module)."""
 
     checkpoint_schema = _CHECKPOINTS
+    shared_schema = _SHARED
 
     def __init__(self, path: Path) -> None:
         super().__init__(f"sqlite://{path}" if path.is_absolute() else f"sqlite:{path}", "")
@@ -98,9 +101,16 @@ class SqliteStore(DatabaseStore):
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=FULL")
                 db.execute("PRAGMA foreign_keys=ON")
-                if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+                found = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name IN ('meta', 'shared')")}
+                if "meta" not in found:
                     version = f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}');"
                     db.executescript("BEGIN IMMEDIATE;" + _SCHEMA + version + "COMMIT;")
+                elif "shared" not in found:  # made before shared data existed: add the table now
+                    try:
+                        db.executescript("BEGIN IMMEDIATE;" + "".join(f"{s};" for s in _SHARED) + "COMMIT;")
+                    except sqlite3.OperationalError:  # a read-only file: the first update_shared makes it
+                        if db.in_transaction:
+                            db.execute("ROLLBACK")
             except sqlite3.DatabaseError as err:
                 raise StoreUnavailable(_("{url}: cannot open the database: {error}").format(url=self.url, error=err)) from err
             self._db = db

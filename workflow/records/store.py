@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -51,6 +51,22 @@ def checkpoint_order(name: str) -> tuple[str, int]:
     stem = name.removesuffix(".json")
     base, _, number = stem.rpartition(".")
     return (base, int(number)) if base and number.isdigit() else (stem, 1)
+
+
+SHARED_DIR = ".mou"
+"""Where a folder store keeps its shared (store-wide) data, such as the web's accounts: never a slug."""
+_SHARED_NAME = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+
+
+def check_shared_name(name: str) -> str:
+    """Return ``name`` if it can name shared data of the store (``accounts``, ``web-secret``), else raise."""
+    if not isinstance(name, str) or not _SHARED_NAME.fullmatch(name):
+        raise MouError(
+            _("{name} is not a name of shared data (a lowercase letter, then up to 40 lowercase letters, digits and '-')").format(
+                name=repr(name)
+            )
+        )
+    return name
 
 
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -224,6 +240,18 @@ class Store(ABC):
     @abstractmethod
     def read_checkpoint(self, name: str) -> bytes:
         """The bytes of one stored checkpoint; FileNotFoundError if there is none of that name."""
+
+    # Shared data of the whole store (the web's accounts, its secret): small, read whole, changed under a lock.
+
+    @abstractmethod
+    def read_shared(self, name: str) -> bytes | None:
+        """The bytes kept under ``name`` (``check_shared_name``), or None if nothing is kept yet."""
+
+    @abstractmethod
+    def update_shared(self, name: str, change: Callable[[bytes | None], bytes]) -> bytes:
+        """Replace the bytes under ``name`` with ``change(current)`` (None when there are none), atomically and
+        under a store-wide lock on ``name``: two writers never lose each other's change. Returns the new bytes;
+        if ``change`` raises, nothing is kept."""
 
     def close(self) -> None:  # noqa: B027 - a folder holds nothing open; database stores close connections
         """Let go of connections (database stores)."""
@@ -492,6 +520,54 @@ class FolderStore(Store):
     def read_checkpoint(self, name: str) -> bytes:
         """The bytes of ``ROOT/.checkpoints/NAME``."""
         return (self.root / CHECKPOINTS_DIR / check_checkpoint_name(name)).read_bytes()
+
+    # Shared data: ``ROOT/.mou/<name>`` (a dot folder, mode 0700; files 0600: they may hold password hashes).
+
+    def read_shared(self, name: str) -> bytes | None:
+        """The bytes of ``ROOT/.mou/NAME`` (replaced atomically, so never half), or None if there is none."""
+        try:
+            return (self.root / SHARED_DIR / check_shared_name(name)).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def update_shared(self, name: str, change: Callable[[bytes | None], bytes], *, timeout: float = 30.0) -> bytes:
+        """Under the lock ``ROOT/.mou/NAME.lock`` (``workflow.records.locking``), read ``ROOT/.mou/NAME``, apply
+        ``change`` and replace the file atomically (a new file of mode 0600, fsynced, renamed into place)."""
+        folder = self._shared_folder()
+        target = folder / check_shared_name(name)
+        lock = folder / f"{name}.lock"  # a folder: POSIX locks it itself, Windows a ``.lock`` file inside it
+        lock.mkdir(mode=0o700, exist_ok=True)
+        fd = locking.acquire(lock, timeout)
+        if fd is None:
+            raise MouError(
+                _("{name}: shared data of the store {store} stayed locked by another process for {seconds} s").format(
+                    name=name, store=self.root, seconds=round(timeout)
+                )
+            )
+        try:
+            try:
+                current: bytes | None = target.read_bytes()
+            except FileNotFoundError:
+                current = None
+            data = change(current)
+            if not isinstance(data, bytes):
+                raise TypeError(f"update_shared({name!r}): the change returned {type(data).__name__}, not bytes")
+            write_atomic(target, data)  # mkstemp makes it 0600, os.replace keeps the mode
+            if os.name == "posix":
+                os.chmod(target, 0o600)
+            return data
+        finally:
+            locking.release(fd)
+
+    def _shared_folder(self) -> Path:
+        """``ROOT/.mou``, made if missing, mode 0700 (whatever the umask); a link there is refused."""
+        folder = self.root / SHARED_DIR
+        if folder.is_symlink():
+            raise MouError(_("{path} is a link; the store's shared data must live in a folder of its own").format(path=folder))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.name == "posix" and (folder.stat().st_mode & 0o777) != 0o700:
+            os.chmod(folder, 0o700)
+        return folder
 
 
 RECOVERED = ".recovered"
