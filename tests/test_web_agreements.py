@@ -239,3 +239,49 @@ def test_a_hostile_note_is_shown_escaped(root: Path) -> None:
     assert html.escape(hostile) in page
     assert hostile not in page
     assert "[web: hukum]" in page
+
+
+def _copies(root: Path, count: int) -> list[str]:
+    slugs = [f"salinan-{i:03d}-2025" for i in range(count)]
+    for slug in slugs:
+        shutil.copytree(root / SLUG, root / slug)
+    return sorted([SLUG, *slugs])
+
+
+def test_a_long_list_is_shown_a_page_at_a_time_with_the_filters_kept(root: Path) -> None:
+    from workflow.web.pages.agreements import PAGE_ROWS
+
+    every = _copies(root, PAGE_ROWS + 4)  # 55 agreements: a full page and 5 on the second
+    hukum = client(make_app(root), "hukum")
+    first = hukum.get("/").text
+    assert _listed(first) == set(every[:PAGE_ROWS])
+    assert "Halaman 1 dari 2" in first
+    assert f"{len(every)} dari {len(every)} kerja sama" in first
+    assert 'href="/?halaman=2"' in first and 'rel="prev"' not in first
+    second = hukum.get("/?halaman=2").text
+    assert _listed(second) == set(every[PAGE_ROWS:])
+    assert 'href="/?halaman=1"' in second and 'rel="next"' not in second
+    assert _listed(hukum.get("/?halaman=99").text) == set(every[PAGE_ROWS:])  # past the end: the last page
+    assert _listed(hukum.get("/?halaman=dua").text) == set(every[:PAGE_ROWS])  # nonsense: the first page
+    found = hukum.get("/?q=salinan-05").text  # salinan-050..053: one page, no page links
+    assert _listed(found) == {f"salinan-{i:03d}-2025" for i in range(50, 54)}
+    assert "Halaman" not in found
+    filtered = hukum.get("/?mitra=BPJS+Ketenagakerjaan+Cabang+Baubau").text
+    assert 'href="/?mitra=BPJS%20Ketenagakerjaan%20Cabang%20Baubau&amp;halaman=2"' in filtered
+
+
+def test_a_change_made_elsewhere_shows_on_the_agreement_page_at_once_and_in_the_list_within_a_second(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workflow.web.core as core
+
+    dinas = client(make_app(root), "dinas")
+    assert dinas.get(PAGE).status_code == 200 and dinas.get("/").status_code == 200  # both seen before the change
+    _render(root, SLUG)  # another process (the CLI) renders the FGD documents and holds the FGD
+    with workflow.open_store(str(root)) as store:
+        workflow.advance(store, SLUG, "hold_fgd", actor=DINAS)
+        (row,) = workflow.list_agreements(store)
+    assert row.state != "fgd" and row.title
+    assert row.title in html.unescape(dinas.get(PAGE).text)  # the agreement's own page looks at its head
+    monkeypatch.setattr(core, "HEADS_FOR", 0.0)  # a second later, the list looks at the store again
+    assert row.title in html.unescape(dinas.get("/").text)

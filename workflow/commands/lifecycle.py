@@ -8,7 +8,7 @@ event changes nothing (ANCHORS.md pitfall 16).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -334,8 +334,9 @@ class Row:
         )
 
 
-def list_agreements(store: Store, *, when: date | None = None) -> list[Row]:
-    """Every agreement of the store: state, partner, end of term, next deadline.
+def list_agreements(store: Store, *, when: date | None = None, heads: Mapping[str, str] | None = None) -> list[Row]:
+    """Every agreement of the store (of ``heads``, when the caller has just read ``store.heads()``): state,
+    partner, end of term, next deadline.
 
     Each row is remembered while its agreement's data and history stay the same (``remembered_rows``).
     """
@@ -344,7 +345,7 @@ def list_agreements(store: Store, *, when: date | None = None) -> list[Row]:
     from workflow.commands.views import remembered_rows
 
     day = when or config.current().day()
-    texts = remembered_rows("list-rows", store, [day.isoformat()], lambda slug: json.dumps(_row(store, slug, day).plain()))
+    texts = remembered_rows("list-rows", store, [day.isoformat()], lambda slug: json.dumps(_row(store, slug, day).plain()), heads)
     return [Row.from_plain(json.loads(text)) for text in texts.values()]
 
 

@@ -12,7 +12,7 @@ again. The memo never stands in for a check: `mou verify` always reads everythin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from workflow import config, i18n, shipped
@@ -32,11 +32,14 @@ def remembered(
     return memo(kind, key, lambda: build().encode("utf-8")).decode("utf-8")
 
 
-def remembered_rows(kind: str, store: Store, variant: Sequence[str], build: Callable[[str], str]) -> dict[str, str]:
+def remembered_rows(
+    kind: str, store: Store, variant: Sequence[str], build: Callable[[str], str], heads: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Per agreement of ``store``: the text ``build(slug)`` gave before while its data and history stayed the
-    same (``Store.heads``), else built now: after one change, a view of 10.000 agreements builds one row."""
+    same (``Store.heads``, or ``heads`` when the caller has just read them), else built now: after one
+    change, a view of 10.000 agreements builds one row."""
     key = b"\0".join([_setting(()), store.identity.encode(), "\0".join(variant).encode()])
-    return memo_rows(kind, key, store.heads(), build)
+    return memo_rows(kind, key, store.heads() if heads is None else heads, build)
 
 
 def _setting(code: Sequence[Path]) -> bytes:

@@ -287,6 +287,10 @@ class DatabaseStore(Store):
         rows = self._rows("SELECT slug, head_seq, head_hash, data_sha256 FROM agreements ORDER BY slug")
         return {str(r[0]): f"{r[1]} {r[2]} {r[3]}" for r in rows}
 
+    def head(self, slug: str) -> str:
+        r = self._one("SELECT head_seq, head_hash, data_sha256 FROM agreements WHERE slug = ?", (slug,))
+        return f"{r[0]} {r[1]} {r[2]}" if r else ""
+
     # -- the command's transaction ---------------------------------------------------------------------
 
     @contextmanager

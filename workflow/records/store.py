@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -207,6 +208,10 @@ class Store(ABC):
     def heads(self) -> dict[str, str]:
         """Per agreement, a short text that changes whenever its data or history does (a memo key, never a proof)."""
 
+    def head(self, slug: str) -> str:
+        """``heads()[slug]`` of one agreement ("" when there is none); stores answer it without the others."""
+        return self.heads().get(slug, "")
+
     @abstractmethod
     def history(self, slug: str) -> list[dict[str, Any]]:
         """The agreement's history, every hash, the chain and the head checked."""
@@ -297,9 +302,7 @@ class FolderStore(Store):
 
     def slugs(self) -> Iterator[str]:
         """Slugs of every agreement under the root, sorted."""
-        if not self.root.is_dir():
-            return iter(())
-        return iter(sorted(p.parent.name for p in self.root.glob(f"*/{AGREEMENT_FILE}") if _SLUG.match(p.parent.name)))
+        return iter(self.heads())
 
     @contextmanager
     def lock(self, slug: str, *, timeout: float = 30.0) -> Iterator[None]:
@@ -431,19 +434,22 @@ class FolderStore(Store):
     def heads(self) -> dict[str, str]:
         """Size, modification and change times and inode of each agreement's ``agreement.yaml``,
         ``history.jsonl`` and ``history.head`` (no file is read): any write changes the change time,
-        which no user tool sets, so an edited, replaced or tampered file gives a new head."""
+        which no user tool sets, so an edited, replaced or tampered file gives a new head. Sorted by slug.
+
+        Plain ``os`` calls on text paths: over 1.000 agreements pathlib's objects cost more than the stats."""
+        try:
+            names = sorted(e.name for e in os.scandir(self.root) if _SLUG.match(e.name))
+        except OSError:  # no root (yet), or not a folder
+            return {}
         out = {}
-        for name in self.slugs():
-            folder = self.root / name
-            parts = []
-            for file in (AGREEMENT_FILE, "history.jsonl", "history.head"):
-                try:
-                    st = (folder / file).stat()
-                    parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")
-                except OSError:
-                    parts.append("-")
-            out[name] = " ".join(parts)
+        for name in names:
+            head = _head(os.path.join(self.root, name))
+            if head:
+                out[name] = head
         return out
+
+    def head(self, slug: str) -> str:
+        return _head(os.path.join(self.root, slug)) if _SLUG.match(slug) else ""
 
     # The history: append-only, hash-chained (``workflow.records.history``).
 
@@ -632,3 +638,20 @@ def _inside_recorded_bag(rel: str, recorded: set[str]) -> bool:
     """Files of an archive bag are recorded through the bag's manifests, not one by one."""
     parts = rel.split("/")
     return parts[0] == "archive" and len(parts) > 2 and f"archive/{parts[1]}/manifest-sha256.txt" in recorded
+
+
+def _head(folder: str) -> str:
+    """The head of the agreement in ``folder`` (see ``FolderStore.heads``), "" when it has no agreement.yaml."""
+    parts = []
+    for file in (AGREEMENT_FILE, "history.jsonl", "history.head"):
+        try:
+            st = os.stat(os.path.join(folder, file))
+        except OSError:
+            if file == AGREEMENT_FILE:
+                return ""
+            parts.append("-")
+            continue
+        if file == AGREEMENT_FILE and not stat.S_ISREG(st.st_mode):
+            return ""
+        parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")
+    return " ".join(parts)

@@ -42,6 +42,8 @@ SESSION_HOURS = 12
 MAX_BODY = 25 * 1024 * 1024
 """The largest request body accepted (an upload: a signed scan, a participants CSV, a marked-up .docx)."""
 SECRET_NAME = "web-secret"
+HEADS_FOR = 1.0
+"""Seconds the list of every agreement's head is shared between requests (``Site.heads``)."""
 
 
 # --- the per-process state of the application ---------------------------------------------------------
@@ -57,6 +59,9 @@ class Site:
     templates: Environment = field(init=False)
     _people: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     _lock: Lock = field(default_factory=Lock)
+    _heads: tuple[float, dict[str, str]] | None = None
+    _heads_lock: Lock = field(default_factory=Lock)
+    _looking: bool = False
     jobs: Any = None  # workflow.web.jobs.Jobs, set by create_app
 
     def __post_init__(self) -> None:
@@ -79,9 +84,32 @@ class Site:
         finally:
             store.close()
 
-    def people_of(self, store: workflow.Store, slug: str, heads: Mapping[str, str]) -> frozenset[str]:
+    def heads(self, store: workflow.Store) -> dict[str, str]:
+        """Every agreement's head (``Store.heads``) as seen at most ``HEADS_FOR`` seconds ago: the pages over
+        every agreement (the list, the dashboard) share one look at the store instead of one each. A page
+        of one agreement asks for its own head (``Req.head``), and a change made by this process is seen at
+        once (``forget_heads``); a change made elsewhere shows in the list within ``HEADS_FOR`` seconds.
+        While one request looks again, the others answer from the previous look rather than wait."""
+        with self._heads_lock:
+            known, now = self._heads, time.monotonic()
+            if known is not None and (now - known[0] <= HEADS_FOR or self._looking):
+                return known[1]
+            self._looking = True
+        try:
+            fresh = store.heads()
+        finally:
+            with self._heads_lock:
+                self._looking = False
+        with self._heads_lock:
+            self._heads = (now, fresh)
+        return fresh
+
+    def forget_heads(self) -> None:
+        with self._heads_lock:
+            self._heads = None
+
+    def people_of(self, store: workflow.Store, slug: str, head: str) -> frozenset[str]:
         """The names in ``people:`` of ``slug``, remembered while its head stays the same."""
-        head = heads.get(slug, "")
         with self._lock:
             known = self._people.get(slug)
         if known and known[0] == head:
@@ -161,30 +189,36 @@ class Req:
             raise Redirect("/masuk?lanjut=" + quote(self.request.url.path))
         return self.account
 
-    def visible(self, slug: str) -> bool:
-        """Whether the account may see ``slug``: an administrator sees all; others the agreements whose
-        ``people:`` name someone the account acts as."""
+    def visible(self, slug: str, head: str | None = None) -> bool:
+        """Whether the account may see ``slug`` (whose head is ``head``, if the caller knows it): an
+        administrator sees all; others the agreements whose ``people:`` name someone the account acts as."""
         account = self.account
         if account is None:
             return False
         if account.admin:
             return True
-        return bool(set(account.acts_as) & self.site.people_of(self.store, slug, self.heads()))
+        head = self.head(slug) if head is None else head
+        return bool(set(account.acts_as) & self.site.people_of(self.store, slug, head))
 
     def heads(self) -> Mapping[str, str]:
-        cached: Mapping[str, str] | None = getattr(self, "_heads", None)
-        if cached is None:
-            cached = self.store.heads()
-            self._heads = cached
-        return cached
+        """Every agreement's head, shared with other requests for up to ``HEADS_FOR`` seconds (the list)."""
+        return self.site.heads(self.store)
+
+    def head(self, slug: str) -> str:
+        """The head of ``slug`` now ("" when there is no such agreement), looked up once per request."""
+        known: dict[str, str] = self.__dict__.setdefault("_head", {})
+        if slug not in known:
+            known[slug] = self.store.head(slug)
+        return known[slug]
 
     def agreement(self, slug: str) -> str | None:
         """The person the account acts as in ``slug`` (None for an administrator who is none of them);
         404 when the agreement does not exist or the account may not see it: a URL reveals nothing."""
         account = self.require_account()
-        if slug not in self.heads() or not self.visible(slug):
+        head = self.head(slug)
+        if not head or not self.visible(slug, head):
             raise HTTPException(404)
-        mine = [n for n in account.acts_as if n in self.site.people_of(self.store, slug, self.heads())]
+        mine = [n for n in account.acts_as if n in self.site.people_of(self.store, slug, head)]
         chosen = self.form.get("sebagai") or self.query.get("sebagai")
         if chosen and chosen in mine:
             return chosen
@@ -301,6 +335,9 @@ def _run(
         except HTTPException as e:
             detail = _("Page not found.") if e.status_code == 404 else _("Access denied.")
             response = error_page(site, request, e.status_code, detail)
+        finally:
+            if request.method == "POST":
+                site.forget_heads()  # what this request changed shows in the next list at once
         if session is None and not anon:
             response.set_cookie(ANON_COOKIE, csrf, httponly=True, samesite="lax", secure=_secure(request))
         for name, value, age in req.new_cookies:

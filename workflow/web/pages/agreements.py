@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 import workflow
+from workflow import i18n
 from workflow.i18n import N_, _
 from workflow.web.core import Req, error_page, redirect, render
 
@@ -52,9 +53,9 @@ def opd_of(agreement: Any) -> str:
     return str(lead or agreement.parties.pemda.short_name or agreement.parties.pemda.name)
 
 
-def facts_of(req: Req, slug: str) -> Facts:
-    """The OPD and the year the term starts of ``slug``, remembered while its head stays the same."""
-    head = req.heads().get(slug, "")
+def facts_of(req: Req, slug: str, head: str) -> Facts:
+    """The OPD and the year the term starts of ``slug`` (whose head is ``head``), remembered while its head
+    stays the same."""
     key = (req.site.store_url, slug)
     with _FACTS_LOCK:
         known = _FACTS.get(key)
@@ -92,15 +93,53 @@ def _choices(values: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted(seen.items(), key=lambda kv: (kv[1].casefold(), kv[0]))
 
 
+PAGE_ROWS = 50
+"""Rows of the list shown per page (``?halaman=N``)."""
+
+_LISTS: dict[tuple[str, str, str], tuple[Mapping[str, str], list[Listed]]] = {}
+_LISTS_LOCK = Lock()
+
+
+def every_row(req: Req) -> tuple[Mapping[str, str], list[Listed]]:
+    """Every agreement's row with its facts, made once per look at the store's heads (``Site.heads``) and
+    shared by the requests that come while that look holds: the list costs no store read per request."""
+    heads = req.heads()
+    day = workflow.config.current().day()
+    key = (req.site.store_url, day.isoformat(), i18n.language())
+    with _LISTS_LOCK:
+        known = _LISTS.get(key)
+    if known and known[0] is heads:
+        return known
+    if known and known[0] == heads:  # a new look at the store that found nothing changed
+        made = (heads, known[1])
+    else:
+        rows = workflow.list_agreements(req.store, when=day, heads=heads)
+        made = (heads, [Listed(r, facts_of(req, r.slug, heads.get(r.slug, ""))) for r in rows])
+    with _LISTS_LOCK:
+        if len(_LISTS) > 8:  # other days and languages
+            _LISTS.clear()
+        _LISTS[key] = made
+    return made
+
+
+def _page_number(text: str | None, pages: int) -> int:
+    """The page asked for, within 1..pages (a page past the end shows the last; nonsense shows the first)."""
+    try:
+        wanted = int(text or "1")
+    except ValueError:
+        return 1
+    return min(max(wanted, 1), pages)
+
+
 def agreements_list(req: Req) -> Response:
     req.require_account()
-    rows = [r for r in workflow.list_agreements(req.store) if req.visible(r.slug)]
+    heads, every = every_row(req)
+    listed = [x for x in every if req.visible(x.row.slug, heads.get(x.row.slug, ""))]
     query = req.query
     wanted = {k: (query.get(k) or "").strip() for k in ("q", "status", "opd", "mitra", "tahun")}
-    listed = [Listed(r, facts_of(req, r.slug)) for r in rows]
     options = {
-        "status": _choices((r.state, r.title or r.state) for r in rows),
-        "mitra": _choices((r.partner, r.partner) for r in rows),
+        "status": _choices((x.row.state, x.row.title or x.row.state) for x in listed),
+        "mitra": _choices((x.row.partner, x.row.partner) for x in listed),
         "opd": _choices((x.facts.opd, x.facts.opd) for x in listed),
         "tahun": sorted({(str(x.facts.year), str(x.facts.year)) for x in listed if x.facts.year}, reverse=True),
     }
@@ -114,14 +153,21 @@ def agreements_list(req: Req) -> Response:
         and (not wanted["opd"] or x.facts.opd == wanted["opd"])
         and (not wanted["tahun"] or str(x.facts.year) == wanted["tahun"])
     ]
+    pages = max(1, -(-len(shown) // PAGE_ROWS))
+    page = _page_number(query.get("halaman"), pages)
+    kept = "&".join(f"{k}={quote(v)}" for k, v in wanted.items() if v)
     return render(
         req,
         "list.html",
-        rows=shown,
+        rows=shown[(page - 1) * PAGE_ROWS : page * PAGE_ROWS],
+        matched=len(shown),
         total=len(listed),
         wanted=wanted,
         options=options,
         filtered=any(wanted.values()),
+        page=page,
+        pages=pages,
+        page_url=lambda n: "/?" + (kept + "&" if kept else "") + f"halaman={n}",
     )
 
 

@@ -117,7 +117,7 @@ def _context(req: Req, slug: str, person: str | None, **given: Any) -> dict[str,
     }
     for key, changed in given.pop("values", {}).items():
         values[key] = {**values.get(key, {}), **changed}
-    head = req.heads().get(slug, "")
+    head = req.head(slug)
     context: dict[str, Any] = {
         "slug": slug,
         "person": person,
@@ -419,7 +419,7 @@ def chart(req: Req) -> Response:
     if name not in CHARTS:
         raise HTTPException(404)
     today = config.current().day()
-    key = (slug, req.heads().get(slug, ""), today.isoformat())
+    key = (slug, req.head(slug), today.isoformat())
     with _charts_lock:
         pictures = _charts.get(key)
         if pictures is None:
@@ -455,7 +455,7 @@ class _Only:
 def _cards(req: Req) -> list[Any]:
     from workflow.commands.dashboard import cards
 
-    visible = [slug for slug in req.store.slugs() if req.visible(slug)]
+    visible = [slug for slug, head in req.heads().items() if req.visible(slug, head)]
     return cards(cast(workflow.Store, _Only(req.store, visible)), config.current().day())
 
 
@@ -505,7 +505,7 @@ def calendar(req: Req) -> Response:
         raise HTTPException(404)
     heads = req.heads()
     mine = set(found.acts_as)
-    visible = [s for s in req.store.slugs() if found.admin or mine & req.site.people_of(req.store, s, heads)]
+    visible = [s for s, head in heads.items() if found.admin or mine & req.site.people_of(req.store, s, head)]
     items = workflow.due(cast(workflow.Store, _Only(req.store, visible)), CALENDAR_DAYS)
     return Response(
         workflow.ics(items),
