@@ -302,7 +302,14 @@ class FolderStore(Store):
 
     def slugs(self) -> Iterator[str]:
         """Slugs of every agreement under the root, sorted."""
-        return iter(self.heads())
+        return iter(name for name in self._names() if _is_file(os.path.join(self.root, name, AGREEMENT_FILE)))
+
+    def _names(self) -> list[str]:
+        """The names under the root that could be slugs, sorted."""
+        try:
+            return sorted(e.name for e in os.scandir(self.root) if _SLUG.match(e.name))
+        except OSError:  # no root (yet), or not a folder
+            return []
 
     @contextmanager
     def lock(self, slug: str, *, timeout: float = 30.0) -> Iterator[None]:
@@ -437,12 +444,8 @@ class FolderStore(Store):
         which no user tool sets, so an edited, replaced or tampered file gives a new head. Sorted by slug.
 
         Plain ``os`` calls on text paths: over 1.000 agreements pathlib's objects cost more than the stats."""
-        try:
-            names = sorted(e.name for e in os.scandir(self.root) if _SLUG.match(e.name))
-        except OSError:  # no root (yet), or not a folder
-            return {}
         out = {}
-        for name in names:
+        for name in self._names():
             head = _head(os.path.join(self.root, name))
             if head:
                 out[name] = head
@@ -655,3 +658,10 @@ def _head(folder: str) -> str:
             return ""
         parts.append(f"{st.st_size}.{st.st_mtime_ns}.{st.st_ctime_ns}.{st.st_ino}")
     return " ".join(parts)
+
+
+def _is_file(path: str) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
