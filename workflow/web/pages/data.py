@@ -479,32 +479,24 @@ def _save_form(req: Req, slug: str, person: str | None, raw: bytes, note: str) -
             continue
         changes[item.path] = (item.kind, sent)
     if absent:
-        errors = [Reason(f"{path}: {message}") for path, message in absent.items()]
-        return _show(
-            req, slug, person, raw, status=400, errors=errors, submitted=True, field_errors=absent, where="form", note=note
-        )
+        return _refuse_form(req, slug, person, raw, absent, note)
     if not changes:
         return redirect(_url(req, slug), _("Nothing changed."))
     try:
         new_text = edit(text, changes)
         _check_written(new_text, changes)
     except NotInPlace as err:
-        path = str(err)
         message = _("cannot be changed in place by the form: change it with the YAML editor below")
-        errors = [Reason(f"{path}: {message}" if path else message)]
-        return _show(
-            req,
-            slug,
-            person,
-            raw,
-            status=400,
-            errors=errors,
-            submitted=True,
-            field_errors={path: message},
-            where="form",
-            note=note,
-        )
+        return _refuse_form(req, slug, person, raw, {str(err): message}, note)
     return _put(req, slug, person, _encode(new_text, raw), note, where="form", raw=raw, source=new_text)
+
+
+def _refuse_form(req: Req, slug: str, person: str | None, raw: bytes, problems: dict[str, str], note: str) -> Response:
+    """The form again, as it was sent, with each field's problem beside it and listed above; nothing written."""
+    errors = [Reason(f"{path}: {message}" if path else message) for path, message in problems.items()]
+    return _show(
+        req, slug, person, raw, status=400, errors=errors, submitted=True, field_errors=problems, where="form", note=note
+    )
 
 
 def _check_written(text: str, changes: dict[str, tuple[str, str | bool]]) -> None:
